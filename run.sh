@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# AppMsg: start the system locally, run the tests, or run the benchmarks.
+#
+#   ./run.sh [--silos N] [--edges M]   private PostgreSQL + N silos + M edges; Ctrl-C stops everything
+#   ./run.sh test                      the whole test suite (each test run starts its own PostgreSQL)
+#   ./run.sh migrate                   migrate the private database and exit
+#   ./run.sh bench [scenario] [opts]   the benchmark tool (bench/)
+#
+# Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
+# APPMSG_GATEWAY_PORT (30000), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
+# ConnectionStrings__AppMsg (set it to use your own PostgreSQL instead of the private one).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE="$ROOT/.appmsg"
+CONFIG=Release
+BIN="bin/$CONFIG/net10.0"
+
+say() { printf '\033[1m[appmsg]\033[0m %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    die "the .NET 10 SDK is not installed: install it (https://dotnet.microsoft.com/download, or the dotnet-sdk-10.0 package from Microsoft's Debian repository) and run again"
+  fi
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+pg_bin_dir() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then echo "$dir"; return; fi
+  dir=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+  if [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ]; then echo "$dir"; return; fi
+}
+
+ensure_postgres() {
+  PG_BIN=$(pg_bin_dir)
+  if [ -z "$PG_BIN" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing the PostgreSQL server (apt-get)"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+      PG_BIN=$(pg_bin_dir)
+    fi
+    [ -n "$PG_BIN" ] || die "the PostgreSQL server binaries (initdb, postgres) are missing: install PostgreSQL 15 or newer (Debian: apt-get install postgresql) and run again"
+  fi
+  export APPMSG_PG_BIN="$PG_BIN"
+}
+
+# Runs a PostgreSQL program as the postgres user when we are root (the server refuses root).
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port_from() {
+  local p=$1
+  while ! port_free "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
+
+# The private cluster lives in .appmsg/pg, unless the postgres user cannot enter this checkout
+# (a home directory closed to others, say): then in a folder under /tmp named after the checkout.
+choose_pg_home() {
+  PG_HOME="$STATE/pg"
+  mkdir -p "$PG_HOME"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$PG_HOME"
+    if ! runuser -u postgres -- test -w "$PG_HOME" 2>/dev/null; then
+      PG_HOME="/tmp/appmsg-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+      mkdir -p "$PG_HOME"
+      chown postgres:postgres "$PG_HOME"
+      chmod 700 "$PG_HOME"
+    fi
+  fi
+}
+
+start_postgres() {
+  ensure_postgres
+  choose_pg_home
+  local data="$PG_HOME/data"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "creating a private PostgreSQL cluster in $data"
+    as_pg "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 >"$PG_HOME/initdb.log" 2>&1 \
+      || die "initdb failed; see $PG_HOME/initdb.log"
+  fi
+  if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    PG_PORT=$(sed -n 4p "$data/postmaster.pid")
+    say "reusing the running private PostgreSQL on port $PG_PORT"
+  else
+    PG_PORT=$(cat "$PG_HOME/port" 2>/dev/null || echo 15432)
+    port_free "$PG_PORT" || PG_PORT=$(free_port_from 15432)
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$PG_HOME/postgres.log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start >/dev/null \
+      || die "PostgreSQL did not start; see $PG_HOME/postgres.log"
+  fi
+  echo "$PG_PORT" | as_pg tee "$PG_HOME/port" >/dev/null
+  STARTED_PG="$data"
+  local exists
+  exists=$(as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'appmsg'")
+  [ "$exists" = 1 ] || as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres appmsg
+  export ConnectionStrings__AppMsg="Host=127.0.0.1;Port=$PG_PORT;Database=appmsg;Username=postgres"
+}
+
+stop_postgres() {
+  if [ -n "${STARTED_PG:-}" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$STARTED_PG" -m fast -w stop >/dev/null 2>&1 || true
+    STARTED_PG=
+  fi
+}
+
+build() {
+  say "building ($CONFIG)"
+  dotnet build "$ROOT/Orleans.sln" -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
+}
+
+PIDS=()
+cleanup() {
+  local code=$?
+  trap - INT TERM EXIT
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    say "stopping ${#PIDS[@]} process(es)"
+    kill -TERM "${PIDS[@]}" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    for pid in "${PIDS[@]}"; do
+      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+      kill -KILL "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    done
+  fi
+  stop_postgres
+  say "stopped"
+  exit "$code"
+}
+
+wait_ready() {
+  local url=$1 deadline=$((SECONDS + ${2:-120}))
+  while [ $SECONDS -lt $deadline ]; do
+    if curl -fs -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process exited during start-up (see its log above)"; done
+    sleep 0.5
+  done
+  die "$url did not become ready in time"
+}
+
+cmd_start() {
+  local silos=1 edges=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --silos) silos=$2; shift 2 ;;
+      --edges) edges=$2; shift 2 ;;
+      *) die "unknown option $1 (use --silos N --edges M)" ;;
+    esac
+  done
+  ensure_dotnet
+  command -v curl >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq curl >/dev/null; }
+  trap cleanup INT TERM EXIT
+  if [ -z "${ConnectionStrings__AppMsg:-}" ]; then start_postgres; fi
+  build
+
+  mkdir -p "$STATE"
+  if [ -z "${APPMSG_ADMIN_KEY:-}" ]; then
+    [ -s "$STATE/admin-key" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$STATE/admin-key"
+    APPMSG_ADMIN_KEY=$(cat "$STATE/admin-key")
+  fi
+  export APPMSG_ADMIN_KEY
+
+  dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate || die "migration failed"
+
+  local silo_port=${APPMSG_SILO_PORT:-11111} gateway_port=${APPMSG_GATEWAY_PORT:-30000}
+  local http_port=${APPMSG_HTTP_PORT:-8080} tcp_port=${APPMSG_TCP_PORT:-7100}
+  for ((i = 0; i < silos; i++)); do
+    APPMSG_SILO_PORT=$((silo_port + i)) APPMSG_GATEWAY_PORT=$((gateway_port + i)) APPMSG_SILO_NAME="silo-$((i + 1))" \
+      dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" &
+    PIDS+=($!)
+  done
+  for ((i = 0; i < edges; i++)); do
+    APPMSG_HTTP_PORT=$((http_port + i)) APPMSG_TCP_PORT=$((tcp_port + i)) APPMSG_EDGE_ID="edge-$((i + 1))" \
+      dotnet "$ROOT/src/Edge/$BIN/AppMsg.Edge.dll" &
+    PIDS+=($!)
+  done
+  for ((i = 0; i < edges; i++)); do wait_ready "http://127.0.0.1:$((http_port + i))/readyz"; done
+
+  echo
+  say "AppMsg is running: $silos silo(s), $edges edge(s)"
+  for ((i = 0; i < edges; i++)); do
+    say "  edge-$((i + 1)): HTTP API http://127.0.0.1:$((http_port + i))  WebSocket ws://127.0.0.1:$((http_port + i))/ws  binary tcp://127.0.0.1:$((tcp_port + i))"
+  done
+  say "  PostgreSQL: ${ConnectionStrings__AppMsg}"
+  say "  admin key: $APPMSG_ADMIN_KEY   (Authorization: Bearer <admin key>)"
+  say "Ctrl-C stops everything."
+  while true; do
+    wait -n "${PIDS[@]}" && continue
+    local code=$?
+    [ $code -gt 128 ] && continue
+    say "a process exited with code $code; stopping"
+    exit "$code"
+  done
+}
+
+cmd_test() {
+  ensure_dotnet
+  ensure_postgres
+  say "running the tests"
+  local results="$STATE/test-results"
+  rm -rf "$results"
+  dotnet test "$ROOT/Orleans.sln" -c "$CONFIG" -nologo --logger "console;verbosity=normal" \
+    --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
+  say "checking ./run.sh start-up and Ctrl-C"
+  bash "$ROOT/tests/smoke/run-sh-smoke.sh"
+}
+
+cmd_migrate() {
+  ensure_dotnet
+  trap cleanup INT TERM EXIT
+  if [ -z "${ConnectionStrings__AppMsg:-}" ]; then start_postgres; fi
+  build
+  dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate
+}
+
+cmd_bench() {
+  ensure_dotnet
+  ensure_postgres
+  if [ ! -d "$ROOT/bench/AppMsg.Bench" ]; then die "the benchmark tool is not built yet"; fi
+  build
+  dotnet "$ROOT/bench/AppMsg.Bench/$BIN/AppMsg.Bench.dll" "$@"
+}
+
+case "${1:-}" in
+  test) shift; cmd_test "$@" ;;
+  migrate) shift; cmd_migrate "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  -h|--help|help) sed -n '2,12p' "$0" ;;
+  *) cmd_start "$@" ;;
+esac

@@ -1,0 +1,51 @@
+using AppMsg.Edge.Cluster;
+using AppMsg.Edge.Health;
+using AppMsg.Hosting;
+using Orleans.Configuration;
+
+namespace AppMsg.Edge;
+
+/// <summary>Builds an edge: the HTTP API, the device listeners and an Orleans client of the cluster.</summary>
+public static class EdgeHostBuilder
+{
+    /// <summary>Creates the application builder; <paramref name="args"/> and the environment supply further configuration.</summary>
+    public static WebApplicationBuilder Create(EdgeSettings settings, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        Logs.Configure(builder.Logging);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Services.AddSingleton(settings);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
+        builder.Services.AddProblemDetails();
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            // A restarted silo comes back with a new generation; find it within seconds.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
+        });
+        return builder;
+    }
+
+    /// <summary>Maps every endpoint of the edge.</summary>
+    public static WebApplication MapEdge(this WebApplication app)
+    {
+        app.MapHealth();
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using AppMsg.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace AppMsg.Edge;
+
+/// <summary>An edge's process settings, read from configuration and the environment.</summary>
+public sealed record EdgeSettings
+{
+    public required string ConnectionString { get; init; }
+    public string ClusterId { get; init; } = "appmsg";
+    public string ServiceId { get; init; } = "appmsg";
+
+    /// <summary>HTTP API and WebSocket (<c>/ws</c>) port.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>Binary protocol port.</summary>
+    public int TcpPort { get; init; } = 7100;
+
+    /// <summary>The operator credential; null disables operator access.</summary>
+    public string? AdminKey { get; init; }
+
+    /// <summary>This edge's id, unique in the cluster.</summary>
+    public string EdgeId { get; init; } = Environment.MachineName;
+
+    /// <summary>The host name devices use to reach this edge (for the dispatcher).</summary>
+    public string PublicHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
+    public static EdgeSettings FromConfiguration(IConfiguration configuration)
+    {
+        var httpPort = SettingReader.Port(configuration, "APPMSG_HTTP_PORT", "AppMsg:HttpPort", 8080);
+        return new EdgeSettings
+        {
+            ConnectionString = SettingReader.ConnectionString(configuration),
+            ClusterId = SettingReader.String(configuration, "APPMSG_CLUSTER_ID", "AppMsg:ClusterId") ?? "appmsg",
+            ServiceId = SettingReader.String(configuration, "APPMSG_SERVICE_ID", "AppMsg:ServiceId") ?? "appmsg",
+            HttpPort = httpPort,
+            TcpPort = SettingReader.Port(configuration, "APPMSG_TCP_PORT", "AppMsg:TcpPort", 7100),
+            AdminKey = SettingReader.String(configuration, "APPMSG_ADMIN_KEY", "AppMsg:AdminKey"),
+            EdgeId = SettingReader.String(configuration, "APPMSG_EDGE_ID", "AppMsg:EdgeId") ?? $"{Environment.MachineName}-{httpPort}",
+            PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
+        };
+    }
+}

@@ -1,0 +1,11 @@
+namespace AppMsg.Directory;
+
+/// <summary>A tenant's login policy.</summary>
+/// <param name="OneSessionPerTerminalType">A new REGISTER of the same user and terminal type kicks the older session (reason 1).</param>
+/// <param name="AndroidIosExclusive">An Android session and an iOS session of one user exclude each other (reason 2).</param>
+/// <param name="AllowAnonymousSessions">Devices may register without id and token and receive public app broadcasts.</param>
+[GenerateSerializer, Immutable]
+public sealed record TenantSettings(
+    [property: Id(0)] bool OneSessionPerTerminalType = true,
+    [property: Id(1)] bool AndroidIosExclusive = false,
+    [property: Id(2)] bool AllowAnonymousSessions = false);

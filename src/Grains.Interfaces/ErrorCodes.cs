@@ -1,0 +1,22 @@
+namespace AppMsg;
+
+/// <summary>The stable error codes shared by grains, the HTTP API and the device protocol mapping.</summary>
+public static class ErrorCodes
+{
+    /// <summary>The resource does not exist or is outside the caller's reach.</summary>
+    public const string NotFound = "not_found";
+    /// <summary>The caller is known but lacks the right.</summary>
+    public const string Forbidden = "forbidden";
+    /// <summary>The credential is missing or wrong.</summary>
+    public const string Unauthorized = "unauthorized";
+    /// <summary>The input is malformed; see the per-field errors.</summary>
+    public const string ValidationFailed = "validation_failed";
+    /// <summary>The resource exists already, or the change clashes with its state.</summary>
+    public const string Conflict = "conflict";
+    /// <summary>A quota or limit would be exceeded.</summary>
+    public const string OverQuota = "over_quota";
+    /// <summary>A dependency (the database, the cluster) cannot answer now; retry.</summary>
+    public const string Unavailable = "unavailable";
+    /// <summary>An unexpected failure.</summary>
+    public const string Failed = "failed";
+}

@@ -1,0 +1,60 @@
+using AppMsg.Hosting;
+using AppMsg.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace AppMsg.Silo;
+
+/// <summary>Builds a silo host: ADO.NET clustering, storage and reminders on the AppMsg PostgreSQL database.</summary>
+public static class SiloHostBuilder
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Creates the host builder; <paramref name="args"/> and the environment supply further configuration.</summary>
+    public static HostApplicationBuilder Create(SiloSettings settings, string[]? args = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        Logs.Configure(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        var advertised = settings.ResolveAdvertisedAddress();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            if (settings.SiloName is not null)
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = settings.SiloName);
+            }
+
+            silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+        });
+        return builder;
+    }
+}

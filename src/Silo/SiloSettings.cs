@@ -1,0 +1,54 @@
+using System.Net;
+using AppMsg.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace AppMsg.Silo;
+
+/// <summary>A silo's process settings, read from configuration and the environment.</summary>
+public sealed record SiloSettings
+{
+    public required string ConnectionString { get; init; }
+    public string ClusterId { get; init; } = "appmsg";
+    public string ServiceId { get; init; } = "appmsg";
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>The address other silos and clients use to reach this one (an IP or a DNS name).</summary>
+    public string AdvertisedHost { get; init; } = "127.0.0.1";
+
+    public string? SiloName { get; init; }
+
+    /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
+    /// <exception cref="StartupException">A setting is missing or malformed.</exception>
+    public static SiloSettings FromConfiguration(IConfiguration configuration)
+    {
+        return new SiloSettings
+        {
+            ConnectionString = SettingReader.ConnectionString(configuration),
+            ClusterId = SettingReader.String(configuration, "APPMSG_CLUSTER_ID", "AppMsg:ClusterId") ?? "appmsg",
+            ServiceId = SettingReader.String(configuration, "APPMSG_SERVICE_ID", "AppMsg:ServiceId") ?? "appmsg",
+            SiloPort = SettingReader.Port(configuration, "APPMSG_SILO_PORT", "AppMsg:SiloPort", 11111),
+            GatewayPort = SettingReader.Port(configuration, "APPMSG_GATEWAY_PORT", "AppMsg:GatewayPort", 30000),
+            AdvertisedHost = SettingReader.String(configuration, "APPMSG_ADVERTISED_HOST", "AppMsg:AdvertisedHost") ?? "127.0.0.1",
+            SiloName = SettingReader.String(configuration, "APPMSG_SILO_NAME", "AppMsg:SiloName"),
+        };
+    }
+
+    /// <summary>Resolves <see cref="AdvertisedHost"/> to an IPv4 address.</summary>
+    public IPAddress ResolveAdvertisedAddress()
+    {
+        if (IPAddress.TryParse(AdvertisedHost, out var address))
+        {
+            return address;
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            throw new StartupException($"APPMSG_ADVERTISED_HOST '{AdvertisedHost}' does not resolve to an IPv4 address: set it to this machine's address", ExitCodes.Configuration);
+        }
+    }
+}
