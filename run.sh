@@ -8,11 +8,12 @@
 #
 # Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
 # APPMSG_GATEWAY_PORT (30000), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
-# ConnectionStrings__AppMsg (set it to use your own PostgreSQL instead of the private one).
+# ConnectionStrings__AppMsg (set it to use your own PostgreSQL instead of the private one),
+# APPMSG_STATE_DIR (.appmsg: the private PostgreSQL cluster, the admin key).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-STATE="$ROOT/.appmsg"
+STATE="${APPMSG_STATE_DIR:-$ROOT/.appmsg}"
 CONFIG=Release
 BIN="bin/$CONFIG/net10.0"
 
@@ -69,7 +70,7 @@ choose_pg_home() {
   if [ "$(id -u)" = 0 ]; then
     chown postgres:postgres "$PG_HOME"
     if ! runuser -u postgres -- test -w "$PG_HOME" 2>/dev/null; then
-      PG_HOME="/tmp/appmsg-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+      PG_HOME="/tmp/appmsg-pg-$(printf '%s' "$STATE" | sha1sum | cut -c1-12)"
       mkdir -p "$PG_HOME"
       chown postgres:postgres "$PG_HOME"
       chmod 700 "$PG_HOME"
@@ -206,8 +207,15 @@ cmd_test() {
   say "running the tests"
   local results="$STATE/test-results"
   rm -rf "$results"
+  mkdir -p "$results"
+  local status=0
   dotnet test "$ROOT/Orleans.sln" -c "$CONFIG" -nologo --logger "console;verbosity=normal" \
-    --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
+    --results-directory "$results" 2>&1 | tee "$results/output.txt" || status=$?
+  local passed failed
+  passed=$(grep -oE 'Passed: +[0-9]+' "$results/output.txt" | awk '{s += $2} END {print s + 0}')
+  failed=$(grep -oE 'Failed: +[0-9]+' "$results/output.txt" | awk '{s += $2} END {print s + 0}')
+  echo "tests: $passed passed, $failed failed"
+  [ "$status" = 0 ] || die "the tests failed"
   say "checking ./run.sh start-up and Ctrl-C"
   bash "$ROOT/tests/smoke/run-sh-smoke.sh"
 }

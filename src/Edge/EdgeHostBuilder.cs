@@ -17,7 +17,6 @@ public static class EdgeHostBuilder
             ContentRootPath = AppContext.BaseDirectory,
         });
         Logs.Configure(builder.Logging);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Services.AddSingleton(settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));

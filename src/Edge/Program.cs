@@ -2,8 +2,6 @@ using AppMsg.Edge;
 using AppMsg.Hosting;
 
 var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
     .AddEnvironmentVariables()
     .AddCommandLine(args)
     .Build();

@@ -14,6 +14,12 @@ public static class Logs
             o.TimestampFormat = "HH:mm:ss.fff ";
             o.UseUtcTimestamp = true;
         });
+        // Defaults; the Logging section of configuration (Logging__LogLevel__Orleans=Information) refines them.
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging.AddFilter("Orleans", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
     }
 
     public static ILoggerFactory CreateFactory() => LoggerFactory.Create(Configure);

@@ -8,8 +8,6 @@ using Microsoft.Extensions.Logging;
 // Usage: AppMsg.Silo            start a silo (migrating the database first)
 //        AppMsg.Silo migrate    migrate the database and exit
 var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
     .AddEnvironmentVariables()
     .AddCommandLine(args.Where(a => a != "migrate").ToArray())
     .Build();

@@ -13,7 +13,7 @@ public sealed record SiloSettings
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
-    /// <summary>The address other silos and clients use to reach this one (an IP or a DNS name).</summary>
+    /// <summary>The address other silos and clients use to reach this one: an IP, a DNS name, or <c>auto</c> for this host's own name.</summary>
     public string AdvertisedHost { get; init; } = "127.0.0.1";
 
     public string? SiloName { get; init; }
@@ -37,14 +37,16 @@ public sealed record SiloSettings
     /// <summary>Resolves <see cref="AdvertisedHost"/> to an IPv4 address.</summary>
     public IPAddress ResolveAdvertisedAddress()
     {
-        if (IPAddress.TryParse(AdvertisedHost, out var address))
+        // "auto": this container's or machine's own name, as a container orchestrator resolves it.
+        var host = AdvertisedHost == "auto" ? Dns.GetHostName() : AdvertisedHost;
+        if (IPAddress.TryParse(host, out var address))
         {
             return address;
         }
 
         try
         {
-            return Dns.GetHostAddresses(AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+            return Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
         {
