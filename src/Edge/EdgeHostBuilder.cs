@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
 using AppMsg.Edge.Health;
 using AppMsg.Hosting;
@@ -21,6 +24,16 @@ public static class EdgeHostBuilder
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<CallerAuthenticator>();
+        // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
 
         builder.UseOrleansClient(client =>
         {
@@ -44,7 +57,17 @@ public static class EdgeHostBuilder
     /// <summary>Maps every endpoint of the edge.</summary>
     public static WebApplication MapEdge(this WebApplication app)
     {
+        app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapTenants();
+        app.MapUsers();
+        app.MapAuth();
+        app.MapApps();
+        app.MapQuns();
+        app.MapOrgs();
+        app.MapContacts();
+        app.MapClientVersions();
         return app;
     }
 }

@@ -25,6 +25,9 @@ public sealed record EdgeSettings
     /// <summary>The host name devices use to reach this edge (for the dispatcher).</summary>
     public string PublicHost { get; init; } = "127.0.0.1";
 
+    /// <summary>The largest HTTP request body accepted.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     public static EdgeSettings FromConfiguration(IConfiguration configuration)
     {
@@ -38,6 +41,7 @@ public sealed record EdgeSettings
             TcpPort = SettingReader.Port(configuration, "APPMSG_TCP_PORT", "AppMsg:TcpPort", 7100),
             AdminKey = SettingReader.String(configuration, "APPMSG_ADMIN_KEY", "AppMsg:AdminKey"),
             EdgeId = SettingReader.String(configuration, "APPMSG_EDGE_ID", "AppMsg:EdgeId") ?? $"{Environment.MachineName}-{httpPort}",
+            MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
         };
     }

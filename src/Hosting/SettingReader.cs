@@ -31,6 +31,23 @@ public static class SettingReader
         throw new StartupException($"{environmentName} must be a port number from 1 to 65535, not '{text}'", ExitCodes.Configuration);
     }
 
+    /// <exception cref="StartupException">The value is not a whole number in range.</exception>
+    public static int Int(IConfiguration configuration, string environmentName, string key, int fallback, int min, int max)
+    {
+        var text = String(configuration, environmentName, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        throw new StartupException($"{environmentName} must be a whole number from {min} to {max}, not '{text}'", ExitCodes.Configuration);
+    }
+
     /// <exception cref="StartupException">No connection string is configured.</exception>
     public static string ConnectionString(IConfiguration configuration)
     {

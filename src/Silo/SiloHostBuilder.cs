@@ -24,6 +24,11 @@ public static class SiloHostBuilder
         Logs.Configure(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
+        builder.Services.AddAppMsgGrainServices(settings.ConnectionString, o =>
+        {
+            o.PasswordIterations = settings.PasswordIterations;
+            o.TokenLifetime = settings.TokenLifetime;
+        });
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>
         {

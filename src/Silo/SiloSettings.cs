@@ -18,6 +18,12 @@ public sealed record SiloSettings
 
     public string? SiloName { get; init; }
 
+    /// <summary>PBKDF2 iterations for new password hashes.</summary>
+    public int PasswordIterations { get; init; } = 100_000;
+
+    /// <summary>How long login tokens live.</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     /// <exception cref="StartupException">A setting is missing or malformed.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -31,6 +37,8 @@ public sealed record SiloSettings
             GatewayPort = SettingReader.Port(configuration, "APPMSG_GATEWAY_PORT", "AppMsg:GatewayPort", 30000),
             AdvertisedHost = SettingReader.String(configuration, "APPMSG_ADVERTISED_HOST", "AppMsg:AdvertisedHost") ?? "127.0.0.1",
             SiloName = SettingReader.String(configuration, "APPMSG_SILO_NAME", "AppMsg:SiloName"),
+            PasswordIterations = SettingReader.Int(configuration, "APPMSG_PASSWORD_ITERATIONS", "AppMsg:PasswordIterations", 100_000, 1_000, 10_000_000),
+            TokenLifetime = TimeSpan.FromDays(SettingReader.Int(configuration, "APPMSG_TOKEN_LIFETIME_DAYS", "AppMsg:TokenLifetimeDays", 30, 1, 3650)),
         };
     }
 

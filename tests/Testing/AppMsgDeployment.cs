@@ -44,6 +44,7 @@ public sealed class AppMsgDeployment : IAsyncDisposable
         SiloName = name,
         SiloPort = siloPort ?? FreePort.Next(),
         GatewayPort = gatewayPort ?? FreePort.Next(),
+        PasswordIterations = 1_000, // the slow hash is the product's; tests create thousands of users
     };
 
     public EdgeSettings EdgeSettings(string edgeId, int? httpPort = null, int? tcpPort = null) => new()

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Orleans.Runtime;
+
+namespace AppMsg.Edge.Api;
+
+/// <summary>
+/// Turns every failure of an API request into a problem detail: refusals keep their code, malformed
+/// input is a 400, an unreachable cluster a 503, anything else a logged 500. Never a crash.
+/// </summary>
+public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var problem = e switch
+            {
+                AppMsgException refusal => Problems.From(refusal),
+                BadHttpRequestException { InnerException: JsonException json } => Problems.Create(ErrorCodes.ValidationFailed, "the body is not valid JSON for this request", Field(json)),
+                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => Problems.Create("too_large", "the body is too large"),
+                BadHttpRequestException bad => Problems.Create(ErrorCodes.ValidationFailed, bad.Message),
+                JsonException json => Problems.Create(ErrorCodes.ValidationFailed, "the body is not valid JSON for this request", Field(json)),
+                TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException =>
+                    Problems.Create(ErrorCodes.Unavailable, "the cluster does not answer; retry later"),
+                _ => null,
+            };
+            if (problem is null)
+            {
+                LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
+                problem = Problems.Create(ErrorCodes.Failed, "an unexpected error occurred");
+            }
+            else if (problem.Status >= 500)
+            {
+                LogUnavailable(logger, context.Request.Method, context.Request.Path, e.Message);
+            }
+            else
+            {
+                LogRefused(logger, context.Request.Method, context.Request.Path, problem.Status ?? 0, problem.Title ?? "");
+            }
+
+            if (problem.Status == StatusCodes.Status413PayloadTooLarge || problem.Extensions["code"] as string == "too_large")
+            {
+                problem.Status = StatusCodes.Status413PayloadTooLarge;
+            }
+
+            await Problems.WriteAsync(context, problem);
+        }
+    }
+
+    private static Dictionary<string, string[]>? Field(JsonException json) =>
+        json.Path is { Length: > 2 } path ? new() { [path.TrimStart('$', '.')] = [json.Message] } : null;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure of {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception e, string method, PathString path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: unavailable ({Reason})")]
+    private static partial void LogUnavailable(ILogger logger, string method, PathString path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path}: {Status} {Title}")]
+    private static partial void LogRefused(ILogger logger, string method, PathString path, int status, string title);
+}

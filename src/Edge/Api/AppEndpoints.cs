@@ -1,0 +1,49 @@
+using AppMsg.Directory;
+
+namespace AppMsg.Edge.Api;
+
+/// <summary><c>/v1/apps</c>.</summary>
+public static class AppEndpoints
+{
+    public sealed record CreateAppRequest(string? TenantId, string? Name, string? WebhookUrl);
+
+    public sealed record AppCreated(string Id, string Secret, string TenantId, string Name, string? WebhookUrl);
+
+    public static IEndpointRouteBuilder MapApps(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/v1/apps", async (CreateAppRequest body, Caller caller, IClusterClient cluster) =>
+        {
+            caller.EnsureOperator();
+            var tenantId = Validate.Id(Validate.Required(body.TenantId, "tenantId"), "tenant");
+            var id = Ids.New();
+            var created = await cluster.GetGrain<IAppGrain>(id).CreateAsync(new NewApp(tenantId, body.Name ?? "", body.WebhookUrl));
+            return Results.Created($"/v1/apps/{id}", ToCreated(created));
+        });
+
+        api.MapGet("/v1/apps/{appId}", async (string appId, Caller caller, IClusterClient cluster) =>
+            Results.Ok(await GetVisibleAsync(appId, caller, cluster)));
+
+        api.MapPost("/v1/apps/{appId}/secret", async (string appId, Caller caller, IClusterClient cluster) =>
+        {
+            var app = await GetVisibleAsync(appId, caller, cluster);
+            caller.EnsureCanManage(app.TenantId, "app");
+            return Results.Ok(ToCreated(await cluster.GetGrain<IAppGrain>(appId).RotateSecretAsync()));
+        });
+        return api;
+    }
+
+    private static async Task<AppInfo> GetVisibleAsync(string appId, Caller caller, IClusterClient cluster)
+    {
+        Validate.Id(appId, "app");
+        if (caller.Kind == CallerKind.User || (caller.Kind == CallerKind.App && caller.AppId != appId))
+        {
+            throw AppMsgException.NotFound("app");
+        }
+
+        var app = await cluster.GetGrain<IAppGrain>(appId).GetAsync() ?? throw AppMsgException.NotFound("app");
+        caller.EnsureCanSee(app.TenantId, "app");
+        return app;
+    }
+
+    private static AppCreated ToCreated(AppCredentials c) => new(c.App.Id, c.Secret, c.App.TenantId, c.App.Name, c.App.WebhookUrl);
+}

@@ -1,0 +1,17 @@
+namespace AppMsg.Directory;
+
+/// <summary>
+/// One login token, keyed by the lower-case hex SHA-256 of the token (the token itself is never
+/// stored). Edges and the HTTP API validate device credentials here.
+/// </summary>
+public interface IAuthTokenGrain : IGrainWithStringKey
+{
+    /// <summary>Records the token for a user; called by the user's grain when it issues one.</summary>
+    Task InitializeAsync(TokenPrincipal principal);
+
+    /// <summary>The token's owner, or null when the token is unknown, expired or revoked.</summary>
+    Task<TokenPrincipal?> ValidateAsync();
+
+    /// <summary>Revokes the token.</summary>
+    Task RevokeAsync();
+}

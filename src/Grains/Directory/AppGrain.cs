@@ -1,0 +1,59 @@
+using AppMsg.Directory;
+using AppMsg.Grains.Security;
+using Orleans.Runtime;
+
+namespace AppMsg.Grains.Directory;
+
+public sealed class AppGrain(
+    [PersistentState("app", StorageNames.Default)] IPersistentState<AppState> state,
+    AppIndex index) : Grain, IAppGrain
+{
+    public const int MaxNameLength = 100;
+
+    private AppState App => state.State;
+
+    public async Task<AppCredentials> CreateAsync(NewApp app)
+    {
+        if (App.TenantId is not null)
+        {
+            throw new AppMsgException(ErrorCodes.Conflict, "the app already exists");
+        }
+
+        var name = Names.Validate("name", app.Name, MaxNameLength);
+        var webhook = UserValidation.Url("webhookUrl", app.WebhookUrl);
+        if (string.IsNullOrEmpty(app.TenantId) || await GrainFactory.GetGrain<ITenantGrain>(app.TenantId).GetAsync() is null)
+        {
+            throw AppMsgException.NotFound("tenant");
+        }
+
+        var secret = Secrets.New();
+        App.TenantId = app.TenantId;
+        App.Name = name;
+        App.WebhookUrl = webhook;
+        App.SecretHash = Secrets.Hash(secret);
+        App.CreatedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        await index.UpsertAsync(this.GetPrimaryKeyString(), app.TenantId, name);
+        return new AppCredentials(ToInfo(), secret);
+    }
+
+    public Task<AppInfo?> GetAsync() => Task.FromResult(App.TenantId is null ? null : ToInfo());
+
+    public Task<bool> VerifySecretAsync(string secret) =>
+        Task.FromResult(App.TenantId is not null && secret is not null && Secrets.Matches(secret, App.SecretHash));
+
+    public async Task<AppCredentials> RotateSecretAsync()
+    {
+        if (App.TenantId is null)
+        {
+            throw AppMsgException.NotFound("app");
+        }
+
+        var secret = Secrets.New();
+        App.SecretHash = Secrets.Hash(secret);
+        await state.WriteStateAsync();
+        return new AppCredentials(ToInfo(), secret);
+    }
+
+    private AppInfo ToInfo() => new(this.GetPrimaryKeyString(), App.TenantId!, App.Name, App.WebhookUrl, App.CreatedAt);
+}

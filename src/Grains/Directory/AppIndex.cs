@@ -1,0 +1,17 @@
+using Npgsql;
+
+namespace AppMsg.Grains.Directory;
+
+/// <summary>The SQL rows behind app lists (table <c>dir_apps</c>).</summary>
+public sealed class AppIndex(NpgsqlDataSource database)
+{
+    public async Task UpsertAsync(string appId, string tenantId, string name)
+    {
+        await using var command = database.CreateCommand(
+            "INSERT INTO dir_apps (app_id, tenant_id, name) VALUES ($1, $2, $3) ON CONFLICT (app_id) DO UPDATE SET name = excluded.name");
+        command.Parameters.AddWithValue(appId);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(name);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,11 @@
+namespace AppMsg.Grains.Directory;
+
+[GenerateSerializer]
+public sealed class AppState
+{
+    [Id(0)] public string? TenantId { get; set; }
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public string? WebhookUrl { get; set; }
+    [Id(3)] public string SecretHash { get; set; } = "";
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,185 @@
+using AppMsg.Directory;
+using AppMsg.Grains.Security;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace AppMsg.Grains.Directory;
+
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    UserIndex index,
+    IOptions<DirectoryOptions> options) : Grain, IUserGrain
+{
+    private UserState User => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<UserInfo> CreateAsync(NewUser user)
+    {
+        if (User.TenantId is not null)
+        {
+            throw new AppMsgException(ErrorCodes.Conflict, "the user already exists");
+        }
+
+        var username = UserValidation.Username(user.Username);
+        var password = UserValidation.Password(user.Password);
+        var displayName = user.DisplayName is null ? username : Names.Validate("displayName", user.DisplayName, UserValidation.MaxDisplayNameLength);
+        var avatarUrl = UserValidation.Url("avatarUrl", user.AvatarUrl);
+        if (string.IsNullOrEmpty(user.TenantId) || await GrainFactory.GetGrain<ITenantGrain>(user.TenantId).GetAsync() is null)
+        {
+            throw AppMsgException.NotFound("tenant");
+        }
+
+        if (!await index.TryInsertAsync(Id, user.TenantId, username, displayName))
+        {
+            throw new AppMsgException(ErrorCodes.Conflict, $"the username '{username}' is taken in this tenant",
+                new Dictionary<string, string[]> { ["username"] = ["username is taken in this tenant"] });
+        }
+
+        User.TenantId = user.TenantId;
+        User.Username = username;
+        User.DisplayName = displayName;
+        User.AvatarUrl = avatarUrl;
+        User.Status = UserStatus.Active;
+        User.PasswordHash = PasswordHasher.Hash(password, options.Value.PasswordIterations);
+        User.CreatedAt = DateTimeOffset.UtcNow;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = new UserState();
+            await index.DeleteAsync(Id);
+            throw;
+        }
+
+        return ToInfo();
+    }
+
+    public Task<UserInfo?> GetAsync() => Task.FromResult(User.TenantId is null ? null : ToInfo());
+
+    public async Task<UserInfo> UpdateProfileAsync(UserProfileUpdate update)
+    {
+        EnsureExists();
+        if (update.DisplayName is not null)
+        {
+            User.DisplayName = Names.Validate("displayName", update.DisplayName, UserValidation.MaxDisplayNameLength);
+        }
+
+        if (update.AvatarUrl is not null)
+        {
+            User.AvatarUrl = UserValidation.Url("avatarUrl", update.AvatarUrl);
+        }
+
+        await state.WriteStateAsync();
+        await index.UpdateAsync(Id, User.DisplayName, User.Status);
+        return ToInfo();
+    }
+
+    public async Task<UserInfo> SetStatusAsync(UserStatus status)
+    {
+        EnsureExists();
+        if (!Enum.IsDefined(status))
+        {
+            throw AppMsgException.Invalid("status", "status must be active or disabled");
+        }
+
+        User.Status = status;
+        if (status == UserStatus.Disabled)
+        {
+            await RevokeAllTokensAsync();
+        }
+
+        await state.WriteStateAsync();
+        await index.UpdateAsync(Id, User.DisplayName, User.Status);
+        return ToInfo();
+    }
+
+    public async Task ChangePasswordAsync(string newPassword)
+    {
+        EnsureExists();
+        User.PasswordHash = PasswordHasher.Hash(UserValidation.Password(newPassword), options.Value.PasswordIterations);
+        await RevokeAllTokensAsync();
+    }
+
+    public Task<bool> VerifyPasswordAsync(string password) =>
+        Task.FromResult(User.TenantId is not null && User.Status == UserStatus.Active && password is not null
+            && PasswordHasher.Verify(password, User.PasswordHash));
+
+    public async Task<IssuedToken> IssueTokenAsync(int terminalType)
+    {
+        EnsureExists();
+        if (User.Status != UserStatus.Active)
+        {
+            throw new AppMsgException(ErrorCodes.Forbidden, "the user is disabled");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var expired in User.Tokens.Where(t => t.Value <= now).Select(t => t.Key).ToList())
+        {
+            User.Tokens.Remove(expired);
+        }
+
+        var token = Secrets.New();
+        var hash = Secrets.Hash(token);
+        var expiresAt = now + options.Value.TokenLifetime;
+        await GrainFactory.GetGrain<IAuthTokenGrain>(hash).InitializeAsync(new TokenPrincipal(Id, User.TenantId!, expiresAt));
+        User.Tokens[hash] = expiresAt;
+        await state.WriteStateAsync();
+        return new IssuedToken(token, expiresAt);
+    }
+
+    public async Task RevokeTokenAsync(string token)
+    {
+        var hash = Secrets.Hash(token ?? "");
+        if (User.Tokens.Remove(hash))
+        {
+            await GrainFactory.GetGrain<IAuthTokenGrain>(hash).RevokeAsync();
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task RevokeAllTokensAsync()
+    {
+        var hashes = User.Tokens.Keys.ToList();
+        await Task.WhenAll(hashes.Select(h => GrainFactory.GetGrain<IAuthTokenGrain>(h).RevokeAsync()));
+        User.Tokens.Clear();
+        await state.WriteStateAsync();
+    }
+
+    public async Task AddMembershipAsync(string groupAddress)
+    {
+        EnsureExists();
+        if (User.Memberships.Add(groupAddress))
+        {
+            await state.WriteStateAsync();
+        }
+
+        GrainFactory.GetGrain<IMembershipEventsGrain>(0).PublishAsync(new MembershipChange(Id, groupAddress, Joined: true)).Ignore();
+    }
+
+    public async Task RemoveMembershipAsync(string groupAddress)
+    {
+        if (User.Memberships.Remove(groupAddress))
+        {
+            await state.WriteStateAsync();
+        }
+
+        GrainFactory.GetGrain<IMembershipEventsGrain>(0).PublishAsync(new MembershipChange(Id, groupAddress, Joined: false)).Ignore();
+    }
+
+    public Task<IReadOnlyList<string>> GetMembershipsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. User.Memberships.Order(StringComparer.Ordinal)]);
+
+    private void EnsureExists()
+    {
+        if (User.TenantId is null)
+        {
+            throw AppMsgException.NotFound("user");
+        }
+    }
+
+    private UserInfo ToInfo() =>
+        new(Id, User.TenantId!, User.Username, User.DisplayName, User.AvatarUrl, User.Status, User.CreatedAt);
+}

@@ -1,0 +1,20 @@
+using AppMsg.Grains.Directory;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AppMsg.Grains;
+
+/// <summary>Registers what the grains need from their silo.</summary>
+public static class GrainServices
+{
+    public static IServiceCollection AddAppMsgGrainServices(this IServiceCollection services, string connectionString, Action<DirectoryOptions>? directory = null)
+    {
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<UserIndex>();
+        services.AddSingleton<AppIndex>();
+        services.AddGroupDirectoryServices();
+        services.AddPeopleDirectoryServices();
+        services.AddOptions<DirectoryOptions>().Configure(o => directory?.Invoke(o));
+        return services;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AppMsg.Testing;
+
+/// <summary>
+/// A running system for API tests: private PostgreSQL, one silo and one edge, shared by the tests of
+/// a class (xunit class fixture). <see cref="RestartAsync"/> stops and starts both on the same ports.
+/// </summary>
+public sealed class RunningSystem : IAsyncLifetime
+{
+    private PostgresServer? postgres;
+    private AppMsgDeployment? deployment;
+    private Silo.SiloSettings? siloSettings;
+    private Edge.EdgeSettings? edgeSettings;
+    private IHost? silo;
+    private WebApplication? edge;
+
+    public AppMsgDeployment Deployment => deployment!;
+
+    public ApiClient Api { get; private set; } = null!;
+
+    public string AdminKey => Deployment.AdminKey;
+
+    public Edge.EdgeSettings EdgeSettings => edgeSettings!;
+
+    /// <summary>The edge's Orleans client: the grain interfaces as a backend sees them.</summary>
+    public IClusterClient Cluster => edge!.Services.GetRequiredService<IClusterClient>();
+
+    public async Task InitializeAsync()
+    {
+        postgres = await PostgresServer.StartAsync();
+        deployment = await AppMsgDeployment.CreateAsync(postgres);
+        siloSettings = deployment.SiloSettings("silo-1");
+        edgeSettings = deployment.EdgeSettings("edge-1");
+        await StartAsync();
+        Api = new ApiClient(new Uri($"http://127.0.0.1:{edgeSettings.HttpPort}"));
+    }
+
+    /// <summary>Stops the edge and the silo, then starts both again on the same ports and database.</summary>
+    public async Task RestartAsync()
+    {
+        await deployment!.StopAsync(edge!);
+        await deployment.StopAsync(silo!);
+        await StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        if (deployment is not null)
+        {
+            await deployment.DisposeAsync();
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        silo = await deployment!.StartSiloAsync(siloSettings!);
+        edge = await deployment.StartEdgeAsync(edgeSettings!);
+        using var http = new HttpClient();
+        await Eventually.ReturnsAsync(
+            () => http.GetAsync(new Uri($"http://127.0.0.1:{edgeSettings!.HttpPort}/readyz")),
+            r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "edge ready");
+    }
+}
