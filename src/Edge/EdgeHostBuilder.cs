@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Connections;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
+using AppMsg.Edge.Devices;
 using AppMsg.Edge.Health;
 using AppMsg.Hosting;
 using Orleans.Configuration;
@@ -22,7 +24,16 @@ public static class EdgeHostBuilder
         Logs.Configure(builder.Logging);
         builder.Services.AddSingleton(settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenAnyIP(settings.HttpPort);
+            kestrel.ListenAnyIP(settings.TcpPort, listen => listen.UseConnectionHandler<TcpDeviceHandler>());
+        });
+        builder.Services.AddSingleton(settings.Devices);
+        builder.Services.AddSingleton<DeviceConnections>();
+        builder.Services.AddSingleton<DeviceServices>();
+        builder.Services.AddSingleton<EdgeObserver>();
+        builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<CallerAuthenticator>();
@@ -51,12 +62,17 @@ public static class EdgeHostBuilder
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
         });
+
+        // After the Orleans client, so that the client is connected when the heartbeat starts.
+        builder.Services.AddHostedService<EdgeHeartbeatService>();
         return builder;
     }
 
     /// <summary>Maps every endpoint of the edge.</summary>
     public static WebApplication MapEdge(this WebApplication app)
     {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(60) });
+        app.Map("/ws", (HttpContext context, WebSocketDeviceEndpoint endpoint) => endpoint.HandleAsync(context));
         app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -64,6 +80,7 @@ public static class EdgeHostBuilder
         app.MapUsers();
         app.MapAuth();
         app.MapApps();
+        app.MapEdges();
         app.MapQuns();
         app.MapOrgs();
         app.MapContacts();

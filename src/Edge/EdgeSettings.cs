@@ -25,6 +25,9 @@ public sealed record EdgeSettings
     /// <summary>The host name devices use to reach this edge (for the dispatcher).</summary>
     public string PublicHost { get; init; } = "127.0.0.1";
 
+    /// <summary>Limits of device connections.</summary>
+    public Devices.DeviceSettings Devices { get; init; } = new();
+
     /// <summary>The largest HTTP request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
@@ -41,6 +44,14 @@ public sealed record EdgeSettings
             TcpPort = SettingReader.Port(configuration, "APPMSG_TCP_PORT", "AppMsg:TcpPort", 7100),
             AdminKey = SettingReader.String(configuration, "APPMSG_ADMIN_KEY", "AppMsg:AdminKey"),
             EdgeId = SettingReader.String(configuration, "APPMSG_EDGE_ID", "AppMsg:EdgeId") ?? $"{Environment.MachineName}-{httpPort}",
+            Devices = new Devices.DeviceSettings
+            {
+                RegisterDeadline = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_REGISTER_DEADLINE_SECONDS", "AppMsg:RegisterDeadlineSeconds", 10, 1, 600)),
+                Heartbeat = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_HEARTBEAT_SECONDS", "AppMsg:HeartbeatSeconds", 300, 5, 3600)),
+                IdleLimit = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_IDLE_LIMIT_SECONDS", "AppMsg:IdleLimitSeconds", 600, 5, 7200)),
+                MaxBodyLength = SettingReader.Int(configuration, "APPMSG_MAX_FRAME_BODY_BYTES", "AppMsg:MaxFrameBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
+                MaxConnections = SettingReader.Int(configuration, "APPMSG_MAX_CONNECTIONS", "AppMsg:MaxConnections", 100_000, 1, 10_000_000),
+            },
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
         };

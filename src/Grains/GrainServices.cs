@@ -10,6 +10,7 @@ public static class GrainServices
     public static IServiceCollection AddAppMsgGrainServices(this IServiceCollection services, string connectionString, Action<DirectoryOptions>? directory = null)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserIndex>();
         services.AddSingleton<AppIndex>();
         services.AddGroupDirectoryServices();

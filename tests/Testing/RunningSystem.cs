@@ -9,7 +9,7 @@ namespace AppMsg.Testing;
 /// A running system for API tests: private PostgreSQL, one silo and one edge, shared by the tests of
 /// a class (xunit class fixture). <see cref="RestartAsync"/> stops and starts both on the same ports.
 /// </summary>
-public sealed class RunningSystem : IAsyncLifetime
+public class RunningSystem : IAsyncLifetime
 {
     private PostgresServer? postgres;
     private AppMsgDeployment? deployment;
@@ -29,15 +29,24 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>The edge's Orleans client: the grain interfaces as a backend sees them.</summary>
     public IClusterClient Cluster => edge!.Services.GetRequiredService<IClusterClient>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         postgres = await PostgresServer.StartAsync();
         deployment = await AppMsgDeployment.CreateAsync(postgres);
         siloSettings = deployment.SiloSettings("silo-1");
-        edgeSettings = deployment.EdgeSettings("edge-1");
+        edgeSettings = ConfigureEdge(deployment.EdgeSettings("edge-1"));
         await StartAsync();
         Api = new ApiClient(new Uri($"http://127.0.0.1:{edgeSettings.HttpPort}"));
     }
+
+    /// <summary>A service of the running edge.</summary>
+    public T EdgeServices<T>() where T : notnull => edge!.Services.GetRequiredService<T>();
+
+    /// <summary>Adjusts the edge's settings before it starts (limits for a test class).</summary>
+    protected virtual Edge.EdgeSettings ConfigureEdge(Edge.EdgeSettings settings) => settings;
+
+    /// <summary>Starts a second edge of the same cluster.</summary>
+    public Task<WebApplication> StartAnotherEdgeAsync(Edge.EdgeSettings settings) => deployment!.StartEdgeAsync(settings);
 
     /// <summary>Stops the edge and the silo, then starts both again on the same ports and database.</summary>
     public async Task RestartAsync()
@@ -47,7 +56,7 @@ public sealed class RunningSystem : IAsyncLifetime
         await StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         if (deployment is not null)

@@ -1,5 +1,6 @@
 using AppMsg.Directory;
 using AppMsg.Grains.Security;
+using AppMsg.Sessions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -10,6 +11,8 @@ public sealed class UserGrain(
     UserIndex index,
     IOptions<DirectoryOptions> options) : Grain, IUserGrain
 {
+    private const byte LoggedOut = 4;
+
     private UserState User => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -138,6 +141,8 @@ public sealed class UserGrain(
             await GrainFactory.GetGrain<IAuthTokenGrain>(hash).RevokeAsync();
             await state.WriteStateAsync();
         }
+
+        await GrainFactory.GetGrain<IUserSessionsGrain>(Id).KickTokenSessionsAsync(hash, LoggedOut);
     }
 
     public async Task RevokeAllTokensAsync()
@@ -146,6 +151,7 @@ public sealed class UserGrain(
         await Task.WhenAll(hashes.Select(h => GrainFactory.GetGrain<IAuthTokenGrain>(h).RevokeAsync()));
         User.Tokens.Clear();
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserSessionsGrain>(Id).KickAllAsync(LoggedOut);
     }
 
     public async Task AddMembershipAsync(string groupAddress)

@@ -1,0 +1,25 @@
+using AppMsg.Edge.Api;
+
+namespace AppMsg.Edge.Devices;
+
+/// <summary>What every device connection of this edge shares.</summary>
+public sealed class DeviceServices(
+    IClusterClient cluster,
+    CallerAuthenticator authenticator,
+    DeviceConnections connections,
+    DeviceSettings settings,
+    EdgeSettings edge,
+    ILoggerFactory loggers)
+{
+    public IClusterClient Cluster { get; } = cluster;
+
+    public CallerAuthenticator Authenticator { get; } = authenticator;
+
+    public DeviceConnections Connections { get; } = connections;
+
+    public DeviceSettings Settings { get; } = settings;
+
+    public EdgeSettings Edge { get; } = edge;
+
+    public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
+}

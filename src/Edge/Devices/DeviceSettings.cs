@@ -1,0 +1,25 @@
+using AppMsg.Protocol;
+
+namespace AppMsg.Edge.Devices;
+
+/// <summary>Limits of device connections.</summary>
+public sealed record DeviceSettings
+{
+    /// <summary>A connection must REGISTER within this time.</summary>
+    public TimeSpan RegisterDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The heartbeat interval told to terminals in REGRESP.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>A registered connection silent for longer is closed (default twice the heartbeat).</summary>
+    public TimeSpan IdleLimit { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>The largest binary frame body accepted.</summary>
+    public int MaxBodyLength { get; init; } = ProtocolLimits.DefaultMaxBodyLength;
+
+    /// <summary>The largest WebSocket text message accepted.</summary>
+    public int MaxTextMessageLength { get; init; } = ProtocolLimits.DefaultMaxTextMessageLength;
+
+    /// <summary>Device connections this edge accepts at once; more are refused with REGRESP 6.</summary>
+    public int MaxConnections { get; init; } = 100_000;
+}

@@ -1,0 +1,56 @@
+using AppMsg.Protocol;
+using AppMsg.Sessions;
+
+namespace AppMsg.Edge.Devices;
+
+/// <summary>
+/// Keeps this edge registered with the edge registry (its observer and load) every few seconds, and
+/// on shutdown unregisters and kicks its devices with reason 5 so that they reconnect elsewhere.
+/// </summary>
+public sealed partial class EdgeHeartbeatService(
+    IClusterClient cluster, EdgeObserver observer, DeviceConnections connections, EdgeSettings edge, ILogger<EdgeHeartbeatService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
+
+    private IEdgeObserver? reference;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        reference = cluster.CreateObjectReference<IEdgeObserver>(observer);
+        var registry = cluster.GetGrain<IEdgeRegistryGrain>(0);
+        using var timer = new PeriodicTimer(Period);
+        do
+        {
+            try
+            {
+                await registry.HeartbeatAsync(Info, reference);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogHeartbeatFailed(logger, e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await cluster.GetGrain<IEdgeRegistryGrain>(0).UnregisterAsync(edge.EdgeId).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogHeartbeatFailed(logger, e.Message);
+        }
+
+        await Task.WhenAll(connections.All.Select(c => c.KickAsync(KickReason.EdgeDraining)));
+    }
+
+    private EdgeInfo Info => new(edge.EdgeId, $"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws", connections.SessionCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Edge heartbeat failed: {Reason}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string reason);
+}

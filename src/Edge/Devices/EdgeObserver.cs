@@ -1,0 +1,28 @@
+using AppMsg.Protocol;
+using AppMsg.Sessions;
+
+namespace AppMsg.Edge.Devices;
+
+/// <summary>Where grains deliver to this edge's connections.</summary>
+public sealed class EdgeObserver(DeviceConnections connections) : IEdgeObserver
+{
+    public async Task PushAsync(IReadOnlyList<string> sessionIds, byte[] envelope)
+    {
+        var delivery = new PushDelivery(envelope);
+        foreach (var sessionId in sessionIds)
+        {
+            if (connections.TryGet(sessionId, out var connection))
+            {
+                await connection.PushAsync(delivery);
+            }
+        }
+    }
+
+    public async Task KickAsync(string sessionId, byte reason)
+    {
+        if (connections.TryGet(sessionId, out var connection))
+        {
+            await connection.KickAsync((KickReason)reason);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using AppMsg.Protocol;
+
+namespace AppMsg.Edge.Devices;
+
+/// <summary>
+/// The JSON text form (<c>{"cmd","tid","data"}</c>), plain or in galopush's web framing (base64 of the
+/// ring-XOR'd JSON), as the terminal spoke first.
+/// </summary>
+public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming) : DeviceChannel
+{
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> json = new(256);
+    private readonly ArrayBufferWriter<byte> wrapped = new(256);
+
+    public override string Transport => galopushFraming ? "ws-galopush" : "ws-json";
+
+    public override ValueTask SendRegisterResponseAsync(uint tid, RegisterResultCode code, ReadOnlyMemory<byte> extra) =>
+        SendAsync((tid, code, extra), static (w, s) => JsonFrameCodec.WriteRegisterResponse(w, s.tid, s.code, s.extra.Span));
+
+    public override ValueTask SendPongAsync(uint tid, PongCode code) =>
+        SendAsync((tid, code), static (w, s) => JsonFrameCodec.WritePong(w, s.tid, s.code));
+
+    public override ValueTask SendKickAsync(uint tid, KickReason reason) =>
+        SendAsync((tid, reason), static (w, s) => JsonFrameCodec.WriteKick(w, s.tid, s.reason));
+
+    public override ValueTask SendPushAsync(uint tid, PushDelivery delivery, byte flag) =>
+        SendAsync((tid, delivery, flag), static (w, s) => JsonFrameCodec.WritePush(w, s.tid, s.delivery.Offline, s.flag, s.delivery.Envelope.Span));
+
+    public override ValueTask SendImResponseAsync(uint tid, ImResultCode code) =>
+        SendAsync((tid, code), static (w, s) => JsonFrameCodec.WriteImResponse(w, s.tid, s.code));
+
+    public override ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code) =>
+        SendAsync((tid, code), static (w, s) => JsonFrameCodec.WriteSyncResponse(w, s.tid, s.code, "{\"complete\":false}"u8));
+
+    private async ValueTask SendAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    {
+        await writeLock.WaitAsync();
+        try
+        {
+            json.ResetWrittenCount();
+            write(json, state);
+            var message = json.WrittenMemory;
+            if (galopushFraming)
+            {
+                wrapped.ResetWrittenCount();
+                GalopushWebFraming.Wrap(json.WrittenSpan, wrapped);
+                message = wrapped.WrittenMemory;
+            }
+
+            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace AppMsg.Sessions;
+
+/// <summary>
+/// The live sessions of one user (keyed by user id): kicks by the tenant's login policy, presence,
+/// and push to all of a user's terminals. Sessions on dead edges drop out within the edge lease.
+/// </summary>
+public interface IUserSessionsGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a session and kicks those it displaces under <paramref name="policy"/>; returns the kicked ones.</summary>
+    Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy);
+
+    /// <summary>Removes a session.</summary>
+    Task DetachAsync(string sessionId);
+
+    /// <summary>The live sessions.</summary>
+    Task<IReadOnlyList<SessionInfo>> GetSessionsAsync();
+
+    /// <summary>Sends a PUSH to every live session whose terminal type is in <paramref name="terminalTypes"/>; returns how many were addressed.</summary>
+    Task<int> PushAsync(int terminalTypes, byte[] envelope);
+
+    /// <summary>Kicks the sessions that registered with this login token (logout) with the reason.</summary>
+    Task KickTokenSessionsAsync(string tokenHash, byte reason);
+
+    /// <summary>Kicks every live session (logout, disable) with the reason.</summary>
+    Task KickAllAsync(byte reason);
+}

@@ -1,0 +1,106 @@
+using AppMsg.Sessions;
+
+namespace AppMsg.Grains.Sessions;
+
+/// <summary>
+/// A user's live sessions, in memory. Sessions whose edge stopped heartbeating are dropped whenever
+/// the list is read or changed, so a dead edge leaves no ghost sessions past its lease.
+/// </summary>
+public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
+{
+    private const int Android = 1;
+    private const int Ios = 2;
+    private const byte SameTerminalType = 1;
+    private const byte MobileExclusion = 2;
+
+    private readonly Dictionary<string, SessionInfo> sessions = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy)
+    {
+        await DropDeadEdgesAsync();
+        var kicks = new List<SessionKick>();
+        foreach (var other in sessions.Values)
+        {
+            if (policy.OneSessionPerTerminalType && other.TerminalType == session.TerminalType)
+            {
+                kicks.Add(new SessionKick(other, SameTerminalType));
+            }
+            else if (policy.AndroidIosExclusive && (other.TerminalType | session.TerminalType) == (Android | Ios))
+            {
+                kicks.Add(new SessionKick(other, MobileExclusion));
+            }
+        }
+
+        foreach (var kick in kicks)
+        {
+            sessions.Remove(kick.Session.SessionId);
+            GrainFactory.GetGrain<ISessionGrain>(kick.Session.SessionId).KickAsync(kick.Reason).Ignore();
+        }
+
+        sessions[session.SessionId] = session;
+        return kicks;
+    }
+
+    public Task DetachAsync(string sessionId)
+    {
+        sessions.Remove(sessionId);
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<SessionInfo>> GetSessionsAsync()
+    {
+        await DropDeadEdgesAsync();
+        return [.. sessions.Values.OrderBy(s => s.Since)];
+    }
+
+    public async Task<int> PushAsync(int terminalTypes, byte[] envelope)
+    {
+        await DropDeadEdgesAsync();
+        var targets = sessions.Values.Where(s => (s.TerminalType & terminalTypes) != 0).ToList();
+        var registry = GrainFactory.GetGrain<IEdgeRegistryGrain>(0);
+        foreach (var byEdge in targets.GroupBy(s => s.EdgeId))
+        {
+            if (await registry.GetObserverAsync(byEdge.Key) is { } edge)
+            {
+                await edge.PushAsync([.. byEdge.Select(s => s.SessionId)], envelope);
+            }
+        }
+
+        return targets.Count;
+    }
+
+    public async Task KickTokenSessionsAsync(string tokenHash, byte reason)
+    {
+        var matching = sessions.Values.Where(s => s.TokenHash == tokenHash).ToList();
+        foreach (var session in matching)
+        {
+            sessions.Remove(session.SessionId);
+        }
+
+        await Task.WhenAll(matching.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).KickAsync(reason)));
+    }
+
+    public async Task KickAllAsync(byte reason)
+    {
+        var all = sessions.Values.ToList();
+        sessions.Clear();
+        await Task.WhenAll(all.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).KickAsync(reason)));
+    }
+
+    private async Task DropDeadEdgesAsync()
+    {
+        if (sessions.Count == 0)
+        {
+            return;
+        }
+
+        var live = (await GrainFactory.GetGrain<IEdgeRegistryGrain>(0).GetLiveEdgeIdsAsync()).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, session) in sessions)
+        {
+            if (!live.Contains(session.EdgeId))
+            {
+                sessions.Remove(id);
+            }
+        }
+    }
+}
