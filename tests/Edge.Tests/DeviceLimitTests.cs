@@ -114,13 +114,19 @@ public sealed class DeviceLimitTests(DeviceTestSystem system) : IClassFixture<De
     [Fact]
     public async Task A_thousand_connections_opened_and_dropped_at_once_leave_the_edge_serving()
     {
+        await AssertEdgeServesAsync();
+        var handlesBefore = OpenHandles();
         var devices = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => RawDevice.ConnectAsync(system.TcpPort)));
         await Task.WhenAll(devices.Select(d => d.DisposeAsync().AsTask()));
 
         await AssertEdgeServesAsync();
         var connections = system.EdgeServices<Devices.DeviceConnections>();
         await Eventually.ReturnsAsync(() => Task.FromResult(connections.OpenCount), c => c == 0, TimeSpan.FromSeconds(20), "all connections closed");
+        // The test process holds both ends; once the edge has closed its side, no socket stays open.
+        await Eventually.ReturnsAsync(() => Task.FromResult(OpenHandles()), n => n <= handlesBefore + 20, TimeSpan.FromSeconds(20), $"handles back near {handlesBefore}");
     }
+
+    private static int OpenHandles() => System.IO.Directory.GetFiles("/proc/self/fd").Length;
 
     private async Task AssertEdgeServesAsync()
     {
