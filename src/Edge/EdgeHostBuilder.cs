@@ -65,6 +65,7 @@ public static class EdgeHostBuilder
 
         // After the Orleans client, so that the client is connected when the heartbeat starts.
         builder.Services.AddHostedService<EdgeHeartbeatService>();
+        builder.Services.AddHostedService<DeviceMaintenanceService>();
         return builder;
     }
 
@@ -81,6 +82,7 @@ public static class EdgeHostBuilder
         app.MapAuth();
         app.MapApps();
         app.MapEdges();
+        app.MapMessages();
         app.MapQuns();
         app.MapOrgs();
         app.MapContacts();

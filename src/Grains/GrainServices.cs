@@ -1,4 +1,5 @@
 using AppMsg.Grains.Directory;
+using AppMsg.Grains.Timelines;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -13,6 +14,10 @@ public static class GrainServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserIndex>();
         services.AddSingleton<AppIndex>();
+        services.AddOptions<TimelineWriterOptions>();
+        services.AddOptions<Messaging.MessagingOptions>();
+        services.AddSingleton<TimelineWriter>();
+        services.AddSingleton<TimelineReader>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();
         services.AddOptions<DirectoryOptions>().Configure(o => directory?.Invoke(o));

@@ -36,7 +36,7 @@ public sealed class SessionPushTests(DeviceTestSystem system) : IClassFixture<De
         await using var pc = await RegisteredAsync(tenantId, userId, TerminalType.Pc);
 
         var addressed = await system.Cluster.GetGrain<IUserSessionsGrain>(userId)
-            .PushAsync((int)(TerminalType.Android | TerminalType.Pc), Encoding.UTF8.GetBytes("""{"id":"m2"}"""));
+            .PushAsync((int)(TerminalType.Android | TerminalType.Pc), new Delivery(null, 0, Encoding.UTF8.GetBytes("""{"id":"m2"}""")));
 
         Assert.Equal(2, addressed);
         Assert.Equal(MessageType.Push, (await android.ReceiveAsync()).Type);
@@ -60,47 +60,6 @@ public sealed class SessionPushTests(DeviceTestSystem system) : IClassFixture<De
         await Eventually.ReturnsAsync(() => grain.GetSessionsAsync(), s => s.Count == 0, TimeSpan.FromSeconds(10), "the session gone after disconnect");
         Assert.False(await system.Cluster.GetGrain<ISessionGrain>(live.SessionId).PushAsync([1]));
     }
-
-    [Fact]
-    public async Task The_dispatcher_spreads_devices_over_two_edges()
-    {
-        var second = system.Deployment.EdgeSettings("edge-2");
-        await system.StartAnotherEdgeAsync(second);
-        var (tenantId, userId) = await system.NewUserAsync();
-        var picked = new List<string>();
-        var devices = new List<RawDevice>();
-        try
-        {
-            for (var i = 0; i < 6; i++)
-            {
-                var edge = await Eventually.ReturnsAsync(
-                    () => system.Api.GetAsync("/v1/edges/pick?terminalType=1"),
-                    r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(20), "a picked edge");
-                picked.Add(edge["edgeId"]);
-                var port = int.Parse(edge["tcp"].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
-                var (t, u) = await system.NewUserAsync();
-                var device = await RawDevice.ConnectAsync(port);
-                devices.Add(device);
-                Assert.Equal(0, (await device.RegisterAsync(u, await system.LoginAsync(t, u))).Code);
-                await Task.Delay(EdgeHeartbeatPeriod); // the registry learns the new load at the next heartbeat
-            }
-        }
-        finally
-        {
-            foreach (var device in devices)
-            {
-                await device.DisposeAsync();
-            }
-        }
-
-        _ = (tenantId, userId);
-        Assert.Contains(system.EdgeSettings.EdgeId, picked);
-        Assert.Contains("edge-2", picked);
-        var bad = await system.Api.GetAsync("/v1/edges/pick?terminalType=3");
-        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
-    }
-
-    private static readonly TimeSpan EdgeHeartbeatPeriod = Devices.EdgeHeartbeatService.Period + TimeSpan.FromMilliseconds(300);
 
     private async Task<RawDevice> RegisteredAsync(string tenantId, string userId, TerminalType terminalType)
     {

@@ -26,6 +26,8 @@ public class RunningSystem : IAsyncLifetime
 
     public Edge.EdgeSettings EdgeSettings => edgeSettings!;
 
+    public int TcpPort => EdgeSettings.TcpPort;
+
     /// <summary>The edge's Orleans client: the grain interfaces as a backend sees them.</summary>
     public IClusterClient Cluster => edge!.Services.GetRequiredService<IClusterClient>();
 
@@ -37,6 +39,23 @@ public class RunningSystem : IAsyncLifetime
         edgeSettings = ConfigureEdge(deployment.EdgeSettings("edge-1"));
         await StartAsync();
         Api = new ApiClient(new Uri($"http://127.0.0.1:{edgeSettings.HttpPort}"));
+    }
+
+    /// <summary>A new tenant (with <paramref name="settings"/>) and a user in it.</summary>
+    public async Task<(string TenantId, string UserId)> NewUserAsync(object? settings = null)
+    {
+        var tenantId = (await Api.PostAsync("/v1/tenants", new { name = "devices", settings }, AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        var username = "u" + Guid.NewGuid().ToString("N")[..10];
+        var userId = (await Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        return (tenantId, userId);
+    }
+
+    /// <summary>A login token of the user.</summary>
+    public async Task<string> LoginAsync(string tenantId, string userId, int terminalType = 1)
+    {
+        var user = (await Api.GetAsync($"/v1/users/{userId}", AdminKey)).Expect(HttpStatusCode.OK);
+        return (await Api.PostAsync("/v1/auth/login", new { tenantId, username = user["username"], password = "correct horse", terminalType }))
+            .Expect(HttpStatusCode.OK)["token"];
     }
 
     /// <summary>A service of the running edge.</summary>

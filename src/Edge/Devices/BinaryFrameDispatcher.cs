@@ -44,7 +44,7 @@ public static class BinaryFrameDispatcher
                 await connection.OnAcknowledgementAsync(type, frame.Tid);
                 break;
             case MessageType.Im or MessageType.Sync:
-                await connection.OnRequestAsync(type, frame.Tid);
+                await connection.OnRequestAsync(type, frame.Tid, frame.DecodeBodyToArray());
                 break;
             default:
                 connection.OnUnexpected(type);

@@ -19,7 +19,7 @@ public abstract class DeviceChannel
 
     public abstract ValueTask SendPushAsync(uint tid, PushDelivery delivery, byte flag);
 
-    public abstract ValueTask SendImResponseAsync(uint tid, ImResultCode code);
+    public abstract ValueTask SendImResponseAsync(uint tid, ImResultCode code, ReadOnlyMemory<byte> json);
 
-    public abstract ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code);
+    public abstract ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code, bool complete);
 }

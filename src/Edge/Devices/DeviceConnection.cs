@@ -1,5 +1,6 @@
 using System.Text;
 using AppMsg.Directory;
+using AppMsg.Messaging;
 using AppMsg.Protocol;
 using AppMsg.Sessions;
 
@@ -12,8 +13,13 @@ namespace AppMsg.Edge.Devices;
 public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServices services, Action abort)
 {
     private const byte ProtocolVersion = 1;
+    private const int ReplayPageSize = 100;
 
     private readonly TidCounter tids = new();
+    private readonly DeliveryTracker tracker = new();
+    private readonly Lock replayLock = new();
+    private readonly List<PushDelivery> heldBack = [];
+    private bool replaying;
     private SessionInfo? session;
     private int closed;
 
@@ -87,12 +93,19 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         var info = new SessionInfo(Ids.New(), principal.UserId, principal.TenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
             Api.CallerAuthenticator.TokenHash(request.Token));
         session = info;
+        // Live deliveries wait until the replay that follows REGRESP is done, so none overtakes or repeats it.
+        lock (replayLock)
+        {
+            replaying = true;
+        }
+
         services.Connections.Add(info.SessionId, this);
         await services.Cluster.GetGrain<ISessionGrain>(info.SessionId).OpenAsync(info);
         await services.Cluster.GetGrain<IUserSessionsGrain>(principal.UserId)
             .AttachAsync(info, new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive));
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(info));
+        _ = Task.Run(() => ReplayAsync(requested: null));
     }
 
     public ValueTask OnPingAsync(uint tid) => channel.SendPongAsync(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
@@ -100,22 +113,50 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// <summary>PUSHRESP, IMRESP, KICKRESP, CBRESP from the terminal.</summary>
     public Task OnAcknowledgementAsync(MessageType type, uint tid)
     {
-        _ = type;
-        _ = tid;
+        if (type is MessageType.PushResp or MessageType.ImResp)
+        {
+            tracker.Acknowledged(tid);
+        }
+
         return Task.CompletedTask;
     }
 
-    /// <summary>IM and SYNC from the terminal.</summary>
-    public async Task OnRequestAsync(MessageType type, uint tid)
+    /// <summary>IM and SYNC from the terminal, with their JSON bodies.</summary>
+    public async Task OnRequestAsync(MessageType type, uint tid, ReadOnlyMemory<byte> json)
     {
         if (type == MessageType.Im)
         {
-            await channel.SendImResponseAsync(tid, ImResultCode.Failed);
+            var (code, answer) = await ImAsync(json);
+            await channel.SendImResponseAsync(tid, code, answer);
         }
         else if (type == MessageType.Sync)
         {
-            await channel.SendSyncResponseAsync(tid, SyncResultCode.Failed);
+            if (!SyncRequest.TryParse(json.Span, out var request, out var error))
+            {
+                LogProtocolError(services.Logger, channel.Transport, error.Reason);
+                await channel.SendSyncResponseAsync(tid, SyncResultCode.BadRequest, complete: false);
+                return;
+            }
+
+            var complete = await ReplayAsync(request.Cursors.Count == 0 ? null : request.Cursors);
+            await channel.SendSyncResponseAsync(tid, complete ? SyncResultCode.Ok : SyncResultCode.Failed, complete);
         }
+    }
+
+    /// <summary>Resends overdue PUSHes once and hands moved cursors to the user's cursor grain (called every second).</summary>
+    public async Task MaintainAsync(DateTime now)
+    {
+        if (session is not { } live || IsClosing)
+        {
+            return;
+        }
+
+        foreach (var overdue in tracker.TakeOverdue(now))
+        {
+            await SendAsync(overdue, attempt: 2);
+        }
+
+        await FlushCursorsAsync(live);
     }
 
     /// <summary>A request the state does not allow (anything but REGISTER and PING before REGISTER, or a down-only type).</summary>
@@ -132,9 +173,184 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         Close();
     }
 
-    /// <summary>Delivers a PUSH to this connection.</summary>
-    public ValueTask PushAsync(PushDelivery delivery) =>
-        IsClosing ? ValueTask.CompletedTask : channel.SendPushAsync(tids.Next(), delivery, flag: 0);
+    /// <summary>Delivers a live PUSH or IM to this connection (held back while a replay runs, so that seq order holds).</summary>
+    public ValueTask PushAsync(PushDelivery delivery)
+    {
+        lock (replayLock)
+        {
+            if (replaying)
+            {
+                heldBack.Add(delivery);
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        return tracker.IsNew(delivery) ? SendAsync(delivery, attempt: 1) : ValueTask.CompletedTask;
+    }
+
+    private ValueTask SendAsync(PushDelivery delivery, int attempt)
+    {
+        if (IsClosing)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var tid = tids.Next();
+        tracker.Sent(tid, delivery, attempt, DateTime.UtcNow);
+        return channel.SendPushAsync(tid, delivery, flag: 0);
+    }
+
+    /// <summary>
+    /// Sends what the terminal has not acknowledged: every message after its cursor in its inbox and
+    /// groups (or after the cursors it named in SYNC), oldest first, marked offline. False when the
+    /// cluster could not be read to the end.
+    /// </summary>
+    private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested)
+    {
+        if (session is not { UserId: { } userId } live)
+        {
+            return false;
+        }
+
+        lock (replayLock)
+        {
+            replaying = true;
+        }
+
+        var complete = true;
+        try
+        {
+            var timelines = requested?.Keys.ToList()
+                ?? [$"{userId}@user", .. await services.Cluster.GetGrain<IUserGrain>(userId).GetMembershipsAsync()];
+            var stored = await services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetAsync(live.TerminalType);
+            foreach (var timeline in timelines)
+            {
+                var after = requested?[timeline] ?? tracker.CursorOf(timeline) ?? stored.GetValueOrDefault(timeline);
+                tracker.Start(timeline, after);
+                var grain = services.Cluster.GetGrain<ITimelineGrain>(timeline);
+                while (!IsClosing)
+                {
+                    var page = await grain.ReadAsync(after, ReplayPageSize);
+                    for (var i = 0; i < page.Envelopes.Count; i++)
+                    {
+                        if ((page.TerminalTypes[i] & live.TerminalType) == 0)
+                        {
+                            tracker.Skipped(timeline, page.Seqs[i]);
+                            continue;
+                        }
+
+                        await SendAsync(new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1, asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal)), attempt: 1);
+                    }
+
+                    if (page.NextAfter is not { } next)
+                    {
+                        break;
+                    }
+
+                    after = next;
+                }
+            }
+        }
+        catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            LogReplayFailed(services.Logger, live.SessionId, e.Message);
+            complete = false;
+        }
+        finally
+        {
+            List<PushDelivery> held;
+            lock (replayLock)
+            {
+                replaying = false;
+                held = [.. heldBack];
+                heldBack.Clear();
+            }
+
+            foreach (var delivery in held)
+            {
+                if (tracker.IsNew(delivery))
+                {
+                    await SendAsync(delivery, attempt: 1);
+                }
+            }
+        }
+
+        return complete;
+    }
+
+    private async Task<(ImResultCode Code, ReadOnlyMemory<byte> Answer)> ImAsync(ReadOnlyMemory<byte> json)
+    {
+        var userId = session!.UserId!;
+        string? to;
+        string? type;
+        string? content;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            to = root.TryGetProperty("to", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null;
+            type = root.TryGetProperty("type", out var ty) && ty.ValueKind == System.Text.Json.JsonValueKind.String ? ty.GetString() : null;
+            content = root.TryGetProperty("content", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.Object ? c.GetRawText() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (ImResultCode.BadRequest, default);
+        }
+
+        if (to is null || type is null || content is null || !Common.Address.TryParse(to, out var target))
+        {
+            return (ImResultCode.BadRequest, default);
+        }
+
+        if (target.Kind != Common.AddressKind.User || !Ids.IsValid(target.Id))
+        {
+            return (ImResultCode.NotAllowed, default);
+        }
+
+        try
+        {
+            var receiver = await services.Cluster.GetGrain<IUserGrain>(target.Id).GetAsync();
+            if (receiver is null || receiver.TenantId != session.TenantId)
+            {
+                return (ImResultCode.NotAllowed, default);
+            }
+
+            var receipt = await services.Cluster.GetGrain<ITimelineGrain>(target.ToString())
+                .AppendAsync(new NewMessage($"{userId}@user", target.ToString(), type, content));
+            return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
+                $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
+        }
+        catch (AppMsgException e)
+        {
+            return (e.Code switch
+            {
+                ErrorCodes.ValidationFailed => ImResultCode.BadRequest,
+                ErrorCodes.OverQuota => ImResultCode.OverQuota,
+                ErrorCodes.Forbidden or ErrorCodes.NotFound => ImResultCode.NotAllowed,
+                _ => ImResultCode.Failed,
+            }, default);
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            return (ImResultCode.Failed, default);
+        }
+    }
+
+    private async Task FlushCursorsAsync(SessionInfo live)
+    {
+        if (tracker.TakeDirtyCursors() is { } moved)
+        {
+            try
+            {
+                await services.Cluster.GetGrain<IUserCursorsGrain>(live.UserId!).AdvanceAsync(live.TerminalType, moved);
+            }
+            catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+            {
+                // Not fatal: the cursor stays behind, and the terminal sees those messages again on replay.
+                LogReplayFailed(services.Logger, live.SessionId, e.Message);
+            }
+        }
+    }
 
     /// <summary>Sends KICK and closes the connection.</summary>
     public async Task KickAsync(KickReason reason)
@@ -170,6 +386,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         services.Connections.Remove(ended.SessionId, this);
         try
         {
+            await FlushCursorsAsync(ended);
             await services.Cluster.GetGrain<IUserSessionsGrain>(ended.UserId!).DetachAsync(ended.SessionId);
             await services.Cluster.GetGrain<ISessionGrain>(ended.SessionId).CloseAsync();
         }
@@ -203,6 +420,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kicked session {SessionId}: {Reason}")]
     private static partial void LogKicked(ILogger logger, string? sessionId, KickReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: replay or cursor update failed: {Reason}")]
+    private static partial void LogReplayFailed(ILogger logger, string sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not end session {SessionId} in the cluster: {Reason}")]
     private static partial void LogEndFailed(ILogger logger, string sessionId, string reason);

@@ -6,9 +6,9 @@ namespace AppMsg.Edge.Devices;
 /// <summary>Where grains deliver to this edge's connections.</summary>
 public sealed class EdgeObserver(DeviceConnections connections) : IEdgeObserver
 {
-    public async Task PushAsync(IReadOnlyList<string> sessionIds, byte[] envelope)
+    public async Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message)
     {
-        var delivery = new PushDelivery(envelope);
+        var delivery = new PushDelivery(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm);
         foreach (var sessionId in sessionIds)
         {
             if (connections.TryGet(sessionId, out var connection))

@@ -38,8 +38,17 @@ public static class JsonFrameDispatcher
             case MessageType.PushResp or MessageType.ImResp or MessageType.KickResp or MessageType.CbResp:
                 await connection.OnAcknowledgementAsync(type, frame.Tid);
                 break;
-            case MessageType.Im or MessageType.Sync:
-                await connection.OnRequestAsync(type, frame.Tid);
+            case MessageType.Im:
+                if (!JsonBodies.TryParseImUp(frame.Data, out var message, out var imError))
+                {
+                    connection.OnProtocolError(imError);
+                    break;
+                }
+
+                await connection.OnRequestAsync(type, frame.Tid, message);
+                break;
+            case MessageType.Sync:
+                await connection.OnRequestAsync(type, frame.Tid, frame.Data);
                 break;
             default:
                 connection.OnUnexpected(type);

@@ -6,11 +6,19 @@ namespace AppMsg.Edge.Devices;
 /// One PUSH on its way to many connections of this edge: the binary frame is encoded once per body
 /// encoding in use and shared; each connection only patches in its own TID.
 /// </summary>
-public sealed class PushDelivery(ReadOnlyMemory<byte> envelope, ushort offline = 0)
+public sealed class PushDelivery(ReadOnlyMemory<byte> envelope, string? timeline = null, long seq = 0, ushort offline = 0, bool asIm = false)
 {
     private readonly EncodedFrame?[] frames = new EncodedFrame?[4];
 
     public ReadOnlyMemory<byte> Envelope { get; } = envelope;
+
+    /// <summary>The timeline the message is stored in; null for an unstored session push (no acknowledgement tracked).</summary>
+    public string? Timeline { get; } = timeline;
+
+    public long Seq { get; } = seq;
+
+    /// <summary>Sent as IM down (a user's message) instead of PUSH.</summary>
+    public bool AsIm { get; } = asIm;
 
     public ushort Offline { get; } = offline;
 
@@ -19,10 +27,13 @@ public sealed class PushDelivery(ReadOnlyMemory<byte> envelope, ushort offline =
         // The flag (a web session is also online) is per user, so only flag 0 frames are shared.
         if (flag != 0)
         {
-            return EncodedFrame.Push(encoding, Offline, flag, Envelope.Span);
+            return Encode(encoding, flag);
         }
 
         var index = (int)encoding;
-        return frames[index] ??= EncodedFrame.Push(encoding, Offline, 0, Envelope.Span);
+        return frames[index] ??= Encode(encoding, 0);
     }
+
+    private EncodedFrame Encode(BodyEncoding encoding, byte flag) =>
+        AsIm ? EncodedFrame.ImDown(encoding, flag, Envelope.Span) : EncodedFrame.Push(encoding, Offline, flag, Envelope.Span);
 }

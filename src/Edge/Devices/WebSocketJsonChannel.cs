@@ -26,13 +26,23 @@ public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming)
         SendAsync((tid, reason), static (w, s) => JsonFrameCodec.WriteKick(w, s.tid, s.reason));
 
     public override ValueTask SendPushAsync(uint tid, PushDelivery delivery, byte flag) =>
-        SendAsync((tid, delivery, flag), static (w, s) => JsonFrameCodec.WritePush(w, s.tid, s.delivery.Offline, s.flag, s.delivery.Envelope.Span));
+        SendAsync((tid, delivery, flag), static (w, s) =>
+        {
+            if (s.delivery.AsIm)
+            {
+                JsonFrameCodec.WriteImDown(w, s.tid, s.flag, s.delivery.Envelope.Span);
+            }
+            else
+            {
+                JsonFrameCodec.WritePush(w, s.tid, s.delivery.Offline, s.flag, s.delivery.Envelope.Span);
+            }
+        });
 
-    public override ValueTask SendImResponseAsync(uint tid, ImResultCode code) =>
-        SendAsync((tid, code), static (w, s) => JsonFrameCodec.WriteImResponse(w, s.tid, s.code));
+    public override ValueTask SendImResponseAsync(uint tid, ImResultCode code, ReadOnlyMemory<byte> json) =>
+        SendAsync((tid, code, json), static (w, s) => JsonFrameCodec.WriteImResponse(w, s.tid, s.code, s.json.Span));
 
-    public override ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code) =>
-        SendAsync((tid, code), static (w, s) => JsonFrameCodec.WriteSyncResponse(w, s.tid, s.code, "{\"complete\":false}"u8));
+    public override ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code, bool complete) =>
+        SendAsync((tid, code, complete), static (w, s) => JsonFrameCodec.WriteSyncResponse(w, s.tid, s.code, s.complete ? "{\"complete\":true}"u8 : "{\"complete\":false}"u8));
 
     private async ValueTask SendAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
     {

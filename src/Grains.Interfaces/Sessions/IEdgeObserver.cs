@@ -5,9 +5,9 @@ namespace AppMsg.Sessions;
 /// <summary>An edge's inbox: grains deliver frames for its connections here. One observer per edge.</summary>
 public interface IEdgeObserver : IGrainObserver
 {
-    /// <summary>Sends a PUSH with this envelope (UTF-8 JSON) to the sessions, if they are connected to this edge.</summary>
+    /// <summary>Sends a PUSH of the delivery to the sessions, if they are connected to this edge.</summary>
     [OneWay]
-    Task PushAsync(IReadOnlyList<string> sessionIds, byte[] envelope);
+    Task PushAsync(IReadOnlyList<string> sessionIds, Delivery delivery);
 
     /// <summary>Sends KICK with the reason and closes the session's connection.</summary>
     [OneWay]

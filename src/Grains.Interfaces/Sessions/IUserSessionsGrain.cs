@@ -16,7 +16,7 @@ public interface IUserSessionsGrain : IGrainWithStringKey
     Task<IReadOnlyList<SessionInfo>> GetSessionsAsync();
 
     /// <summary>Sends a PUSH to every live session whose terminal type is in <paramref name="terminalTypes"/>; returns how many were addressed.</summary>
-    Task<int> PushAsync(int terminalTypes, byte[] envelope);
+    Task<int> PushAsync(int terminalTypes, Delivery delivery);
 
     /// <summary>Kicks the sessions that registered with this login token (logout) with the reason.</summary>
     Task KickTokenSessionsAsync(string tokenHash, byte reason);

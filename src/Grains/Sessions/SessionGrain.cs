@@ -29,7 +29,7 @@ public sealed class SessionGrain : Grain, ISessionGrain
             return false;
         }
 
-        await edge.PushAsync([session.SessionId], envelope);
+        await edge.PushAsync([session.SessionId], new Delivery(null, 0, envelope));
         return true;
     }
 

@@ -53,7 +53,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
         return [.. sessions.Values.OrderBy(s => s.Since)];
     }
 
-    public async Task<int> PushAsync(int terminalTypes, byte[] envelope)
+    public async Task<int> PushAsync(int terminalTypes, Delivery delivery)
     {
         await DropDeadEdgesAsync();
         var targets = sessions.Values.Where(s => (s.TerminalType & terminalTypes) != 0).ToList();
@@ -62,7 +62,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
         {
             if (await registry.GetObserverAsync(byEdge.Key) is { } edge)
             {
-                await edge.PushAsync([.. byEdge.Select(s => s.SessionId)], envelope);
+                await edge.PushAsync([.. byEdge.Select(s => s.SessionId)], delivery);
             }
         }
 

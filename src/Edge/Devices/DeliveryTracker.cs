@@ -1,0 +1,169 @@
+namespace AppMsg.Edge.Devices;
+
+/// <summary>
+/// Per connection: PUSHes awaiting PUSHRESP, and per timeline the cursor (the last seq every earlier
+/// message of which was acknowledged). Acknowledgements above a gap wait until the gap is filled, so a
+/// cursor never passes a message the terminal did not confirm.
+/// </summary>
+public sealed class DeliveryTracker
+{
+    public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
+
+    private readonly Lock sync = new();
+    private readonly Dictionary<uint, Outstanding> outstanding = [];
+    private readonly Dictionary<string, TimelineCursor> cursors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> sentUpTo = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// For a live delivery: false when this connection was already sent that seq (a message stored
+    /// while a replay read it arrives twice: once replayed, once live).
+    /// </summary>
+    public bool IsNew(PushDelivery delivery)
+    {
+        if (delivery.Timeline is null)
+        {
+            return true;
+        }
+
+        lock (sync)
+        {
+            return !sentUpTo.TryGetValue(delivery.Timeline, out var upTo) || delivery.Seq > upTo;
+        }
+    }
+
+    /// <summary>Starts a timeline's cursor where the stored cursor says (at REGISTER or SYNC).</summary>
+    public void Start(string timeline, long committed)
+    {
+        lock (sync)
+        {
+            cursors[timeline] = new TimelineCursor { Committed = committed };
+        }
+    }
+
+    /// <summary>The current cursor of a timeline, or null when it is not tracked.</summary>
+    public long? CursorOf(string timeline)
+    {
+        lock (sync)
+        {
+            return cursors.TryGetValue(timeline, out var cursor) ? cursor.Committed : null;
+        }
+    }
+
+    public void Sent(uint tid, PushDelivery delivery, int attempt, DateTime now)
+    {
+        if (delivery.Timeline is null)
+        {
+            return;
+        }
+
+        lock (sync)
+        {
+            outstanding[tid] = new Outstanding(delivery, attempt, now);
+            if (!sentUpTo.TryGetValue(delivery.Timeline, out var upTo) || delivery.Seq > upTo)
+            {
+                sentUpTo[delivery.Timeline] = delivery.Seq;
+            }
+
+            if (!cursors.ContainsKey(delivery.Timeline))
+            {
+                // A timeline first seen live (joined after REGISTER): earlier messages are not this terminal's.
+                cursors[delivery.Timeline] = new TimelineCursor { Committed = delivery.Seq - 1 };
+            }
+        }
+    }
+
+    /// <summary>A stored message this terminal is not meant to get (its type is outside the mask): the cursor passes it.</summary>
+    public void Skipped(string timeline, long seq)
+    {
+        lock (sync)
+        {
+            if (cursors.TryGetValue(timeline, out var cursor))
+            {
+                Advance(cursor, seq);
+            }
+        }
+    }
+
+    /// <summary>Records a PUSHRESP; true when a cursor moved.</summary>
+    public bool Acknowledged(uint tid)
+    {
+        lock (sync)
+        {
+            if (!outstanding.Remove(tid, out var sent) || !cursors.TryGetValue(sent.Delivery.Timeline!, out var cursor))
+            {
+                return false;
+            }
+
+            return Advance(cursor, sent.Delivery.Seq);
+        }
+    }
+
+    private static bool Advance(TimelineCursor cursor, long seq)
+    {
+        cursor.Acked.Add(seq);
+        var moved = false;
+        while (cursor.Acked.Remove(cursor.Committed + 1))
+        {
+            cursor.Committed++;
+            moved = true;
+        }
+
+        cursor.Acked.RemoveWhere(acked => acked <= cursor.Committed);
+        cursor.Dirty |= moved;
+        return moved;
+    }
+
+    /// <summary>PUSHes unacknowledged for <see cref="ResendAfter"/>: sent once more, then left to replay.</summary>
+    public List<PushDelivery> TakeOverdue(DateTime now)
+    {
+        var resend = new List<PushDelivery>();
+        lock (sync)
+        {
+            foreach (var (tid, sent) in outstanding)
+            {
+                if (now - sent.SentAt < ResendAfter)
+                {
+                    continue;
+                }
+
+                outstanding.Remove(tid);
+                if (sent.Attempt == 1)
+                {
+                    resend.Add(sent.Delivery);
+                }
+            }
+        }
+
+        return resend;
+    }
+
+    /// <summary>Cursors that moved since the last call.</summary>
+    public Dictionary<string, long>? TakeDirtyCursors()
+    {
+        Dictionary<string, long>? dirty = null;
+        lock (sync)
+        {
+            foreach (var (timeline, cursor) in cursors)
+            {
+                if (cursor.Dirty)
+                {
+                    cursor.Dirty = false;
+                    (dirty ??= new(StringComparer.Ordinal))[timeline] = cursor.Committed;
+                }
+            }
+        }
+
+        return dirty;
+    }
+
+    private sealed record Outstanding(PushDelivery Delivery, int Attempt, DateTime SentAt);
+
+    private sealed class TimelineCursor
+    {
+        public long Committed { get; set; }
+
+        public HashSet<long> Acked { get; } = [];
+
+        public bool Dirty { get; set; }
+    }
+}

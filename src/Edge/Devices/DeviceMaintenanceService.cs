@@ -1,0 +1,33 @@
+namespace AppMsg.Edge.Devices;
+
+/// <summary>
+/// Once a second: resends PUSHes left unacknowledged for 5 s (once), and hands the cursors that
+/// acknowledgements moved to the users' cursor grains, one call per connection that has any.
+/// </summary>
+public sealed partial class DeviceMaintenanceService(DeviceConnections connections, ILogger<DeviceMaintenanceService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = DateTime.UtcNow;
+            foreach (var connection in connections.All)
+            {
+                try
+                {
+                    await connection.MaintainAsync(now);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(logger, e.Message);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device maintenance failed for a connection: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,16 @@
+namespace AppMsg.Messaging;
+
+/// <summary>
+/// The owner of one timeline (keyed by its address: <c>42@user</c> for an inbox, <c>7@qun</c>, ...):
+/// numbers its messages 1, 2, 3, ... without gaps, stores each before answering, then pushes it to the
+/// online terminals.
+/// </summary>
+public interface ITimelineGrain : IGrainWithStringKey
+{
+    /// <summary>Validates, stores and pushes a message; the receipt comes after the commit.</summary>
+    /// <exception cref="AppMsgException"><c>validation_failed</c> for bad content or TTL; <c>unavailable</c> when the store does not answer.</exception>
+    Task<MessageReceipt> AppendAsync(NewMessage message);
+
+    /// <summary>Messages after <paramref name="afterSeq"/>, oldest first, expired ones skipped.</summary>
+    Task<TimelinePage> ReadAsync(long afterSeq, int limit);
+}

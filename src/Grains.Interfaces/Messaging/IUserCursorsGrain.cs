@@ -1,0 +1,15 @@
+namespace AppMsg.Messaging;
+
+/// <summary>
+/// A user's read cursors: per terminal type and timeline, the last seq every earlier message of which
+/// the terminal acknowledged. Edges advance them in batches; they are persisted lazily, so after a crash
+/// a terminal may see a message twice, never zero times. Keyed by user id.
+/// </summary>
+public interface IUserCursorsGrain : IGrainWithStringKey
+{
+    /// <summary>The cursors of one terminal type, by timeline address.</summary>
+    Task<IReadOnlyDictionary<string, long>> GetAsync(int terminalType);
+
+    /// <summary>Moves cursors forward (never back).</summary>
+    Task AdvanceAsync(int terminalType, IReadOnlyDictionary<string, long> cursors);
+}

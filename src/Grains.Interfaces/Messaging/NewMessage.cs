@@ -1,0 +1,17 @@
+namespace AppMsg.Messaging;
+
+/// <summary>A message to append to one timeline.</summary>
+/// <param name="From">The sender's address (<c>id@user</c>, <c>id@app</c>, or an operator's address).</param>
+/// <param name="To">The addressee as the sender wrote it (the timeline's address, for direct messages the user's).</param>
+/// <param name="Type">text, image, voice, link, file, custom or notice.</param>
+/// <param name="Content">The content, a JSON object whose fields match the type.</param>
+/// <param name="TtlSeconds">How long the message is delivered; null for the default (7 days), at most the configured cap.</param>
+/// <param name="TerminalTypes">Which terminal types receive it live (a mask, 31 = all).</param>
+[GenerateSerializer, Immutable]
+public sealed record NewMessage(
+    [property: Id(0)] string From,
+    [property: Id(1)] string To,
+    [property: Id(2)] string Type,
+    [property: Id(3)] string Content,
+    [property: Id(4)] int? TtlSeconds = null,
+    [property: Id(5)] int TerminalTypes = 31);

@@ -1,0 +1,151 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AppMsg.Grains.Timelines;
+
+/// <summary>
+/// Group commit for timeline appends: appends from every grain of the silo queue here, and one loop
+/// writes whatever has gathered as a single statement (one round trip, one commit) while the next
+/// batch gathers. Each caller's task completes only after its row is committed, so "accepted" always
+/// means "stored"; the database never sees a transaction per message.
+/// </summary>
+public sealed partial class TimelineWriter : IAsyncDisposable
+{
+    private const string InsertBatch = """
+        INSERT INTO msg_messages (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bytea[], $8::smallint[])
+        ON CONFLICT (timeline, seq) DO NOTHING
+        RETURNING timeline, seq
+        """;
+
+    private readonly NpgsqlDataSource database;
+    private readonly TimelineWriterOptions options;
+    private readonly ILogger<TimelineWriter> logger;
+    private readonly Channel<Pending> queue;
+    private readonly Task loop;
+    private long batches;
+    private long messages;
+
+    public TimelineWriter(NpgsqlDataSource database, IOptions<TimelineWriterOptions> options, ILogger<TimelineWriter> logger)
+    {
+        this.database = database;
+        this.options = options.Value;
+        this.logger = logger;
+        queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(this.options.MaxQueued) { SingleReader = true });
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Round trips made so far (for the benchmark and the tests: far fewer than messages under load).</summary>
+    public long Batches => Interlocked.Read(ref batches);
+
+    /// <summary>Messages committed so far.</summary>
+    public long Messages => Interlocked.Read(ref messages);
+
+    /// <summary>Stores the message; completes once it is committed.</summary>
+    /// <exception cref="AppMsgException"><c>conflict</c> when the (timeline, seq) exists; <c>unavailable</c> when the database cannot commit in time.</exception>
+    public async Task AppendAsync(StoredMessage message)
+    {
+        var pending = new Pending(message);
+        await queue.Writer.WriteAsync(pending);
+        await pending.Committed.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(options.MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < options.MaxBatch && queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await WriteAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        var count = batch.Count;
+        var timelines = new string[count];
+        var seqs = new long[count];
+        var ids = new string[count];
+        var senders = new string[count];
+        var created = new DateTimeOffset[count];
+        var expires = new DateTimeOffset?[count];
+        var envelopes = new byte[count][];
+        var terminalTypes = new short[count];
+        for (var i = 0; i < count; i++)
+        {
+            var m = batch[i].Message;
+            (timelines[i], seqs[i], ids[i], senders[i], created[i], expires[i], envelopes[i], terminalTypes[i]) =
+                (m.Timeline, m.Seq, m.MessageId, m.Sender, m.CreatedAt, m.ExpiresAt, m.Envelope, (short)m.TerminalTypes);
+        }
+
+        var stored = new HashSet<(string, long)>();
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.CommitTimeout);
+            await using var command = database.CreateCommand(InsertBatch);
+            command.Parameters.Add(new NpgsqlParameter { Value = timelines, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = senders, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = created, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = expires, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = envelopes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter { Value = terminalTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+            await using var reader = await command.ExecuteReaderAsync(timeout.Token);
+            while (await reader.ReadAsync(timeout.Token))
+            {
+                stored.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogBatchFailed(logger, count, e.Message);
+            var unavailable = new AppMsgException(ErrorCodes.Unavailable, "the message store does not answer; retry later");
+            foreach (var pending in batch)
+            {
+                pending.Committed.TrySetException(unavailable);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref batches);
+        Interlocked.Add(ref messages, stored.Count);
+        foreach (var pending in batch)
+        {
+            if (stored.Contains((pending.Message.Timeline, pending.Message.Seq)))
+            {
+                pending.Committed.TrySetResult();
+            }
+            else
+            {
+                pending.Committed.TrySetException(new AppMsgException(ErrorCodes.Conflict,
+                    $"{pending.Message.Timeline} already has a message {pending.Message.Seq}: another owner is writing this timeline"));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} messages could not be stored: {Reason}")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string reason);
+
+    private sealed class Pending(StoredMessage message)
+    {
+        public StoredMessage Message { get; } = message;
+
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using AppMsg.Testing;
+
+namespace AppMsg.Directory.Tests;
+
+public sealed class TenantAppApiTests(RunningSystem system) : IClassFixture<RunningSystem>
+{
+    private readonly Seed seed = new(system);
+
+    private ApiClient Api => system.Api;
+
+    [Fact]
+    public async Task A_tenant_is_created_read_and_its_settings_replaced()
+    {
+        var created = (await Api.PostAsync("/v1/tenants", new { name = "  Globex  " }, system.AdminKey)).Expect(HttpStatusCode.Created);
+        var tenantId = created["id"];
+        Assert.True(Ids.IsValid(tenantId), tenantId);
+        Assert.Equal("Globex", created["name"]);
+        Assert.Equal("true", created.Body.GetProperty("settings").GetProperty("oneSessionPerTerminalType").GetRawText());
+
+        var read = (await Api.GetAsync($"/v1/tenants/{tenantId}", system.AdminKey)).Expect(HttpStatusCode.OK);
+        Assert.Equal("Globex", read["name"]);
+
+        var (_, app) = await seed.AppAsync(tenantId);
+        var updated = (await Api.PutAsync($"/v1/tenants/{tenantId}/settings",
+            new { oneSessionPerTerminalType = false, androidIosExclusive = true, allowAnonymousSessions = true }, app)).Expect(HttpStatusCode.OK);
+        Assert.Equal("false", updated.Body.GetProperty("settings").GetProperty("oneSessionPerTerminalType").GetRawText());
+
+        var settings = (await Api.GetAsync($"/v1/tenants/{tenantId}", app)).Expect(HttpStatusCode.OK).Body.GetProperty("settings");
+        Assert.False(settings.GetProperty("oneSessionPerTerminalType").GetBoolean());
+        Assert.True(settings.GetProperty("androidIosExclusive").GetBoolean());
+        Assert.True(settings.GetProperty("allowAnonymousSessions").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Users_read_their_tenant_but_do_not_manage_it_and_only_the_operator_creates_tenants()
+    {
+        var tenantId = await seed.TenantAsync("initech");
+        await seed.UserAsync(tenantId, "peter");
+        var token = await seed.LoginAsync(tenantId, "peter");
+        var (_, app) = await seed.AppAsync(tenantId);
+
+        Assert.Equal("initech", (await Api.GetAsync($"/v1/tenants/{tenantId}", token)).Expect(HttpStatusCode.OK)["name"]);
+        var settingsByUser = await Api.PutAsync($"/v1/tenants/{tenantId}/settings", new { allowAnonymousSessions = true }, token);
+        Assert.Equal(HttpStatusCode.Forbidden, settingsByUser.Status);
+        Assert.Equal("forbidden", settingsByUser.Code);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.PostAsync("/v1/tenants", new { name = "by user" }, token)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.PostAsync("/v1/tenants", new { name = "by app" }, app)).Status);
+        var settings = (await Api.GetAsync($"/v1/tenants/{tenantId}", system.AdminKey)).Expect(HttpStatusCode.OK).Body.GetProperty("settings");
+        Assert.False(settings.GetProperty("allowAnonymousSessions").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("LONG")]
+    public async Task Bad_tenant_names_get_a_validation_problem(string name)
+    {
+        var refused = await Api.PostAsync("/v1/tenants", new { name = name == "LONG" ? new string('t', 101) : name }, system.AdminKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.True(refused.Body.GetProperty("errors").TryGetProperty("name", out _), refused.Text);
+    }
+
+    [Fact]
+    public async Task Unknown_tenants_are_not_found()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/v1/tenants/{Ids.New()}", system.AdminKey)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync("/v1/tenants/NOT-AN-ID", system.AdminKey)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.PutAsync($"/v1/tenants/{Ids.New()}/settings", new { allowAnonymousSessions = true }, system.AdminKey)).Status);
+    }
+
+    [Fact]
+    public async Task An_app_is_created_with_a_secret_shown_once_and_its_secret_is_rotated()
+    {
+        var tenantId = await seed.TenantAsync();
+        var created = (await Api.PostAsync("/v1/apps", new { tenantId, name = "crm", webhookUrl = "https://crm.example/hook" }, system.AdminKey))
+            .Expect(HttpStatusCode.Created);
+        var appId = created["id"];
+        var secret = created["secret"];
+        Assert.Equal(32, secret.Length);
+        Assert.Equal("crm", created["name"]);
+        Assert.Equal(tenantId, created["tenantId"]);
+        var credential = $"{appId}:{secret}";
+
+        foreach (var reader in new[] { system.AdminKey, credential })
+        {
+            var read = (await Api.GetAsync($"/v1/apps/{appId}", reader)).Expect(HttpStatusCode.OK);
+            Assert.Equal("https://crm.example/hook", read["webhookUrl"]);
+            Assert.False(read.Body.TryGetProperty("secret", out _), read.Text);
+            Assert.DoesNotContain(secret, read.Text, StringComparison.Ordinal);
+        }
+
+        var rotated = (await Api.PostAsync($"/v1/apps/{appId}/secret", null, credential)).Expect(HttpStatusCode.OK);
+        var newSecret = rotated["secret"];
+        Assert.Equal(32, newSecret.Length);
+        Assert.NotEqual(secret, newSecret);
+
+        var old = await Api.GetAsync($"/v1/apps/{appId}", credential);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.Status);
+        Assert.Equal("unauthorized", old.Code);
+        (await Api.GetAsync($"/v1/apps/{appId}", $"{appId}:{newSecret}")).Expect(HttpStatusCode.OK);
+
+        var byOperator = (await Api.PostAsync($"/v1/apps/{appId}/secret", null, system.AdminKey)).Expect(HttpStatusCode.OK)["secret"];
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync($"/v1/apps/{appId}", $"{appId}:{newSecret}")).Status);
+        (await Api.GetAsync($"/v1/apps/{appId}", $"{appId}:{byOperator}")).Expect(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("", null, "name")]
+    [InlineData("crm", "not a url", "webhookUrl")]
+    [InlineData("crm", "ftp://crm.example/hook", "webhookUrl")]
+    public async Task Bad_app_fields_get_a_validation_problem_naming_the_field(string name, string? webhookUrl, string field)
+    {
+        var tenantId = await seed.TenantAsync();
+
+        var refused = await Api.PostAsync("/v1/apps", new { tenantId, name, webhookUrl }, system.AdminKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.True(refused.Body.GetProperty("errors").TryGetProperty(field, out _), refused.Text);
+    }
+
+    [Fact]
+    public async Task An_app_for_an_unknown_tenant_is_not_found_and_a_missing_tenant_is_a_validation_problem()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.PostAsync("/v1/apps", new { tenantId = Ids.New(), name = "crm" }, system.AdminKey)).Status);
+        var missing = await Api.PostAsync("/v1/apps", new { name = "crm" }, system.AdminKey);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.True(missing.Body.GetProperty("errors").TryGetProperty("tenantId", out _), missing.Text);
+    }
+
+    [Fact]
+    public async Task An_app_credential_reaches_only_its_own_tenant()
+    {
+        var home = await seed.TenantAsync("home");
+        var away = await seed.TenantAsync("away-tenant-name");
+        var (appId, app) = await seed.AppAsync(home);
+        var awayUser = await seed.UserAsync(away, "away-user");
+
+        (await Api.GetAsync($"/v1/tenants/{home}", app)).Expect(HttpStatusCode.OK);
+        (await Api.PostAsync("/v1/users", new { tenantId = home, username = "local", password = "correct horse" }, app)).Expect(HttpStatusCode.Created);
+        (await Api.GetAsync($"/v1/tenants/{home}/users", app)).Expect(HttpStatusCode.OK);
+        (await Api.GetAsync($"/v1/apps/{appId}", app)).Expect(HttpStatusCode.OK);
+
+        var denied = new[]
+        {
+            await Api.GetAsync($"/v1/tenants/{away}", app),
+            await Api.PostAsync("/v1/users", new { tenantId = away, username = "intruder", password = "correct horse" }, app),
+            await Api.GetAsync($"/v1/tenants/{away}/users", app),
+            await Api.GetAsync($"/v1/users/{awayUser}", app),
+        };
+        Assert.All(denied, d => Assert.Equal(HttpStatusCode.NotFound, d.Status));
+        Assert.All(denied, d => Assert.DoesNotContain("away-", d.Text, StringComparison.Ordinal));
+        Assert.Null(await system.Cluster.GetGrain<IDirectoryQueryGrain>(0).FindUserIdAsync(away, "intruder"));
+    }
+}
