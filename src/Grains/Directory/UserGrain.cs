@@ -103,6 +103,7 @@ public sealed class UserGrain(
     {
         EnsureExists();
         User.PasswordHash = PasswordHasher.Hash(UserValidation.Password(newPassword), options.Value.PasswordIterations);
+        await state.WriteStateAsync();
         await RevokeAllTokensAsync();
     }
 
