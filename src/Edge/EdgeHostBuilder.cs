@@ -31,6 +31,7 @@ public static class EdgeHostBuilder
         });
         builder.Services.AddSingleton(settings.Devices);
         builder.Services.AddSingleton<DeviceConnections>();
+        builder.Services.AddSingleton<TimelineIndex>();
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
@@ -66,6 +67,7 @@ public static class EdgeHostBuilder
         // After the Orleans client, so that the client is connected when the heartbeat starts.
         builder.Services.AddHostedService<EdgeHeartbeatService>();
         builder.Services.AddHostedService<DeviceMaintenanceService>();
+        builder.Services.AddHostedService<MembershipEventsSubscriber>();
         return builder;
     }
 

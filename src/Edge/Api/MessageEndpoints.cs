@@ -43,12 +43,20 @@ public static class MessageEndpoints
 
         api.MapGet("/v1/timelines/{address}/messages", async (string address, long? after, int? limit, Caller caller, IClusterClient cluster) =>
         {
-            if (!Address.TryParse(address, out var timeline) || timeline.Kind != AddressKind.User)
+            if (!Address.TryParse(address, out var timeline) || timeline.Kind is not (AddressKind.User or AddressKind.Qun))
             {
                 throw AppMsgException.NotFound("timeline");
             }
 
-            await EnsureCanReachUserAsync(timeline.Id, caller, cluster, read: true);
+            if (timeline.Kind == AddressKind.User)
+            {
+                await EnsureCanReachUserAsync(timeline.Id, caller, cluster, read: true);
+            }
+            else
+            {
+                await EnsureCanReachQunAsync(timeline.Id, caller, cluster);
+            }
+
             var page = await cluster.GetGrain<ITimelineGrain>(timeline.ToString()).ReadAsync(after ?? 0, Validate.Limit(limit));
             var messages = page.Envelopes.Select(e => JsonDocument.Parse(e).RootElement).ToList();
             return Results.Ok(new { messages, next = page.NextAfter });
@@ -92,16 +100,33 @@ public static class MessageEndpoints
                 throw AppMsgException.Invalid("to", $"'{text}' is not an address id@kind");
             }
 
-            if (address.Kind != AddressKind.User)
+            switch (address.Kind)
             {
-                throw AppMsgException.Invalid("to", $"sending to {Address.KindName(address.Kind)} addresses is not supported yet");
+                case AddressKind.User:
+                    await EnsureCanReachUserAsync(address.Id, caller, cluster, read: false);
+                    break;
+                case AddressKind.Qun:
+                    await EnsureCanReachQunAsync(address.Id, caller, cluster);
+                    break;
+                default:
+                    throw AppMsgException.Invalid("to", $"sending to {Address.KindName(address.Kind)} addresses is not supported yet");
             }
 
-            await EnsureCanReachUserAsync(address.Id, caller, cluster, read: false);
             targets.Add(address);
         }
 
         return targets;
+    }
+
+    /// <summary>Members of a qun send to and read it; apps and operators of its tenant too; 404 for everyone else.</summary>
+    private static async Task EnsureCanReachQunAsync(string qunId, Caller caller, IClusterClient cluster)
+    {
+        var qun = Ids.IsValid(qunId) ? cluster.GetGrain<IQunGrain>(qunId) : null;
+        var info = qun is null ? null : await qun.GetAsync();
+        if (info is null || !caller.CanSee(info.TenantId) || (caller.Kind == CallerKind.User && !await qun!.IsMemberAsync(caller.UserId!)))
+        {
+            throw AppMsgException.NotFound($"qun {qunId}");
+        }
     }
 
     /// <summary>A user may send to and read its own inbox, send to users of its tenant; apps their tenant; operators all.</summary>

@@ -19,6 +19,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private readonly DeliveryTracker tracker = new();
     private readonly Lock replayLock = new();
     private readonly List<PushDelivery> heldBack = [];
+    private readonly HashSet<string> subscriptions = new(StringComparer.Ordinal);
     private bool replaying;
     private SessionInfo? session;
     private int closed;
@@ -220,8 +221,22 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         var complete = true;
         try
         {
-            var timelines = requested?.Keys.ToList()
-                ?? [$"{userId}@user", .. await services.Cluster.GetGrain<IUserGrain>(userId).GetMembershipsAsync()];
+            List<string> timelines;
+            if (requested is null)
+            {
+                var groups = await services.Cluster.GetGrain<IUserGrain>(userId).GetMembershipsAsync();
+                foreach (var group in groups)
+                {
+                    services.Timelines.Subscribe(group, this);
+                    Subscribed(group);
+                }
+
+                timelines = [$"{userId}@user", .. groups];
+            }
+            else
+            {
+                timelines = [.. requested.Keys];
+            }
             var stored = await services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetAsync(live.TerminalType);
             foreach (var timeline in timelines)
             {
@@ -302,21 +317,20 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return (ImResultCode.BadRequest, default);
         }
 
-        if (target.Kind != Common.AddressKind.User || !Ids.IsValid(target.Id))
+        if (target.Kind is not (Common.AddressKind.User or Common.AddressKind.Qun) || !Ids.IsValid(target.Id))
         {
             return (ImResultCode.NotAllowed, default);
         }
 
         try
         {
-            var receiver = await services.Cluster.GetGrain<IUserGrain>(target.Id).GetAsync();
-            if (receiver is null || receiver.TenantId != session.TenantId)
+            if (!await MayWriteToAsync(target, userId))
             {
                 return (ImResultCode.NotAllowed, default);
             }
 
             var receipt = await services.Cluster.GetGrain<ITimelineGrain>(target.ToString())
-                .AppendAsync(new NewMessage($"{userId}@user", target.ToString(), type, content));
+                .AppendAsync(new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId));
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -334,6 +348,18 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         {
             return (ImResultCode.Failed, default);
         }
+    }
+
+    /// <summary>Users of the same tenant, and quns the user belongs to.</summary>
+    private async Task<bool> MayWriteToAsync(Common.Address target, string userId)
+    {
+        if (target.Kind == Common.AddressKind.User)
+        {
+            var receiver = await services.Cluster.GetGrain<IUserGrain>(target.Id).GetAsync();
+            return receiver is not null && receiver.TenantId == session!.TenantId;
+        }
+
+        return await services.Cluster.GetGrain<IQunGrain>(target.Id).IsMemberAsync(userId);
     }
 
     private async Task FlushCursorsAsync(SessionInfo live)
@@ -365,6 +391,23 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         Close();
     }
 
+    /// <summary>Remembers a group timeline this connection was subscribed to, for clean-up when it ends.</summary>
+    public void Subscribed(string timeline)
+    {
+        lock (subscriptions)
+        {
+            subscriptions.Add(timeline);
+        }
+    }
+
+    private List<string> SubscribedTimelines()
+    {
+        lock (subscriptions)
+        {
+            return [.. subscriptions];
+        }
+    }
+
     /// <summary>Marks the connection closing and stops the transport's reading.</summary>
     public void Close()
     {
@@ -384,6 +427,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         services.Connections.Remove(ended.SessionId, this);
+        foreach (var timeline in SubscribedTimelines())
+        {
+            services.Timelines.Unsubscribe(timeline, this);
+        }
+
         try
         {
             await FlushCursorsAsync(ended);

@@ -7,6 +7,7 @@ public sealed class DeviceServices(
     IClusterClient cluster,
     CallerAuthenticator authenticator,
     DeviceConnections connections,
+    TimelineIndex timelines,
     DeviceSettings settings,
     EdgeSettings edge,
     ILoggerFactory loggers)
@@ -16,6 +17,8 @@ public sealed class DeviceServices(
     public CallerAuthenticator Authenticator { get; } = authenticator;
 
     public DeviceConnections Connections { get; } = connections;
+
+    public TimelineIndex Timelines { get; } = timelines;
 
     public DeviceSettings Settings { get; } = settings;
 

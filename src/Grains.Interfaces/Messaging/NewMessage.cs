@@ -7,6 +7,7 @@ namespace AppMsg.Messaging;
 /// <param name="Content">The content, a JSON object whose fields match the type.</param>
 /// <param name="TtlSeconds">How long the message is delivered; null for the default (7 days), at most the configured cap.</param>
 /// <param name="TerminalTypes">Which terminal types receive it live (a mask, 31 = all).</param>
+/// <param name="ExceptSessionId">A session that must not receive it live (the terminal that sent it).</param>
 [GenerateSerializer, Immutable]
 public sealed record NewMessage(
     [property: Id(0)] string From,
@@ -14,4 +15,5 @@ public sealed record NewMessage(
     [property: Id(2)] string Type,
     [property: Id(3)] string Content,
     [property: Id(4)] int? TtlSeconds = null,
-    [property: Id(5)] int TerminalTypes = 31);
+    [property: Id(5)] int TerminalTypes = 31,
+    [property: Id(6)] string? ExceptSessionId = null);

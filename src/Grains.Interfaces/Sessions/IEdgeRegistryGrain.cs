@@ -16,6 +16,9 @@ public interface IEdgeRegistryGrain : IGrainWithIntegerKey
     /// <summary>The observer of a live edge, or null when the edge is dead or unknown.</summary>
     Task<IEdgeObserver?> GetObserverAsync(string edgeId);
 
+    /// <summary>The observers of every live edge (for group messages).</summary>
+    Task<IReadOnlyList<IEdgeObserver>> GetLiveObserversAsync();
+
     /// <summary>The ids of the live edges.</summary>
     Task<IReadOnlyList<string>> GetLiveEdgeIdsAsync();
 

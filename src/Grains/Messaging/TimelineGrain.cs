@@ -50,7 +50,7 @@ public sealed class TimelineGrain(
         }
 
         lastSeq = seq;
-        await DeliverAsync(message.TerminalTypes, new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From)));
+        await DeliverAsync(message, new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From)));
         return new MessageReceipt(id, Timeline, seq);
     }
 
@@ -68,18 +68,26 @@ public sealed class TimelineGrain(
     /// <summary>Messages from users travel as IM, from apps and the system as PUSH.</summary>
     public static bool IsUser(string sender) => sender.EndsWith("@user", StringComparison.Ordinal);
 
-    private async Task DeliverAsync(int terminalTypes, Delivery delivery)
+    private async Task DeliverAsync(NewMessage message, Delivery delivery)
     {
         // Live delivery is best effort: the message is stored, and replay covers a terminal that misses it.
-        if (Address.TryParse(Timeline, out var address) && address.Kind == AddressKind.User)
+        try
         {
-            try
+            if (Address.TryParse(Timeline, out var address) && address.Kind == AddressKind.User)
             {
-                await GrainFactory.GetGrain<IUserSessionsGrain>(address.Id).PushAsync(terminalTypes, delivery);
+                await GrainFactory.GetGrain<IUserSessionsGrain>(address.Id).PushAsync(message.TerminalTypes, delivery);
+                return;
             }
-            catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+
+            // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
+            var edges = await GrainFactory.GetGrain<IEdgeRegistryGrain>(0).GetLiveObserversAsync();
+            foreach (var edge in edges)
             {
+                await edge.PublishAsync(delivery, message.TerminalTypes, message.ExceptSessionId);
             }
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        {
         }
     }
 }

@@ -29,6 +29,12 @@ public sealed class EdgeRegistryGrain(TimeProvider clock) : Grain, IEdgeRegistry
     public Task<IEdgeObserver?> GetObserverAsync(string edgeId) =>
         Task.FromResult(edges.TryGetValue(edgeId, out var entry) && IsLive(entry) ? entry.Observer : null);
 
+    public Task<IReadOnlyList<IEdgeObserver>> GetLiveObserversAsync()
+    {
+        Expire();
+        return Task.FromResult<IReadOnlyList<IEdgeObserver>>([.. edges.Values.Select(e => e.Observer)]);
+    }
+
     public Task<IReadOnlyList<string>> GetLiveEdgeIdsAsync()
     {
         Expire();

@@ -1,0 +1,78 @@
+using AppMsg.Protocol;
+
+namespace AppMsg.Client.Internal;
+
+/// <summary>What the connection does with each message from the server.</summary>
+internal sealed partial class ClientConnection
+{
+    /// <summary>
+    /// Completes waiting requests with their responses, queues events, and acknowledges them when told to; returns
+    /// false to stop reading (after a KICK).
+    /// </summary>
+    public async ValueTask<bool> OnMessageAsync(InboundMessage message)
+    {
+        switch (message.Type)
+        {
+            case MessageType.RegResp:
+                if (message.Code == (byte)RegisterResultCode.Ok && message.Tid == Volatile.Read(ref _registerTid) && Registration is null)
+                {
+                    Registration = RegisterResult.FromResponse(new ResponseMessage(message.Code, message.Payload.ToArray()));
+                    _onRegistered(this);
+                }
+
+                _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
+                return true;
+            case MessageType.Pong or MessageType.ImResp:
+                _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
+                return true;
+            case MessageType.SyncResp:
+                var result = SyncResult.FromResponse(new ResponseMessage(message.Code, message.Payload.ToArray()));
+                _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
+                _events.TryWrite(new SyncResponseEvent(message.Tid, result));
+                return true;
+            case MessageType.Push:
+                _events.TryWrite(new PushEvent(message.Tid, message.Offline, message.Code, message.Payload.ToArray()));
+                return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid).ConfigureAwait(false);
+            case MessageType.Im:
+                _events.TryWrite(new ImEvent(message.Tid, message.Code, message.Payload.ToArray()));
+                return await AutoAcknowledgeAsync(MessageType.ImResp, message.Tid).ConfigureAwait(false);
+            case MessageType.Callback:
+                _events.TryWrite(new CallbackEvent(message.Tid, message.Payload.ToArray()));
+                return true;
+            case MessageType.Kick:
+                var reason = (KickReason)message.Code;
+                Volatile.Write(ref _kick, message.Code + 1);
+                _events.TryWrite(new KickEvent(reason));
+                if (!_options.AutoAcknowledge)
+                {
+                    // The server closes the connection once it has the KICKRESP (or after its timeout).
+                    return true;
+                }
+
+                await AutoAcknowledgeAsync(MessageType.KickResp, message.Tid).ConfigureAwait(false);
+                Interlocked.CompareExchange(ref _closeReason, $"kicked ({reason})", null);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async ValueTask<bool> AutoAcknowledgeAsync(MessageType type, uint tid)
+    {
+        if (!_options.AutoAcknowledge)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _transport.SendAsync(OutboundMessage.ForResponse(type, tid, 0), _lifetime.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            Interlocked.CompareExchange(ref _closeReason, $"could not acknowledge: {e.Message}", null);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace AppMsg.Client.Internal;
+
+/// <summary>Reads <see cref="DeviceClientOptions.Endpoint"/> for each kind of transport.</summary>
+internal static class DeviceEndpoint
+{
+    /// <summary>Reads <c>host:port</c>, <c>tcp://host:port</c> or <c>[v6]:port</c>.</summary>
+    /// <exception cref="ArgumentException">Not a host and a port.</exception>
+    public static (string Host, int Port) ParseTcp(string endpoint)
+    {
+        var text = endpoint.Contains("://", StringComparison.Ordinal) ? endpoint : "tcp://" + endpoint;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            || uri.Scheme != "tcp"
+            || uri.Port <= 0
+            || uri.AbsolutePath is not ("/" or ""))
+        {
+            throw new ArgumentException($"'{endpoint}' is not host:port.", nameof(endpoint));
+        }
+
+        return (uri.DnsSafeHost, uri.Port);
+    }
+
+    /// <summary>Reads a <c>ws://</c> or <c>wss://</c> URL.</summary>
+    /// <exception cref="ArgumentException">Not a WebSocket URL.</exception>
+    public static Uri ParseWebSocket(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+        {
+            throw new ArgumentException($"'{endpoint}' is not a ws:// or wss:// URL.", nameof(endpoint));
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,98 @@
+using AppMsg.Client.Internal;
+
+namespace AppMsg.Client.Transports;
+
+/// <summary>
+/// One open connection to the edge in one of the transport forms: sends messages one at a time, and runs the
+/// receive loop that hands the server's messages to a sink.
+/// </summary>
+internal abstract class DeviceTransport : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private bool _outputClosed;
+
+    /// <summary>Opens the transport <paramref name="options"/> names.</summary>
+    public static async Task<DeviceTransport> OpenAsync(DeviceClientOptions options, CancellationToken cancellationToken) =>
+        options.Transport switch
+        {
+            DeviceTransportKind.Tcp => await TcpTransport.ConnectAsync(options, cancellationToken).ConfigureAwait(false),
+            DeviceTransportKind.WebSocketBinary => await WebSocketBinaryTransport.ConnectAsync(options, cancellationToken).ConfigureAwait(false),
+            _ => await WebSocketTextTransport.ConnectAsync(options, cancellationToken).ConfigureAwait(false),
+        };
+
+    /// <summary>Sends one message; messages from concurrent callers go out whole, one after the other.</summary>
+    /// <exception cref="IOException">The connection is closed or failed.</exception>
+    public async ValueTask SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_outputClosed)
+            {
+                throw new IOException("The connection is closed.");
+            }
+
+            await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends the sending direction politely (a TCP FIN, a WebSocket close message), so that the server ends the session
+    /// and closes its side, which ends the receive loop. Nothing is sent afterwards.
+    /// </summary>
+    public async ValueTask CloseOutputAsync(CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_outputClosed)
+            {
+                _outputClosed = true;
+                await CloseOutputCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reads until the connection ends or the sink asks to stop, and returns why it ended. Cancelling
+    /// <paramref name="cancellationToken"/> ends it with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public abstract Task<string> ReceiveAsync(IInboundSink sink, CancellationToken cancellationToken);
+
+    /// <summary>Releases the connection; call once the receive loop has ended.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        // Cut the connection first, so a send stuck on a full socket fails and lets go of the lock.
+        Abort();
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _outputClosed = true;
+            await DisposeCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Writes and sends one message (called one at a time).</summary>
+    protected abstract ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Ends the sending direction (called once).</summary>
+    protected abstract ValueTask CloseOutputCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cuts the connection at once, failing any pending I/O.</summary>
+    protected abstract void Abort();
+
+    /// <summary>Releases buffers and handles.</summary>
+    protected abstract ValueTask DisposeCoreAsync();
+}

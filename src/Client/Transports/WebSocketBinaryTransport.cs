@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using AppMsg.Client.Internal;
+using AppMsg.Protocol;
+
+namespace AppMsg.Client.Transports;
+
+/// <summary>
+/// Binary frames in WebSocket binary messages: one frame per message sent; received messages are read as one
+/// byte stream, so frames split over messages or several in one are fine.
+/// </summary>
+internal sealed class WebSocketBinaryTransport : WebSocketTransport
+{
+    private readonly ArrayBufferWriter<byte> _frame = new(256);
+    private readonly BodyEncoding _encoding;
+    private readonly BinaryReceiver _receiver;
+
+    private WebSocketBinaryTransport(ClientWebSocket socket, DeviceClientOptions options)
+        : base(socket)
+    {
+        _encoding = options.BodyEncoding;
+        _receiver = new BinaryReceiver(options.MaxBodyLength);
+    }
+
+    public static async Task<WebSocketBinaryTransport> ConnectAsync(DeviceClientOptions options, CancellationToken cancellationToken) =>
+        new(await OpenSocketAsync(options, cancellationToken).ConfigureAwait(false), options);
+
+    public override async Task<string> ReceiveAsync(IInboundSink sink, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await Socket.ReceiveAsync(Received.GetMemory(ReceiveChunk), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return ClosedByServer();
+            }
+
+            if (result.MessageType != WebSocketMessageType.Binary)
+            {
+                return BinaryReceiver.ProtocolErrorReason(ClientProtocolErrors.WrongMessageKind);
+            }
+
+            Received.Advance(result.Count);
+            var buffer = new ReadOnlySequence<byte>(Received.Data);
+            var (consumed, stop) = await _receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
+            if (stop is not null)
+            {
+                return stop;
+            }
+
+            Received.Consume((int)buffer.Slice(buffer.Start, consumed).Length);
+        }
+    }
+
+    protected override async ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        _frame.ResetWrittenCount();
+        BinaryFormat.Write(_frame, message, _encoding);
+        await Socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        await base.DisposeCoreAsync().ConfigureAwait(false);
+        _receiver.Dispose();
+    }
+}
