@@ -25,6 +25,9 @@ public sealed record EdgeSettings
     /// <summary>The host name devices use to reach this edge (for the dispatcher).</summary>
     public string PublicHost { get; init; } = "127.0.0.1";
 
+    /// <summary>The tenant anonymous sessions (empty id and token) belong to; null refuses them. The tenant must allow them too.</summary>
+    public string? AnonymousTenantId { get; init; }
+
     /// <summary>Limits of device connections.</summary>
     public Devices.DeviceSettings Devices { get; init; } = new();
 
@@ -52,6 +55,7 @@ public sealed record EdgeSettings
                 MaxBodyLength = SettingReader.Int(configuration, "APPMSG_MAX_FRAME_BODY_BYTES", "AppMsg:MaxFrameBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
                 MaxConnections = SettingReader.Int(configuration, "APPMSG_MAX_CONNECTIONS", "AppMsg:MaxConnections", 100_000, 1, 10_000_000),
             },
+            AnonymousTenantId = SettingReader.String(configuration, "APPMSG_ANONYMOUS_TENANT", "AppMsg:AnonymousTenant"),
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
         };

@@ -71,10 +71,26 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        TokenPrincipal? principal;
+        string? userId;
+        string? tenantId;
+        TenantInfo? tenant;
         try
         {
-            principal = request.IsAnonymous ? null : await services.Authenticator.ValidateTokenAsync(request.Token);
+            if (request.IsAnonymous)
+            {
+                // Anonymous sessions belong to the edge's configured tenant, and only if that tenant allows them.
+                userId = null;
+                tenantId = services.Edge.AnonymousTenantId;
+                tenant = tenantId is null ? null : await services.Cluster.GetGrain<ITenantGrain>(tenantId).GetAsync();
+                tenantId = tenant is { Settings.AllowAnonymousSessions: true } ? tenantId : null;
+            }
+            else
+            {
+                var principal = await services.Authenticator.ValidateTokenAsync(request.Token);
+                userId = principal?.UserId == request.Id ? principal.UserId : null;
+                tenantId = userId is null ? null : principal!.TenantId;
+                tenant = tenantId is null ? null : await services.Cluster.GetGrain<ITenantGrain>(tenantId).GetAsync();
+            }
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
         {
@@ -82,17 +98,16 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        if (principal is null || principal.UserId != request.Id)
+        if (tenantId is null)
         {
             LogRefused(services.Logger, channel.Transport, request.Id);
             await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
             return;
         }
 
-        var tenant = await services.Cluster.GetGrain<ITenantGrain>(principal.TenantId).GetAsync();
         var settings = tenant?.Settings ?? new TenantSettings();
-        var info = new SessionInfo(Ids.New(), principal.UserId, principal.TenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
-            Api.CallerAuthenticator.TokenHash(request.Token));
+        var info = new SessionInfo(Ids.New(), userId, tenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
+            userId is null ? null : Api.CallerAuthenticator.TokenHash(request.Token));
         session = info;
         // Live deliveries wait until the replay that follows REGRESP is done, so none overtakes or repeats it.
         lock (replayLock)
@@ -102,11 +117,25 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         services.Connections.Add(info.SessionId, this);
         await services.Cluster.GetGrain<ISessionGrain>(info.SessionId).OpenAsync(info);
-        await services.Cluster.GetGrain<IUserSessionsGrain>(principal.UserId)
-            .AttachAsync(info, new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive));
+        if (userId is not null)
+        {
+            await services.Cluster.GetGrain<IUserSessionsGrain>(userId)
+                .AttachAsync(info, new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive));
+        }
+
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(info));
-        _ = Task.Run(() => ReplayAsync(requested: null));
+        if (userId is null)
+        {
+            lock (replayLock)
+            {
+                replaying = false;
+            }
+        }
+        else
+        {
+            _ = Task.Run(() => ReplayAsync(requested: null));
+        }
     }
 
     public ValueTask OnPingAsync(uint tid) => channel.SendPongAsync(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
@@ -295,7 +324,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     private async Task<(ImResultCode Code, ReadOnlyMemory<byte> Answer)> ImAsync(ReadOnlyMemory<byte> json)
     {
-        var userId = session!.UserId!;
+        if (session!.UserId is not { } userId)
+        {
+            return (ImResultCode.NotAllowed, default);
+        }
+
         string? to;
         string? type;
         string? content;
@@ -364,7 +397,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     private async Task FlushCursorsAsync(SessionInfo live)
     {
-        if (tracker.TakeDirtyCursors() is { } moved)
+        if (live.UserId is not null && tracker.TakeDirtyCursors() is { } moved)
         {
             try
             {
@@ -435,7 +468,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         try
         {
             await FlushCursorsAsync(ended);
-            await services.Cluster.GetGrain<IUserSessionsGrain>(ended.UserId!).DetachAsync(ended.SessionId);
+            if (ended.UserId is not null)
+            {
+                await services.Cluster.GetGrain<IUserSessionsGrain>(ended.UserId).DetachAsync(ended.SessionId);
+            }
+
             await services.Cluster.GetGrain<ISessionGrain>(ended.SessionId).CloseAsync();
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or OperationCanceledException)
