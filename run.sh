@@ -212,8 +212,9 @@ cmd_test() {
   dotnet test "$ROOT/Orleans.sln" -c "$CONFIG" -nologo --logger "console;verbosity=normal" \
     --results-directory "$results" 2>&1 | tee "$results/output.txt" || status=$?
   local passed failed
-  passed=$(grep -oE 'Passed: +[0-9]+' "$results/output.txt" | awk '{s += $2} END {print s + 0}')
-  failed=$(grep -oE 'Failed: +[0-9]+' "$results/output.txt" | awk '{s += $2} END {print s + 0}')
+  # grep finds nothing when a count is absent (dotnet prints no "Failed:" line when none failed).
+  passed=$({ grep -oE 'Passed: +[0-9]+' "$results/output.txt" || true; } | awk '{s += $2} END {print s + 0}')
+  failed=$({ grep -oE 'Failed: +[0-9]+' "$results/output.txt" || true; } | awk '{s += $2} END {print s + 0}')
   echo "tests: $passed passed, $failed failed"
   [ "$status" = 0 ] || die "the tests failed"
   say "checking ./run.sh start-up and Ctrl-C"
