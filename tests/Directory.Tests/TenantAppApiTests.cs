@@ -153,4 +153,24 @@ public sealed class TenantAppApiTests(RunningSystem system) : IClassFixture<Runn
         Assert.All(denied, d => Assert.DoesNotContain("away-", d.Text, StringComparison.Ordinal));
         Assert.Null(await system.Cluster.GetGrain<IDirectoryQueryGrain>(0).FindUserIdAsync(away, "intruder"));
     }
+
+    [Fact]
+    public async Task An_app_renames_itself_and_changes_its_webhook_but_not_another_apps()
+    {
+        var tenantId = await seed.TenantAsync();
+        var (appId, credential) = await seed.AppAsync(tenantId, "first name");
+        var (otherId, _) = await seed.AppAsync(tenantId, "other");
+
+        var renamed = (await system.Api.PatchAsync($"/v1/apps/{appId}", new { name = "second name", webhookUrl = "https://hooks.example/appmsg" }, credential))
+            .Expect(HttpStatusCode.OK);
+        Assert.Equal("second name", renamed["name"]);
+        Assert.Equal("https://hooks.example/appmsg", renamed["webhookUrl"]);
+        Assert.Equal("second name", (await system.Api.GetAsync($"/v1/apps/{appId}", system.AdminKey)).Expect(HttpStatusCode.OK)["name"]);
+
+        var badUrl = await system.Api.PatchAsync($"/v1/apps/{appId}", new { webhookUrl = "ftp://nope" }, credential);
+        Assert.Equal(HttpStatusCode.BadRequest, badUrl.Status);
+        Assert.True(badUrl.Body.GetProperty("errors").TryGetProperty("webhookUrl", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.PatchAsync($"/v1/apps/{otherId}", new { name = "hijacked" }, credential)).Status);
+        Assert.Equal("other", (await system.Api.GetAsync($"/v1/apps/{otherId}", system.AdminKey)).Expect(HttpStatusCode.OK)["name"]);
+    }
 }

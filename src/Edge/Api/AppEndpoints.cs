@@ -7,6 +7,8 @@ public static class AppEndpoints
 {
     public sealed record CreateAppRequest(string? TenantId, string? Name, string? WebhookUrl);
 
+    public sealed record UpdateAppRequest(string? Name, string? WebhookUrl);
+
     public sealed record AppCreated(string Id, string Secret, string TenantId, string Name, string? WebhookUrl);
 
     public static IEndpointRouteBuilder MapApps(this IEndpointRouteBuilder api)
@@ -22,6 +24,13 @@ public static class AppEndpoints
 
         api.MapGet("/v1/apps/{appId}", async (string appId, Caller caller, IClusterClient cluster) =>
             Results.Ok(await GetVisibleAsync(appId, caller, cluster)));
+
+        api.MapPatch("/v1/apps/{appId}", async (string appId, UpdateAppRequest body, Caller caller, IClusterClient cluster) =>
+        {
+            var app = await GetVisibleAsync(appId, caller, cluster);
+            caller.EnsureCanManage(app.TenantId, "app");
+            return Results.Ok(await cluster.GetGrain<IAppGrain>(appId).UpdateAsync(body.Name, body.WebhookUrl));
+        });
 
         api.MapPost("/v1/apps/{appId}/secret", async (string appId, Caller caller, IClusterClient cluster) =>
         {

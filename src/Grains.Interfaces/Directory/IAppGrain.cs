@@ -16,6 +16,10 @@ public interface IAppGrain : IGrainWithStringKey
     /// <summary>True when <paramref name="secret"/> is the app's current secret.</summary>
     Task<bool> VerifySecretAsync(string secret);
 
+    /// <summary>Renames the app and/or changes its webhook (an empty webhook removes it); null fields stay.</summary>
+    /// <exception cref="AppMsgException"><c>not_found</c>; <c>validation_failed</c> for a bad name or URL.</exception>
+    Task<AppInfo> UpdateAsync(string? name, string? webhookUrl);
+
     /// <summary>Replaces the secret; the old one stops working at once.</summary>
     Task<AppCredentials> RotateSecretAsync();
 }

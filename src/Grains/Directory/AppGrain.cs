@@ -42,6 +42,22 @@ public sealed class AppGrain(
     public Task<bool> VerifySecretAsync(string secret) =>
         Task.FromResult(App.TenantId is not null && secret is not null && Secrets.Matches(secret, App.SecretHash));
 
+    public async Task<AppInfo> UpdateAsync(string? name, string? webhookUrl)
+    {
+        if (App.TenantId is null)
+        {
+            throw AppMsgException.NotFound("app");
+        }
+
+        var newName = name is null ? App.Name : Names.Validate("name", name, MaxNameLength);
+        var newWebhook = webhookUrl is null ? App.WebhookUrl : UserValidation.Url("webhookUrl", webhookUrl);
+        App.Name = newName;
+        App.WebhookUrl = newWebhook;
+        await state.WriteStateAsync();
+        await index.UpsertAsync(this.GetPrimaryKeyString(), App.TenantId, newName);
+        return ToInfo();
+    }
+
     public async Task<AppCredentials> RotateSecretAsync()
     {
         if (App.TenantId is null)
