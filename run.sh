@@ -126,9 +126,8 @@ cleanup() {
     kill -TERM "${PIDS[@]}" 2>/dev/null || true
     local deadline=$((SECONDS + 30))
     for pid in "${PIDS[@]}"; do
-      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2 || true; done
       kill -KILL "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
     done
   fi
   stop_postgres
@@ -192,12 +191,16 @@ cmd_start() {
   say "  PostgreSQL: ${ConnectionStrings__AppMsg}"
   say "  admin key: $APPMSG_ADMIN_KEY   (Authorization: Bearer <admin key>)"
   say "Ctrl-C stops everything."
+  # Poll instead of 'wait -n': a signal interrupts the short wait at once and runs the trap.
   while true; do
-    wait -n "${PIDS[@]}" && continue
-    local code=$?
-    [ $code -gt 128 ] && continue
-    say "a process exited with code $code; stopping"
-    exit "$code"
+    for pid in "${PIDS[@]}"; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        say "process $pid exited; stopping"
+        exit 1
+      fi
+    done
+    sleep 1 &
+    wait $! || true
   done
 }
 
