@@ -130,6 +130,9 @@ cleanup() {
       kill -KILL "$pid" 2>/dev/null || true
     done
   fi
+  # Reap every child (the processes above and the poll loop's sleep), so that no zombie outlives run.sh.
+  jobs -p | xargs -r kill 2>/dev/null || true
+  wait 2>/dev/null || true
   stop_postgres
   say "stopped"
   exit "$code"
