@@ -24,6 +24,8 @@ until curl -fs -o /dev/null "http://127.0.0.1:$HTTP/readyz"; do
   [ $SECONDS -lt $deadline ] || { kill -KILL -- -"$PID" 2>/dev/null; fail "/readyz did not answer 200 within 300 s"; }
   sleep 1
 done
+# run.sh prints its summary after its own readiness check, a moment after ours.
+for _ in $(seq 1 60); do grep -q "Ctrl-C stops everything" "$LOG" && break; sleep 0.5; done
 grep -q "admin key:" "$LOG" || fail "run.sh did not print the admin key"
 grep -q "http://127.0.0.1:$HTTP" "$LOG" || fail "run.sh did not print the HTTP endpoint"
 echo "run.sh smoke: /readyz = 200 on port $HTTP"
