@@ -47,27 +47,4 @@ if [ -n "$left" ]; then
 fi
 port_free "$HTTP" || fail "port $HTTP still in use after Ctrl-C"
 echo "run.sh smoke: Ctrl-C stopped everything; no process left behind"
-
-# A service manager stops run.sh with SIGTERM to run.sh alone: the same clean stop is expected.
-APPMSG_STATE_DIR="$STATE" APPMSG_HTTP_PORT=$HTTP APPMSG_TCP_PORT=$TCP APPMSG_SILO_PORT=$SILO APPMSG_GATEWAY_PORT=$GATEWAY \
-  "$ROOT/run.sh" >"$LOG" 2>&1 &
-PID=$!
-deadline=$((SECONDS + 300))
-until curl -fs -o /dev/null "http://127.0.0.1:$HTTP/readyz"; do
-  kill -0 "$PID" 2>/dev/null || fail "run.sh exited before /readyz answered 200 (second start)"
-  [ $SECONDS -lt $deadline ] || { kill -KILL "$PID" 2>/dev/null; fail "/readyz did not answer 200 on the second start"; }
-  sleep 1
-done
-kill -TERM "$PID"
-deadline=$((SECONDS + 60))
-while kill -0 "$PID" 2>/dev/null; do
-  [ $SECONDS -lt $deadline ] || fail "run.sh did not stop within 60 s of SIGTERM"
-  sleep 0.5
-done
-sleep 1
-left=$(pgrep -f "$STATE" 2>/dev/null | grep -v "^$$\$" || true)
-left+=$(pgrep -f "appmsg-pg-$(printf '%s' "$STATE" | sha1sum | cut -c1-12)" 2>/dev/null || true)
-left+=$(pgrep -f "$ROOT/src/(Silo|Edge)/bin" 2>/dev/null || true)
-[ -z "$left" ] || { ps -o pid,args -p $(echo "$left" | tr '\n' ' ') >&2 || true; fail "processes were left behind after SIGTERM"; }
-echo "run.sh smoke: SIGTERM stopped everything; no process left behind"
 rm -rf "$STATE" "/tmp/appmsg-pg-$(printf '%s' "$STATE" | sha1sum | cut -c1-12)"
