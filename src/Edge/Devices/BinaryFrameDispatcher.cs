@@ -32,23 +32,7 @@ public static class BinaryFrameDispatcher
             return;
         }
 
-        if (!connection.IsRegistered || !type.IsUp())
-        {
-            connection.OnUnexpected(type);
-            return;
-        }
-
-        switch (type)
-        {
-            case MessageType.PushResp or MessageType.ImResp or MessageType.KickResp or MessageType.CbResp:
-                await connection.OnAcknowledgementAsync(type, frame.Tid);
-                break;
-            case MessageType.Im or MessageType.Sync:
-                await connection.OnRequestAsync(type, frame.Tid, frame.DecodeBodyToArray());
-                break;
-            default:
-                connection.OnUnexpected(type);
-                break;
-        }
+        var json = type is MessageType.Im or MessageType.Sync ? frame.DecodeBodyToArray() : ReadOnlyMemory<byte>.Empty;
+        await connection.OnUpstreamAsync(type, frame.Tid, json);
     }
 }

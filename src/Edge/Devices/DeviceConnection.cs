@@ -140,6 +140,32 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     public ValueTask OnPingAsync(uint tid) => channel.SendPongAsync(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
 
+    /// <summary>
+    /// Any request other than REGISTER and PING, whatever the framing: acknowledgements, IM and SYNC
+    /// (with their JSON bodies) once registered; anything else closes the connection.
+    /// </summary>
+    public async ValueTask OnUpstreamAsync(MessageType type, uint tid, ReadOnlyMemory<byte> body)
+    {
+        if (!IsRegistered || !type.IsUp())
+        {
+            OnUnexpected(type);
+            return;
+        }
+
+        switch (type)
+        {
+            case MessageType.PushResp or MessageType.ImResp or MessageType.KickResp or MessageType.CbResp:
+                await OnAcknowledgementAsync(type, tid);
+                break;
+            case MessageType.Im or MessageType.Sync:
+                await OnRequestAsync(type, tid, body);
+                break;
+            default:
+                OnUnexpected(type);
+                break;
+        }
+    }
+
     /// <summary>PUSHRESP, IMRESP, KICKRESP, CBRESP from the terminal.</summary>
     public Task OnAcknowledgementAsync(MessageType type, uint tid)
     {

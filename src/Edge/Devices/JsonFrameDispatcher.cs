@@ -27,32 +27,13 @@ public static class JsonFrameDispatcher
             return;
         }
 
-        if (!connection.IsRegistered || !type.IsUp())
+        var body = frame.Data;
+        if (type == MessageType.Im && connection.IsRegistered && !JsonBodies.TryParseImUp(frame.Data, out body, out var imError))
         {
-            connection.OnUnexpected(type);
+            connection.OnProtocolError(imError);
             return;
         }
 
-        switch (type)
-        {
-            case MessageType.PushResp or MessageType.ImResp or MessageType.KickResp or MessageType.CbResp:
-                await connection.OnAcknowledgementAsync(type, frame.Tid);
-                break;
-            case MessageType.Im:
-                if (!JsonBodies.TryParseImUp(frame.Data, out var message, out var imError))
-                {
-                    connection.OnProtocolError(imError);
-                    break;
-                }
-
-                await connection.OnRequestAsync(type, frame.Tid, message);
-                break;
-            case MessageType.Sync:
-                await connection.OnRequestAsync(type, frame.Tid, frame.Data);
-                break;
-            default:
-                connection.OnUnexpected(type);
-                break;
-        }
+        await connection.OnUpstreamAsync(type, frame.Tid, body);
     }
 }
