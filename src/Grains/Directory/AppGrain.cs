@@ -21,10 +21,7 @@ public sealed class AppGrain(
 
         var name = Names.Validate("name", app.Name, MaxNameLength);
         var webhook = UserValidation.Url("webhookUrl", app.WebhookUrl);
-        if (string.IsNullOrEmpty(app.TenantId) || await GrainFactory.GetGrain<ITenantGrain>(app.TenantId).GetAsync() is null)
-        {
-            throw AppMsgException.NotFound("tenant");
-        }
+        await TenantChecks.EnsureExistsAsync(GrainFactory, app.TenantId);
 
         var secret = Secrets.New();
         App.TenantId = app.TenantId;

@@ -29,10 +29,7 @@ public sealed class ContactIndex(NpgsqlDataSource database)
 
     public async Task DeleteAsync(string ownerId, string contactId)
     {
-        await using var command = database.CreateCommand("DELETE FROM dir_contacts WHERE owner_id = $1 AND contact_id = $2");
-        command.Parameters.AddWithValue(ownerId);
-        command.Parameters.AddWithValue(contactId);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("DELETE FROM dir_contacts WHERE owner_id = $1 AND contact_id = $2", ownerId, contactId);
     }
 
     /// <summary>A page of the owner's contacts by contact id; <paramref name="after"/> is a decoded cursor.</summary>

@@ -32,10 +32,7 @@ public sealed class OrgGrain(
         }
 
         var name = Names.Validate("name", org.Name, MaxNameLength);
-        if (string.IsNullOrEmpty(org.TenantId) || await GrainFactory.GetGrain<ITenantGrain>(org.TenantId).GetAsync() is null)
-        {
-            throw AppMsgException.NotFound("tenant");
-        }
+        await TenantChecks.EnsureExistsAsync(GrainFactory, org.TenantId);
 
         if (org.ParentId is not null && (!Ids.IsValid(org.ParentId) || org.ParentId == Id))
         {

@@ -66,11 +66,7 @@ public sealed class OrgIndex(NpgsqlDataSource database)
 
     public async Task UpdateAsync(string orgId, string name, int sortOrder)
     {
-        await using var command = database.CreateCommand("UPDATE dir_orgs SET name = $2, sort_order = $3 WHERE org_id = $1");
-        command.Parameters.AddWithValue(orgId);
-        command.Parameters.AddWithValue(name);
-        command.Parameters.AddWithValue(sortOrder);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("UPDATE dir_orgs SET name = $2, sort_order = $3 WHERE org_id = $1", orgId, name, sortOrder);
     }
 
     /// <summary>
@@ -127,18 +123,12 @@ public sealed class OrgIndex(NpgsqlDataSource database)
 
     public async Task AddMemberAsync(string orgId, string userId)
     {
-        await using var command = database.CreateCommand("INSERT INTO dir_org_members (org_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
-        command.Parameters.AddWithValue(orgId);
-        command.Parameters.AddWithValue(userId);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("INSERT INTO dir_org_members (org_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", orgId, userId);
     }
 
     public async Task RemoveMemberAsync(string orgId, string userId)
     {
-        await using var command = database.CreateCommand("DELETE FROM dir_org_members WHERE org_id = $1 AND user_id = $2");
-        command.Parameters.AddWithValue(orgId);
-        command.Parameters.AddWithValue(userId);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("DELETE FROM dir_org_members WHERE org_id = $1 AND user_id = $2", orgId, userId);
     }
 
     /// <summary>Every child of an org, by sort order then id.</summary>

@@ -40,10 +40,7 @@ public sealed class QunGrain(
         var name = Names.Validate("name", qun.Name, MaxNameLength);
         var topic = ValidTopic(qun.Topic);
         var maxMembers = ValidMaxMembers(qun.MaxMembers ?? options.Value.DefaultMaxMembers, 1);
-        if (string.IsNullOrEmpty(qun.TenantId) || await GrainFactory.GetGrain<ITenantGrain>(qun.TenantId).GetAsync() is null)
-        {
-            throw AppMsgException.NotFound("tenant");
-        }
+        await TenantChecks.EnsureExistsAsync(GrainFactory, qun.TenantId);
 
         if (!Ids.IsValid(qun.OwnerId))
         {

@@ -39,17 +39,12 @@ public sealed class QunIndex(NpgsqlDataSource database)
     /// <summary>Removes every row of a qun (undoing a failed creation).</summary>
     public async Task DeleteAsync(string qunId)
     {
-        await using var command = database.CreateCommand("DELETE FROM dir_quns WHERE qun_id = $1");
-        command.Parameters.AddWithValue(qunId);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("DELETE FROM dir_quns WHERE qun_id = $1", qunId);
     }
 
     public async Task RenameAsync(string qunId, string name)
     {
-        await using var command = database.CreateCommand("UPDATE dir_quns SET name = $2 WHERE qun_id = $1");
-        command.Parameters.AddWithValue(qunId);
-        command.Parameters.AddWithValue(name);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("UPDATE dir_quns SET name = $2 WHERE qun_id = $1", qunId, name);
     }
 
     /// <summary>Inserts members or changes their roles.</summary>
@@ -62,10 +57,7 @@ public sealed class QunIndex(NpgsqlDataSource database)
 
     public async Task RemoveMemberAsync(string qunId, string userId)
     {
-        await using var command = database.CreateCommand("DELETE FROM dir_qun_members WHERE qun_id = $1 AND user_id = $2");
-        command.Parameters.AddWithValue(qunId);
-        command.Parameters.AddWithValue(userId);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("DELETE FROM dir_qun_members WHERE qun_id = $1 AND user_id = $2", qunId, userId);
     }
 
     /// <summary>Hands the qun to a new owner; the previous owner becomes an admin.</summary>

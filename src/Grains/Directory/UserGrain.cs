@@ -28,10 +28,7 @@ public sealed class UserGrain(
         var password = UserValidation.Password(user.Password);
         var displayName = user.DisplayName is null ? username : Names.Validate("displayName", user.DisplayName, UserValidation.MaxDisplayNameLength);
         var avatarUrl = UserValidation.Url("avatarUrl", user.AvatarUrl);
-        if (string.IsNullOrEmpty(user.TenantId) || await GrainFactory.GetGrain<ITenantGrain>(user.TenantId).GetAsync() is null)
-        {
-            throw AppMsgException.NotFound("tenant");
-        }
+        await TenantChecks.EnsureExistsAsync(GrainFactory, user.TenantId);
 
         if (!await index.TryInsertAsync(Id, user.TenantId, username, displayName))
         {

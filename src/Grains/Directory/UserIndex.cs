@@ -32,18 +32,12 @@ public sealed class UserIndex(NpgsqlDataSource database)
 
     public async Task DeleteAsync(string userId)
     {
-        await using var command = database.CreateCommand("DELETE FROM dir_users WHERE user_id = $1");
-        command.Parameters.AddWithValue(userId);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("DELETE FROM dir_users WHERE user_id = $1", userId);
     }
 
     public async Task UpdateAsync(string userId, string displayName, UserStatus status)
     {
-        await using var command = database.CreateCommand("UPDATE dir_users SET display_name = $2, status = $3 WHERE user_id = $1");
-        command.Parameters.AddWithValue(userId);
-        command.Parameters.AddWithValue(displayName);
-        command.Parameters.AddWithValue((short)status);
-        await command.ExecuteNonQueryAsync();
+        await database.ExecuteAsync("UPDATE dir_users SET display_name = $2, status = $3 WHERE user_id = $1", userId, displayName, (short)status);
     }
 
     public async Task<string?> FindAsync(string tenantId, string username)
