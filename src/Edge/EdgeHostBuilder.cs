@@ -88,6 +88,7 @@ public static class EdgeHostBuilder
         app.MapQuns();
         app.MapOrgs();
         app.MapContacts();
+        app.MapMutes();
         app.MapClientVersions();
         return app;
     }

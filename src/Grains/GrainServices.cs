@@ -8,14 +8,22 @@ namespace AppMsg.Grains;
 /// <summary>Registers what the grains need from their silo.</summary>
 public static class GrainServices
 {
-    public static IServiceCollection AddAppMsgGrainServices(this IServiceCollection services, string connectionString, Action<DirectoryOptions>? directory = null)
+    public static IServiceCollection AddAppMsgGrainServices(
+        this IServiceCollection services,
+        string connectionString,
+        Action<DirectoryOptions>? directory = null,
+        Action<Messaging.MessagingOptions>? messaging = null,
+        Action<TimelinePrunerOptions>? pruning = null)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserIndex>();
         services.AddSingleton<AppIndex>();
         services.AddOptions<TimelineWriterOptions>();
-        services.AddOptions<Messaging.MessagingOptions>();
+        services.AddOptions<Messaging.MessagingOptions>().Configure(o => messaging?.Invoke(o));
+        services.AddOptions<TimelinePrunerOptions>().Configure(o => pruning?.Invoke(o));
+        services.AddSingleton<TimelinePruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimelinePruner>());
         services.AddSingleton<TimelineWriter>();
         services.AddSingleton<TimelineReader>();
         services.AddGroupDirectoryServices();

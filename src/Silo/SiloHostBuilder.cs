@@ -24,11 +24,25 @@ public static class SiloHostBuilder
         Logs.Configure(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        builder.Services.AddAppMsgGrainServices(settings.ConnectionString, o =>
+        if (settings.MessageDefaultTtl > settings.MessageMaxTtl)
         {
-            o.PasswordIterations = settings.PasswordIterations;
-            o.TokenLifetime = settings.TokenLifetime;
-        });
+            throw new StartupException("APPMSG_MESSAGE_TTL_DEFAULT_SECONDS must not exceed APPMSG_MESSAGE_TTL_MAX_SECONDS", ExitCodes.Configuration);
+        }
+
+        builder.Services.AddAppMsgGrainServices(
+            settings.ConnectionString,
+            o =>
+            {
+                o.PasswordIterations = settings.PasswordIterations;
+                o.TokenLifetime = settings.TokenLifetime;
+            },
+            o =>
+            {
+                o.DefaultTtl = settings.MessageDefaultTtl;
+                o.MaxTtl = settings.MessageMaxTtl;
+                o.MaxContentBytes = settings.MaxContentBytes;
+            },
+            o => o.Interval = settings.PruneInterval);
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>
         {

@@ -24,6 +24,18 @@ public sealed record SiloSettings
     /// <summary>How long login tokens live.</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>The TTL of a message that names none.</summary>
+    public TimeSpan MessageDefaultTtl { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>The longest TTL a sender may ask for.</summary>
+    public TimeSpan MessageMaxTtl { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>The largest message content (UTF-8 JSON bytes).</summary>
+    public int MaxContentBytes { get; init; } = 32 * 1024;
+
+    /// <summary>How often expired messages are pruned.</summary>
+    public TimeSpan PruneInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     /// <exception cref="StartupException">A setting is missing or malformed.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -39,6 +51,10 @@ public sealed record SiloSettings
             SiloName = SettingReader.String(configuration, "APPMSG_SILO_NAME", "AppMsg:SiloName"),
             PasswordIterations = SettingReader.Int(configuration, "APPMSG_PASSWORD_ITERATIONS", "AppMsg:PasswordIterations", 100_000, 1_000, 10_000_000),
             TokenLifetime = TimeSpan.FromDays(SettingReader.Int(configuration, "APPMSG_TOKEN_LIFETIME_DAYS", "AppMsg:TokenLifetimeDays", 30, 1, 3650)),
+            MessageDefaultTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_DEFAULT_SECONDS", "AppMsg:MessageTtlDefaultSeconds", 604_800, 1, int.MaxValue)),
+            MessageMaxTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_MAX_SECONDS", "AppMsg:MessageTtlMaxSeconds", 2_592_000, 1, int.MaxValue)),
+            MaxContentBytes = SettingReader.Int(configuration, "APPMSG_MAX_CONTENT_BYTES", "AppMsg:MaxContentBytes", 32 * 1024, 256, 1024 * 1024),
+            PruneInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
         };
     }
 

@@ -39,10 +39,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(bin, home, FreePort.Next());
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopNow();
         await server.RunPg("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-        await server.RunPg("pg_ctl", [
-            "-D", server.DataDirectory, "-l", Path.Combine(home, "postgres.log"), "-w", "-t", "60",
-            "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
-            "start"]);
+        await server.StartAgainAsync();
         return server;
     }
 
@@ -59,6 +56,15 @@ public sealed class PostgresServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
+
+    /// <summary>Stops the server abruptly (a database outage), keeping its data.</summary>
+    public Task StopAsync() => RunPg("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+
+    /// <summary>Starts the stopped server again, on the same port and data.</summary>
+    public Task StartAgainAsync() => RunPg("pg_ctl", [
+        "-D", DataDirectory, "-l", Path.Combine(home, "postgres.log"), "-w", "-t", "60",
+        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+        "start"]);
 
     public async ValueTask DisposeAsync()
     {

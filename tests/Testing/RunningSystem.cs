@@ -20,6 +20,9 @@ public class RunningSystem : IAsyncLifetime
 
     public AppMsgDeployment Deployment => deployment!;
 
+    /// <summary>The private PostgreSQL server (tests stop and start it to simulate an outage).</summary>
+    public PostgresServer Postgres => postgres!;
+
     public ApiClient Api { get; private set; } = null!;
 
     public string AdminKey => Deployment.AdminKey;
@@ -57,6 +60,9 @@ public class RunningSystem : IAsyncLifetime
         return (await Api.PostAsync("/v1/auth/login", new { tenantId, username = user["username"], password = "correct horse", terminalType }))
             .Expect(HttpStatusCode.OK)["token"];
     }
+
+    /// <summary>A service of the running silo.</summary>
+    public T SiloServices<T>() where T : notnull => silo!.Services.GetRequiredService<T>();
 
     /// <summary>A service of the running edge.</summary>
     public T EdgeServices<T>() where T : notnull => edge!.Services.GetRequiredService<T>();

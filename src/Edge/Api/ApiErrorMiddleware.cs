@@ -21,7 +21,7 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
             {
                 AppMsgException refusal => Problems.From(refusal),
                 BadHttpRequestException { InnerException: JsonException json } => Problems.Create(ErrorCodes.ValidationFailed, "the body is not valid JSON for this request", Field(json)),
-                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => Problems.Create("too_large", "the body is too large"),
+                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => Problems.Create(ErrorCodes.TooLarge, "the body is too large"),
                 BadHttpRequestException bad => Problems.Create(ErrorCodes.ValidationFailed, bad.Message),
                 JsonException json => Problems.Create(ErrorCodes.ValidationFailed, "the body is not valid JSON for this request", Field(json)),
                 TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException =>

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using AppMsg.Backends;
 using AppMsg.Common;
 using AppMsg.Directory;
 using AppMsg.Messaging;
+using AppMsg.Sessions;
 
 namespace AppMsg.Edge.Api;
 
@@ -9,18 +11,20 @@ namespace AppMsg.Edge.Api;
 public static class MessageEndpoints
 {
     public const int MaxTargets = 1_000;
+    public const int MaxSessionFilter = 1_000;
     private const string OperatorAddress = "operator@app";
 
     public sealed record SendRequest(string? From, List<string>? To, string? Type, JsonElement? Content, int? TtlSeconds, int? TerminalTypes, JsonElement? Sessions, string? ClientMsgId);
 
     public sealed record SendResult(string To, string Id, string Timeline, long Seq);
 
+    /// <summary>One resolved target: the timeline it is stored in, and who receives it live.</summary>
+    private sealed record Target(string To, string Timeline, int TerminalTypes, IReadOnlyList<string>? OnlySessions);
+
     public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder api)
     {
         api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster) =>
         {
-            var targets = await ResolveTargetsAsync(body, caller, cluster);
-            var from = SenderOf(body, caller);
             var terminalTypes = body.TerminalTypes ?? 31;
             if (terminalTypes is < 1 or > 31)
             {
@@ -30,33 +34,28 @@ public static class MessageEndpoints
             var content = body.Content is { ValueKind: JsonValueKind.Object } c ? c.GetRawText()
                 : throw AppMsgException.Invalid("content", "content must be a JSON object");
             var type = Validate.Required(body.Type, "type");
-            var results = new SendResult[targets.Count];
-            for (var i = 0; i < targets.Count; i++)
+            if (body.ClientMsgId is { Length: 0 or > 128 })
             {
-                var to = targets[i].ToString();
-                var receipt = await cluster.GetGrain<ITimelineGrain>(to).AppendAsync(new NewMessage(from, to, type, content, body.TtlSeconds, terminalTypes));
-                results[i] = new SendResult(to, receipt.Id, receipt.Timeline, receipt.Seq);
+                throw AppMsgException.Invalid("clientMsgId", "clientMsgId must be 1 to 128 characters");
             }
 
+            var from = SenderOf(body, caller);
+            var sessions = SessionFilterOf(body.Sessions);
+            var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
+            var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
+                new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: body.ClientMsgId, OnlySessions: t.OnlySessions))));
+            var results = targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
             return Results.Ok(new { results });
         });
 
         api.MapGet("/v1/timelines/{address}/messages", async (string address, long? after, int? limit, Caller caller, IClusterClient cluster) =>
         {
-            if (!Address.TryParse(address, out var timeline) || timeline.Kind is not (AddressKind.User or AddressKind.Qun))
+            if (!Address.TryParse(address, out var timeline) || timeline.Kind == AddressKind.Session || !Ids.IsValid(timeline.Id))
             {
                 throw AppMsgException.NotFound("timeline");
             }
 
-            if (timeline.Kind == AddressKind.User)
-            {
-                await EnsureCanReachUserAsync(timeline.Id, caller, cluster, read: true);
-            }
-            else
-            {
-                await EnsureCanReachQunAsync(timeline.Id, caller, cluster);
-            }
-
+            await EnsureCanReadAsync(timeline, caller, cluster);
             var page = await cluster.GetGrain<ITimelineGrain>(timeline.ToString()).ReadAsync(after ?? 0, Validate.Limit(limit));
             var messages = page.Envelopes.Select(e => JsonDocument.Parse(e).RootElement).ToList();
             return Results.Ok(new { messages, next = page.NextAfter });
@@ -80,67 +79,140 @@ public static class MessageEndpoints
         return Address.TryParse(body.From, out var from) ? from.ToString() : throw AppMsgException.Invalid("from", "from must be an address id@kind");
     }
 
-    private static async Task<List<Address>> ResolveTargetsAsync(SendRequest body, Caller caller, IClusterClient cluster)
+    /// <summary>appmsgsrv's session filter: absent or <c>"all"</c> (every session), or a list of session ids.</summary>
+    private static IReadOnlyList<string>? SessionFilterOf(JsonElement? sessions)
     {
-        if (body.To is not { Count: > 0 } to || to.Count > MaxTargets)
+        switch (sessions)
+        {
+            case null or { ValueKind: JsonValueKind.Null }:
+                return null;
+            case { ValueKind: JsonValueKind.String } all when all.GetString() == "all":
+                return null;
+            case { ValueKind: JsonValueKind.Array } list when list.GetArrayLength() is > 0 and <= MaxSessionFilter:
+                var ids = new List<string>(list.GetArrayLength());
+                foreach (var item in list.EnumerateArray())
+                {
+                    ids.Add(item.ValueKind == JsonValueKind.String && Ids.IsValid(item.GetString())
+                        ? item.GetString()!
+                        : throw AppMsgException.Invalid("sessions", "sessions lists session ids"));
+                }
+
+                return ids;
+            default:
+                throw AppMsgException.Invalid("sessions", $"sessions must be \"all\" or a list of 1 to {MaxSessionFilter} session ids");
+        }
+    }
+
+    private static async Task<List<Target>> ResolveTargetsAsync(List<string>? to, Caller caller, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
+    {
+        if (to is not { Count: > 0 } || to.Count > MaxTargets)
         {
             throw AppMsgException.Invalid("to", $"to must list 1 to {MaxTargets} addresses");
         }
 
-        if (body.Sessions is { ValueKind: not JsonValueKind.Null } sessions && !(sessions.ValueKind == JsonValueKind.String && sessions.GetString() == "all"))
-        {
-            throw AppMsgException.Invalid("sessions", "only \"all\" is supported so far");
-        }
-
-        var targets = new List<Address>(to.Count);
+        var targets = new List<Target>(to.Count);
         foreach (var text in to.Distinct(StringComparer.Ordinal))
         {
-            if (!Address.TryParse(text, out var address))
+            if (!Address.TryParse(text, out var address) || !Ids.IsValid(address.Id))
             {
                 throw AppMsgException.Invalid("to", $"'{text}' is not an address id@kind");
             }
 
-            switch (address.Kind)
-            {
-                case AddressKind.User:
-                    await EnsureCanReachUserAsync(address.Id, caller, cluster, read: false);
-                    break;
-                case AddressKind.Qun:
-                    await EnsureCanReachQunAsync(address.Id, caller, cluster);
-                    break;
-                default:
-                    throw AppMsgException.Invalid("to", $"sending to {Address.KindName(address.Kind)} addresses is not supported yet");
-            }
-
-            targets.Add(address);
+            targets.Add(await ResolveAsync(address, caller, cluster, terminalTypes, sessions));
         }
 
         return targets;
     }
 
-    /// <summary>Members of a qun send to and read it; apps and operators of its tenant too; 404 for everyone else.</summary>
-    private static async Task EnsureCanReachQunAsync(string qunId, Caller caller, IClusterClient cluster)
+    /// <summary>
+    /// Where a message to <paramref name="address"/> goes, if the caller may send there: users send to users,
+    /// quns they belong to and apps (upstream) of their tenant; apps and the operator to every kind of address
+    /// of their tenant (all tenants for the operator); anything out of reach is 404.
+    /// </summary>
+    private static async Task<Target> ResolveAsync(Address address, Caller caller, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
     {
-        var qun = Ids.IsValid(qunId) ? cluster.GetGrain<IQunGrain>(qunId) : null;
-        var info = qun is null ? null : await qun.GetAsync();
-        if (info is null || !caller.CanSee(info.TenantId) || (caller.Kind == CallerKind.User && !await qun!.IsMemberAsync(caller.UserId!)))
+        var to = address.ToString();
+        var tenantId = await TenantOfAsync(address, cluster) ?? throw AppMsgException.NotFound(to);
+        if (!caller.CanSee(tenantId))
         {
-            throw AppMsgException.NotFound($"qun {qunId}");
+            throw AppMsgException.NotFound(to);
+        }
+
+        switch (address.Kind)
+        {
+            case AddressKind.User:
+                return new Target(to, to, terminalTypes, sessions);
+            case AddressKind.Qun:
+                if (caller.Kind == CallerKind.User && !await cluster.GetGrain<IQunGrain>(address.Id).IsMemberAsync(caller.UserId!))
+                {
+                    throw AppMsgException.NotFound(to);
+                }
+
+                return new Target(to, to, terminalTypes, sessions);
+            case AddressKind.App when caller.Kind == CallerKind.User:
+                return new Target(to, AppUpstream.TimelineOf(address.Id), terminalTypes, null);
+            case AddressKind.App when caller.Kind == CallerKind.App && caller.AppId != address.Id:
+                throw new AppMsgException(ErrorCodes.Forbidden, "an app broadcasts only as itself");
+            case AddressKind.Session when caller.Kind != CallerKind.User:
+                return await SessionTargetAsync(address, cluster, terminalTypes, sessions);
+            case AddressKind.Org or AddressKind.Tenant or AddressKind.App when caller.Kind != CallerKind.User:
+                return new Target(to, to, terminalTypes, sessions);
+            default:
+                throw new AppMsgException(ErrorCodes.Forbidden, $"a user may not send to {Address.KindName(address.Kind)} addresses");
         }
     }
 
-    /// <summary>A user may send to and read its own inbox, send to users of its tenant; apps their tenant; operators all.</summary>
-    private static async Task EnsureCanReachUserAsync(string userId, Caller caller, IClusterClient cluster, bool read)
+    /// <summary>
+    /// A live session: a signed-in one's messages are kept in its user's inbox for its terminal type only (so the
+    /// same terminal gets it on replay after a reconnect); an anonymous one's in the session's own timeline.
+    /// </summary>
+    private static async Task<Target> SessionTargetAsync(Address address, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
     {
-        if (!Ids.IsValid(userId) || (read && caller.Kind == CallerKind.User && caller.UserId != userId))
+        var to = address.ToString();
+        var session = await cluster.GetGrain<ISessionGrain>(address.Id).GetAsync() ?? throw AppMsgException.NotFound(to);
+        IReadOnlyList<string> only = sessions is null || sessions.Contains(address.Id) ? [address.Id] : [];
+        if (session.UserId is not { } userId)
         {
-            throw AppMsgException.NotFound(read ? "timeline" : $"user {userId}");
+            return new Target(to, to, terminalTypes, only);
         }
 
-        var user = await cluster.GetGrain<IUserGrain>(userId).GetAsync();
-        if (user is null || !caller.CanSee(user.TenantId))
+        var mask = terminalTypes & session.TerminalType;
+        return mask != 0
+            ? new Target(to, $"{userId}@user", mask, only)
+            : throw AppMsgException.Invalid("terminalTypes", $"{to} is a terminal of type {session.TerminalType}, outside terminalTypes");
+    }
+
+    /// <summary>The tenant an address belongs to, or null when it names nothing (a session: nothing live).</summary>
+    private static async Task<string?> TenantOfAsync(Address address, IClusterClient cluster) => address.Kind switch
+    {
+        AddressKind.User => (await cluster.GetGrain<IUserGrain>(address.Id).GetAsync())?.TenantId,
+        AddressKind.Qun => (await cluster.GetGrain<IQunGrain>(address.Id).GetAsync())?.TenantId,
+        AddressKind.Org => (await cluster.GetGrain<IOrgGrain>(address.Id).GetAsync())?.TenantId,
+        AddressKind.Tenant => (await cluster.GetGrain<ITenantGrain>(address.Id).GetAsync())?.Id,
+        AddressKind.App => (await cluster.GetGrain<IAppGrain>(address.Id).GetAsync())?.TenantId,
+        AddressKind.Session => (await cluster.GetGrain<ISessionGrain>(address.Id).GetAsync())?.TenantId,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A user reads the timelines it receives (its inbox, its quns, its orgs and their parents, its tenant and the
+    /// tenant's apps); apps and the operator read their tenant's; 404 otherwise.
+    /// </summary>
+    private static async Task EnsureCanReadAsync(Address timeline, Caller caller, IClusterClient cluster)
+    {
+        var tenantId = await TenantOfAsync(timeline, cluster);
+        if (tenantId is null || !caller.CanSee(tenantId))
         {
-            throw AppMsgException.NotFound(read ? "timeline" : $"user {userId}");
+            throw AppMsgException.NotFound("timeline");
+        }
+
+        if (caller.Kind == CallerKind.User)
+        {
+            var list = await cluster.GetGrain<IReadingListGrain>(0).GetAsync(caller.UserId, tenantId);
+            if (!list.Timelines.Contains(timeline.ToString()))
+            {
+                throw AppMsgException.NotFound("timeline");
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private readonly Lock replayLock = new();
     private readonly List<PushDelivery> heldBack = [];
     private readonly HashSet<string> subscriptions = new(StringComparer.Ordinal);
+    private IReadOnlySet<string> muted = new HashSet<string>();
     private bool replaying;
     private SessionInfo? session;
     private int closed;
@@ -125,17 +126,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(info));
-        if (userId is null)
-        {
-            lock (replayLock)
-            {
-                replaying = false;
-            }
-        }
-        else
-        {
-            _ = Task.Run(() => ReplayAsync(requested: null));
-        }
+        _ = Task.Run(() => ReplayAsync(requested: null));
     }
 
     public ValueTask OnPingAsync(uint tid) => channel.SendPongAsync(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
@@ -232,6 +223,12 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// <summary>Delivers a live PUSH or IM to this connection (held back while a replay runs, so that seq order holds).</summary>
     public ValueTask PushAsync(PushDelivery delivery)
     {
+        if (delivery.Sender is { } sender && muted.Contains(sender))
+        {
+            PassOver(delivery);
+            return ValueTask.CompletedTask;
+        }
+
         lock (replayLock)
         {
             if (replaying)
@@ -244,10 +241,25 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         return tracker.IsNew(delivery) ? SendAsync(delivery, attempt: 1) : ValueTask.CompletedTask;
     }
 
+    /// <summary>A stored message this terminal is not meant to get (outside its mask or filter, muted, expired): its cursor moves past it.</summary>
+    public void PassOver(PushDelivery delivery)
+    {
+        if (delivery.Timeline is { } timeline)
+        {
+            tracker.Skipped(timeline, delivery.Seq);
+        }
+    }
+
     private ValueTask SendAsync(PushDelivery delivery, int attempt)
     {
         if (IsClosing)
         {
+            return ValueTask.CompletedTask;
+        }
+
+        if (delivery.IsExpired(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+        {
+            PassOver(delivery);
             return ValueTask.CompletedTask;
         }
 
@@ -263,7 +275,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// </summary>
     private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested)
     {
-        if (session is not { UserId: { } userId } live)
+        if (session is not { } live)
         {
             return false;
         }
@@ -276,22 +288,29 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         var complete = true;
         try
         {
-            List<string> timelines;
+            // SYNC may name only timelines the user can read; anything else is ignored.
+            var list = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId);
+            muted = list.Muted.ToHashSet(StringComparer.Ordinal);
+            IReadOnlyList<string> timelines = list.Timelines;
             if (requested is null)
             {
-                var groups = await services.Cluster.GetGrain<IUserGrain>(userId).GetMembershipsAsync();
-                foreach (var group in groups)
+                foreach (var audience in list.Audiences)
                 {
-                    services.Timelines.Subscribe(group, this);
-                    Subscribed(group);
+                    services.Timelines.Subscribe(audience, this);
+                    Subscribed(audience);
                 }
-
-                timelines = [$"{userId}@user", .. groups];
             }
             else
             {
-                timelines = [.. requested.Keys];
+                timelines = [.. list.Timelines.Where(requested.ContainsKey)];
             }
+
+            if (live.UserId is not { } userId)
+            {
+                // Anonymous sessions have no cursors: they receive broadcasts live only.
+                return true;
+            }
+
             var stored = await services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetAsync(live.TerminalType);
             foreach (var timeline in timelines)
             {
@@ -303,13 +322,15 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                     var page = await grain.ReadAsync(after, ReplayPageSize);
                     for (var i = 0; i < page.Envelopes.Count; i++)
                     {
-                        if ((page.TerminalTypes[i] & live.TerminalType) == 0)
+                        if ((page.TerminalTypes[i] & live.TerminalType) == 0 || muted.Contains(page.Senders[i]))
                         {
                             tracker.Skipped(timeline, page.Seqs[i]);
                             continue;
                         }
 
-                        await SendAsync(new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1, asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal)), attempt: 1);
+                        await SendAsync(new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
+                            asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal), from: page.Senders[i],
+                            expiresAtMs: page.ExpiresAtMs?[i] ?? 0), attempt: 1);
                     }
 
                     if (page.NextAfter is not { } next)
@@ -358,25 +379,27 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         string? to;
         string? type;
         string? content;
+        string? clientMsgId;
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(json);
             var root = document.RootElement;
-            to = root.TryGetProperty("to", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null;
-            type = root.TryGetProperty("type", out var ty) && ty.ValueKind == System.Text.Json.JsonValueKind.String ? ty.GetString() : null;
+            to = StringOf(root, "to");
+            type = StringOf(root, "type");
+            clientMsgId = StringOf(root, "clientMsgId");
             content = root.TryGetProperty("content", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.Object ? c.GetRawText() : null;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
             return (ImResultCode.BadRequest, default);
         }
 
-        if (to is null || type is null || content is null || !Common.Address.TryParse(to, out var target))
+        if (to is null || type is null || content is null || !Common.Address.TryParse(to, out var target) || clientMsgId is { Length: 0 or > 128 })
         {
             return (ImResultCode.BadRequest, default);
         }
 
-        if (target.Kind is not (Common.AddressKind.User or Common.AddressKind.Qun) || !Ids.IsValid(target.Id))
+        if (target.Kind is not (Common.AddressKind.User or Common.AddressKind.Qun or Common.AddressKind.App) || !Ids.IsValid(target.Id))
         {
             return (ImResultCode.NotAllowed, default);
         }
@@ -388,8 +411,10 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return (ImResultCode.NotAllowed, default);
             }
 
-            var receipt = await services.Cluster.GetGrain<ITimelineGrain>(target.ToString())
-                .AppendAsync(new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId));
+            // A user's message to an app goes up to the app's backends, not to its broadcast timeline.
+            var timeline = target.Kind == Common.AddressKind.App ? Backends.AppUpstream.TimelineOf(target.Id) : target.ToString();
+            var receipt = await services.Cluster.GetGrain<ITimelineGrain>(timeline)
+                .AppendAsync(new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId, ClientMsgId: clientMsgId));
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -397,6 +422,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         {
             return (e.Code switch
             {
+                ErrorCodes.TooLarge => ImResultCode.TooLarge,
                 ErrorCodes.ValidationFailed => ImResultCode.BadRequest,
                 ErrorCodes.OverQuota => ImResultCode.OverQuota,
                 ErrorCodes.Forbidden or ErrorCodes.NotFound => ImResultCode.NotAllowed,
@@ -409,17 +435,25 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    /// <summary>Users of the same tenant, and quns the user belongs to.</summary>
+    /// <summary>Users and apps of the same tenant, and quns the user belongs to.</summary>
     private async Task<bool> MayWriteToAsync(Common.Address target, string userId)
     {
-        if (target.Kind == Common.AddressKind.User)
+        switch (target.Kind)
         {
-            var receiver = await services.Cluster.GetGrain<IUserGrain>(target.Id).GetAsync();
-            return receiver is not null && receiver.TenantId == session!.TenantId;
+            case Common.AddressKind.User:
+                var receiver = await services.Cluster.GetGrain<IUserGrain>(target.Id).GetAsync();
+                return receiver is not null && receiver.TenantId == session!.TenantId;
+            case Common.AddressKind.App:
+                var app = await services.Cluster.GetGrain<IAppGrain>(target.Id).GetAsync();
+                return app is not null && app.TenantId == session!.TenantId;
+            default:
+                return await services.Cluster.GetGrain<IQunGrain>(target.Id).IsMemberAsync(userId);
         }
-
-        return await services.Cluster.GetGrain<IQunGrain>(target.Id).IsMemberAsync(userId);
     }
+
+    private static string? StringOf(System.Text.Json.JsonElement root, string name) =>
+        root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty(name, out var value)
+            && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 
     private async Task FlushCursorsAsync(SessionInfo live)
     {

@@ -6,9 +6,9 @@ namespace AppMsg.Edge.Devices;
 /// <summary>Where grains deliver to this edge's connections.</summary>
 public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index) : IEdgeObserver
 {
-    public async Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message)
+    public async Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver = null)
     {
-        var delivery = new PushDelivery(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm);
+        var delivery = PushDelivery.From(message);
         foreach (var sessionId in sessionIds)
         {
             if (connections.TryGet(sessionId, out var connection))
@@ -16,21 +16,44 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
                 await connection.PushAsync(delivery);
             }
         }
+
+        foreach (var sessionId in passOver ?? [])
+        {
+            if (connections.TryGet(sessionId, out var connection))
+            {
+                connection.PassOver(delivery);
+            }
+        }
     }
 
-    public async Task PublishAsync(Delivery message, int terminalTypes, string? exceptSessionId)
+    public async Task PublishAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
     {
         if (message.Timeline is null)
         {
             return;
         }
 
-        var delivery = new PushDelivery(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm);
-        foreach (var connection in index.Subscribers(message.Timeline))
+        var delivery = PushDelivery.From(message);
+        // A connection in several audiences (an org and its sub-org) gets the message once.
+        HashSet<DeviceConnection>? seen = audiences.Count > 1 ? [] : null;
+        foreach (var audience in audiences)
         {
-            if (connection.Session is { } session && (session.TerminalType & terminalTypes) != 0 && session.SessionId != exceptSessionId)
+            foreach (var connection in index.Subscribers(audience))
             {
-                await connection.PushAsync(delivery);
+                if (connection.Session is not { } session || (seen is not null && !seen.Add(connection)))
+                {
+                    continue;
+                }
+
+                if ((session.TerminalType & terminalTypes) != 0 && session.SessionId != exceptSessionId
+                    && (onlySessions is null || onlySessions.Contains(session.SessionId)))
+                {
+                    await connection.PushAsync(delivery);
+                }
+                else
+                {
+                    connection.PassOver(delivery);
+                }
             }
         }
     }

@@ -6,7 +6,8 @@ namespace AppMsg.Edge.Devices;
 /// One PUSH on its way to many connections of this edge: the binary frame is encoded once per body
 /// encoding in use and shared; each connection only patches in its own TID.
 /// </summary>
-public sealed class PushDelivery(ReadOnlyMemory<byte> envelope, string? timeline = null, long seq = 0, ushort offline = 0, bool asIm = false)
+public sealed class PushDelivery(
+    ReadOnlyMemory<byte> envelope, string? timeline = null, long seq = 0, ushort offline = 0, bool asIm = false, string? from = null, long expiresAtMs = 0)
 {
     private readonly EncodedFrame?[] frames = new EncodedFrame?[4];
 
@@ -21,6 +22,18 @@ public sealed class PushDelivery(ReadOnlyMemory<byte> envelope, string? timeline
     public bool AsIm { get; } = asIm;
 
     public ushort Offline { get; } = offline;
+
+    /// <summary>The sender's address, when known (for muting).</summary>
+    public string? Sender { get; } = from;
+
+    /// <summary>When the message expires (unix ms), 0 for never.</summary>
+    public long ExpiresAtMs { get; } = expiresAtMs;
+
+    public static PushDelivery From(Sessions.Delivery message) =>
+        new(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm, from: message.From, expiresAtMs: message.ExpiresAtMs);
+
+    /// <summary>True once the message is past its expiry: it is then not sent, not even resent.</summary>
+    public bool IsExpired(long nowMs) => ExpiresAtMs != 0 && nowMs >= ExpiresAtMs;
 
     public EncodedFrame FrameFor(BodyEncoding encoding, byte flag)
     {

@@ -44,4 +44,17 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>The addresses of the groups the user belongs to.</summary>
     Task<IReadOnlyList<string>> GetMembershipsAsync();
+
+    /// <summary>
+    /// Mutes or unmutes a sender (<c>id@user</c> or <c>id@app</c>): a muted sender's direct messages to this user are
+    /// refused (<c>forbidden</c>), and a muted app's broadcasts are not delivered to this user's terminals.
+    /// </summary>
+    /// <exception cref="AppMsgException"><c>not_found</c> for an unknown user; <c>validation_failed</c> for another kind of address.</exception>
+    Task SetMutedAsync(string sender, bool muted);
+
+    /// <summary>The senders this user muted, in order.</summary>
+    Task<IReadOnlyList<string>> GetMutedAsync();
+
+    /// <summary>True when this user muted <paramref name="sender"/>.</summary>
+    Task<bool> IsMutedAsync(string sender);
 }

@@ -5,17 +5,23 @@ namespace AppMsg.Sessions;
 /// <summary>An edge's inbox: grains deliver frames for its connections here. One observer per edge.</summary>
 public interface IEdgeObserver : IGrainObserver
 {
-    /// <summary>Sends a PUSH of the delivery to the sessions, if they are connected to this edge.</summary>
-    [OneWay]
-    Task PushAsync(IReadOnlyList<string> sessionIds, Delivery delivery);
-
     /// <summary>
-    /// A group message: the edge sends it to each of its connections subscribed to the delivery's
-    /// timeline whose terminal type is in <paramref name="terminalTypes"/>, except <paramref name="exceptSessionId"/>
-    /// (the terminal that sent it). One call per edge, however many members the group has.
+    /// Sends a PUSH (or IM) of the delivery to the sessions, if they are connected to this edge; the
+    /// <paramref name="passOver"/> sessions do not get it (outside its terminal mask or session filter), but their
+    /// acknowledgement cursors move past it.
     /// </summary>
     [OneWay]
-    Task PublishAsync(Delivery delivery, int terminalTypes, string? exceptSessionId);
+    Task PushAsync(IReadOnlyList<string> sessionIds, Delivery delivery, IReadOnlyList<string>? passOver = null);
+
+    /// <summary>
+    /// A group message: the edge sends it once to each of its connections subscribed to any of the
+    /// <paramref name="audiences"/> (see <see cref="AppMsg.Messaging.Audiences"/>) whose terminal type is in
+    /// <paramref name="terminalTypes"/>, except <paramref name="exceptSessionId"/> (the terminal that sent it) and,
+    /// when <paramref name="onlySessions"/> is set, only to those sessions. One call per edge, however many
+    /// members the group has.
+    /// </summary>
+    [OneWay]
+    Task PublishAsync(Delivery delivery, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions);
 
     /// <summary>Sends KICK with the reason and closes the session's connection.</summary>
     [OneWay]

@@ -18,6 +18,9 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Sends a PUSH with this envelope (UTF-8 JSON) to the session; false when it is not live.</summary>
     Task<bool> PushAsync(byte[] envelope);
 
+    /// <summary>Sends a stored message to the session (PUSH, or IM for a user's message); false when it is not live.</summary>
+    Task<bool> DeliverAsync(Delivery delivery);
+
     /// <summary>Kicks the session with a KICK reason and closes its connection.</summary>
     Task KickAsync(byte reason);
 }

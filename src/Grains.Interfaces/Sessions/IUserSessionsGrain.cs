@@ -15,8 +15,11 @@ public interface IUserSessionsGrain : IGrainWithStringKey
     /// <summary>The live sessions.</summary>
     Task<IReadOnlyList<SessionInfo>> GetSessionsAsync();
 
-    /// <summary>Sends a PUSH to every live session whose terminal type is in <paramref name="terminalTypes"/>; returns how many were addressed.</summary>
-    Task<int> PushAsync(int terminalTypes, Delivery delivery);
+    /// <summary>
+    /// Sends a PUSH to every live session whose terminal type is in <paramref name="terminalTypes"/> (and, when
+    /// <paramref name="onlySessions"/> is set, that it names), except <paramref name="exceptSessionId"/>; returns how many were addressed.
+    /// </summary>
+    Task<int> PushAsync(int terminalTypes, Delivery delivery, IReadOnlyList<string>? onlySessions = null, string? exceptSessionId = null);
 
     /// <summary>Kicks the sessions that registered with this login token (logout) with the reason.</summary>
     Task KickTokenSessionsAsync(string tokenHash, byte reason);

@@ -131,6 +131,40 @@ public sealed class OrgIndex(NpgsqlDataSource database)
         await database.ExecuteAsync("DELETE FROM dir_org_members WHERE org_id = $1 AND user_id = $2", orgId, userId);
     }
 
+    /// <summary>The org and every org below it (a message to an org reaches the members of its sub-orgs).</summary>
+    public Task<IReadOnlyList<string>> SubtreeAsync(string orgId) => OrgIdsAsync("""
+        WITH RECURSIVE tree (org_id) AS (
+            SELECT org_id FROM dir_orgs WHERE org_id = $1
+            UNION
+            SELECT o.org_id FROM dir_orgs o JOIN tree t ON o.parent_id = t.org_id
+        )
+        SELECT org_id FROM tree
+        """, orgId);
+
+    /// <summary>The orgs and every org above them (whose messages their members receive).</summary>
+    public Task<IReadOnlyList<string>> WithAncestorsAsync(IReadOnlyList<string> orgIds) => OrgIdsAsync("""
+        WITH RECURSIVE up (org_id, parent_id) AS (
+            SELECT org_id, parent_id FROM dir_orgs WHERE org_id = ANY ($1)
+            UNION
+            SELECT o.org_id, o.parent_id FROM dir_orgs o JOIN up ON o.org_id = up.parent_id
+        )
+        SELECT org_id FROM up ORDER BY org_id
+        """, orgIds.ToArray());
+
+    private async Task<IReadOnlyList<string>> OrgIdsAsync(string sql, object parameter)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue(parameter);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Every child of an org, by sort order then id.</summary>
     public async Task<IReadOnlyList<OrgInfo>> ChildrenAsync(string orgId) =>
         (await ListChildrenAsync(orgId, null, int.MaxValue - 1)).Items;

@@ -13,6 +13,8 @@ public sealed class UserGrain(
 {
     private const byte LoggedOut = 4;
 
+    private const int MaxMuted = 1_000;
+
     private UserState User => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -175,6 +177,29 @@ public sealed class UserGrain(
 
     public Task<IReadOnlyList<string>> GetMembershipsAsync() =>
         Task.FromResult<IReadOnlyList<string>>([.. User.Memberships.Order(StringComparer.Ordinal)]);
+
+    public async Task SetMutedAsync(string sender, bool muted)
+    {
+        EnsureExists();
+        if (!Common.Address.TryParse(sender, out var address) || address.Kind is not (Common.AddressKind.User or Common.AddressKind.App))
+        {
+            throw AppMsgException.Invalid("sender", "only id@user and id@app addresses can be muted");
+        }
+
+        if (muted ? User.Muted.Count < MaxMuted && User.Muted.Add(address.ToString()) : User.Muted.Remove(address.ToString()))
+        {
+            await state.WriteStateAsync();
+        }
+        else if (muted && !User.Muted.Contains(address.ToString()))
+        {
+            throw new AppMsgException(ErrorCodes.OverQuota, $"a user mutes at most {MaxMuted} senders");
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetMutedAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. User.Muted.Order(StringComparer.Ordinal)]);
+
+    public Task<bool> IsMutedAsync(string sender) => Task.FromResult(User.Muted.Contains(sender));
 
     private void EnsureExists()
     {

@@ -18,4 +18,7 @@ public sealed class UserState
 
     /// <summary>Addresses of the quns and orgs the user belongs to.</summary>
     [Id(8)] public HashSet<string> Memberships { get; set; } = [];
+
+    /// <summary>Senders (<c>id@user</c>, <c>id@app</c>) whose messages this user does not receive.</summary>
+    [Id(9)] public HashSet<string> Muted { get; set; } = [];
 }

@@ -18,9 +18,14 @@ public static class MessageContent
             throw AppMsgException.Invalid("type", "type must be one of text, image, voice, link, file, custom, notice");
         }
 
-        if (content is null || System.Text.Encoding.UTF8.GetByteCount(content) > maxBytes)
+        if (content is null)
         {
-            throw AppMsgException.Invalid("content", $"content is required and must be at most {maxBytes} bytes");
+            throw AppMsgException.Invalid("content", "content is required");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(content) > maxBytes)
+        {
+            throw new AppMsgException(ErrorCodes.TooLarge, $"content must be at most {maxBytes} bytes");
         }
 
         JsonDocument document;

@@ -1,4 +1,6 @@
 using AppMsg.Common;
+using AppMsg.Directory;
+using AppMsg.Grains.Directory;
 using AppMsg.Grains.Timelines;
 using AppMsg.Messaging;
 using AppMsg.Sessions;
@@ -14,9 +16,14 @@ namespace AppMsg.Grains.Messaging;
 public sealed class TimelineGrain(
     TimelineWriter writer,
     TimelineReader reader,
+    OrgIndex orgs,
     IOptions<MessagingOptions> options) : Grain, ITimelineGrain
 {
+    private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
+
     private long lastSeq = -1;
+    private string[]? audiences;
+    private DateTime audiencesRead;
 
     private string Timeline => this.GetPrimaryKeyString();
 
@@ -29,9 +36,20 @@ public sealed class TimelineGrain(
                 ? TimeSpan.FromSeconds(seconds)
                 : throw AppMsgException.Invalid("ttlSeconds", $"ttlSeconds must be 1 to {(long)limits.MaxTtl.TotalSeconds}")
             : limits.DefaultTtl;
+        if (message.ClientMsgId is { Length: > 128 })
+        {
+            throw AppMsgException.Invalid("clientMsgId", "clientMsgId must be at most 128 characters");
+        }
+
+        var address = Address.TryParse(Timeline, out var parsed) ? parsed : (Address?)null;
+        if (address is { Kind: AddressKind.User } inbox && await GrainFactory.GetGrain<IUserGrain>(inbox.Id).IsMutedAsync(message.From))
+        {
+            throw new AppMsgException(ErrorCodes.Forbidden, "the recipient does not accept messages from this sender");
+        }
+
         if (lastSeq < 0)
         {
-            lastSeq = await reader.LastSeqAsync(Timeline);
+            lastSeq = await FromStoreAsync(() => reader.LastSeqAsync(Timeline));
         }
 
         var seq = lastSeq + 1;
@@ -41,16 +59,22 @@ public sealed class TimelineGrain(
         var envelope = Envelope.Build(id, Timeline, seq, message.From, message.To, message.Type, message.Content, now, expiresAt);
         try
         {
-            await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes));
+            await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes, message.ClientMsgId));
         }
         catch (AppMsgException e) when (e.Code == ErrorCodes.Conflict)
         {
+            if (message.ClientMsgId is { } clientMsgId && await FromStoreAsync(() => reader.FindClientMessageAsync(message.From, clientMsgId, Timeline)) is { } first)
+            {
+                return new MessageReceipt(first.MessageId, Timeline, first.Seq);
+            }
+
             lastSeq = -1;
             throw new AppMsgException(ErrorCodes.Unavailable, "the timeline moved on elsewhere; retry");
         }
 
         lastSeq = seq;
-        await DeliverAsync(message, new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From)));
+        var delivery = new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From), From: message.From, ExpiresAtMs: expiresAt.ToUnixTimeMilliseconds());
+        await DeliverAsync(address, message, delivery);
         return new MessageReceipt(id, Timeline, seq);
     }
 
@@ -61,33 +85,81 @@ public sealed class TimelineGrain(
             throw AppMsgException.Invalid("limit", "limit must be 1 to 500");
         }
 
-        var messages = await reader.ReadAsync(Timeline, Math.Max(0, afterSeq), limit);
-        return new TimelinePage([.. messages.Select(m => m.Envelope)], messages.Count == limit ? messages[^1].Seq : null, [.. messages.Select(m => m.Seq)], [.. messages.Select(m => m.Sender)], [.. messages.Select(m => m.TerminalTypes)]);
+        var messages = await FromStoreAsync(() => reader.ReadAsync(Timeline, Math.Max(0, afterSeq), limit));
+        return new TimelinePage([.. messages.Select(m => m.Envelope)], messages.Count == limit ? messages[^1].Seq : null, [.. messages.Select(m => m.Seq)], [.. messages.Select(m => m.Sender)], [.. messages.Select(m => m.TerminalTypes)],
+            [.. messages.Select(m => m.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0)]);
+    }
+
+    /// <summary>A read from the store; a database that does not answer is <c>unavailable</c> to the caller.</summary>
+    private static async Task<T> FromStoreAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            throw new AppMsgException(ErrorCodes.Unavailable, "the message store does not answer; retry later");
+        }
     }
 
     /// <summary>Messages from users travel as IM, from apps and the system as PUSH.</summary>
     public static bool IsUser(string sender) => sender.EndsWith("@user", StringComparison.Ordinal);
 
-    private async Task DeliverAsync(NewMessage message, Delivery delivery)
+    private async Task DeliverAsync(Address? address, NewMessage message, Delivery delivery)
     {
         // Live delivery is best effort: the message is stored, and replay covers a terminal that misses it.
         try
         {
-            if (Address.TryParse(Timeline, out var address) && address.Kind == AddressKind.User)
+            switch (address?.Kind)
             {
-                await GrainFactory.GetGrain<IUserSessionsGrain>(address.Id).PushAsync(message.TerminalTypes, delivery);
-                return;
+                case AddressKind.User:
+                    await GrainFactory.GetGrain<IUserSessionsGrain>(address.Value.Id)
+                        .PushAsync(message.TerminalTypes, delivery, message.OnlySessions, message.ExceptSessionId);
+                    return;
+                case AddressKind.Session:
+                    await GrainFactory.GetGrain<ISessionGrain>(address.Value.Id).DeliverAsync(delivery);
+                    return;
+                case null:
+                    return;
             }
 
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
+            var to = await AudiencesAsync(address.Value);
             var edges = await GrainFactory.GetGrain<IEdgeRegistryGrain>(0).GetLiveObserversAsync();
             foreach (var edge in edges)
             {
-                await edge.PublishAsync(delivery, message.TerminalTypes, message.ExceptSessionId);
+                await edge.PublishAsync(delivery, to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             }
         }
-        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or Npgsql.NpgsqlException)
         {
         }
+    }
+
+    /// <summary>
+    /// Whose connections a group message goes to: a qun's members; an org's members and its sub-orgs'
+    /// (re-read every few seconds, so a moved org follows soon); a tenant's users; for an app's broadcast,
+    /// its tenant's users and anonymous sessions.
+    /// </summary>
+    private async Task<string[]> AudiencesAsync(Address address)
+    {
+        var now = DateTime.UtcNow;
+        if (audiences is not null && (address.Kind != AddressKind.Org || now - audiencesRead < AudienceLifetime))
+        {
+            return audiences;
+        }
+
+        audiences = address.Kind switch
+        {
+            AddressKind.Org => [.. (await orgs.SubtreeAsync(address.Id)).Select(id => $"{id}@org")],
+            AddressKind.Tenant => [Audiences.TenantUsers(address.Id)],
+            AddressKind.App => await GrainFactory.GetGrain<IAppGrain>(address.Id).GetAsync() is { } app
+                ? [Audiences.TenantUsers(app.TenantId), Audiences.TenantAnonymous(app.TenantId)]
+                : [],
+            _ => [Timeline],
+        };
+        audiencesRead = now;
+        return audiences;
     }
 }

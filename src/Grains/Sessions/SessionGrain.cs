@@ -22,14 +22,16 @@ public sealed class SessionGrain : Grain, ISessionGrain
 
     public Task<SessionInfo?> GetAsync() => Task.FromResult(session);
 
-    public async Task<bool> PushAsync(byte[] envelope)
+    public Task<bool> PushAsync(byte[] envelope) => DeliverAsync(new Delivery(null, 0, envelope));
+
+    public async Task<bool> DeliverAsync(Delivery delivery)
     {
         if (session is null || await EdgeAsync(session.EdgeId) is not { } edge)
         {
             return false;
         }
 
-        await edge.PushAsync([session.SessionId], new Delivery(null, 0, envelope));
+        await edge.PushAsync([session.SessionId], delivery);
         return true;
     }
 

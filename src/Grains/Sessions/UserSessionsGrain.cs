@@ -53,20 +53,36 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
         return [.. sessions.Values.OrderBy(s => s.Since)];
     }
 
-    public async Task<int> PushAsync(int terminalTypes, Delivery delivery)
+    public async Task<int> PushAsync(int terminalTypes, Delivery delivery, IReadOnlyList<string>? onlySessions = null, string? exceptSessionId = null)
     {
         await DropDeadEdgesAsync();
-        var targets = sessions.Values.Where(s => (s.TerminalType & terminalTypes) != 0).ToList();
         var registry = GrainFactory.GetGrain<IEdgeRegistryGrain>(0);
-        foreach (var byEdge in targets.GroupBy(s => s.EdgeId))
+        var targets = 0;
+        foreach (var byEdge in sessions.Values.GroupBy(s => s.EdgeId))
         {
+            var send = new List<string>();
+            List<string>? passOver = null;
+            foreach (var session in byEdge)
+            {
+                if ((session.TerminalType & terminalTypes) != 0 && session.SessionId != exceptSessionId
+                    && (onlySessions is null || onlySessions.Contains(session.SessionId)))
+                {
+                    send.Add(session.SessionId);
+                }
+                else
+                {
+                    (passOver ??= []).Add(session.SessionId);
+                }
+            }
+
+            targets += send.Count;
             if (await registry.GetObserverAsync(byEdge.Key) is { } edge)
             {
-                await edge.PushAsync([.. byEdge.Select(s => s.SessionId)], delivery);
+                await edge.PushAsync(send, delivery, passOver);
             }
         }
 
-        return targets.Count;
+        return targets;
     }
 
     public async Task KickTokenSessionsAsync(string tokenHash, byte reason)

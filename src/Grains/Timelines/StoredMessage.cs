@@ -9,4 +9,5 @@ public sealed record StoredMessage(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     byte[] Envelope,
-    int TerminalTypes = 31);
+    int TerminalTypes = 31,
+    string? ClientMsgId = null);

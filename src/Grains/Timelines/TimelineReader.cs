@@ -38,4 +38,18 @@ public sealed class TimelineReader(NpgsqlDataSource database)
 
         return messages;
     }
+
+    /// <summary>Where the sender's message with this clientMsgId went in the timeline, within the last 24 hours; null if nowhere.</summary>
+    public async Task<(string MessageId, long Seq)?> FindClientMessageAsync(string sender, string clientMsgId, string timeline)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT message_id, seq FROM msg_client_ids
+             WHERE sender = $1 AND client_msg_id = $2 AND timeline = $3 AND created_at > now() - interval '24 hours'
+            """);
+        command.Parameters.AddWithValue(sender);
+        command.Parameters.AddWithValue(clientMsgId);
+        command.Parameters.AddWithValue(timeline);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
 }

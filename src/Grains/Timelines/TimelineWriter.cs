@@ -14,9 +14,23 @@ namespace AppMsg.Grains.Timelines;
 /// </summary>
 public sealed partial class TimelineWriter : IAsyncDisposable
 {
+    // A message with a clientMsgId is stored only if its (sender, clientMsgId, timeline) is new, or older
+    // than the 24-hour window; both rows go in one statement, so neither exists without the other.
     private const string InsertBatch = """
+        WITH batch AS (
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bytea[], $8::smallint[], $9::text[])
+                AS b (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types, client_msg_id)
+        ), claimed AS (
+            INSERT INTO msg_client_ids AS c (sender, client_msg_id, timeline, seq, message_id, created_at)
+            SELECT sender, client_msg_id, timeline, seq, message_id, created_at FROM batch WHERE client_msg_id IS NOT NULL
+            ON CONFLICT (sender, client_msg_id, timeline) DO UPDATE
+               SET seq = excluded.seq, message_id = excluded.message_id, created_at = excluded.created_at
+             WHERE c.created_at < excluded.created_at - interval '24 hours'
+            RETURNING timeline, seq
+        )
         INSERT INTO msg_messages (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bytea[], $8::smallint[])
+        SELECT timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types FROM batch b
+         WHERE b.client_msg_id IS NULL OR EXISTS (SELECT 1 FROM claimed c WHERE c.timeline = b.timeline AND c.seq = b.seq)
         ON CONFLICT (timeline, seq) DO NOTHING
         RETURNING timeline, seq
         """;
@@ -45,7 +59,9 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     public long Messages => Interlocked.Read(ref messages);
 
     /// <summary>Stores the message; completes once it is committed.</summary>
-    /// <exception cref="AppMsgException"><c>conflict</c> when the (timeline, seq) exists; <c>unavailable</c> when the database cannot commit in time.</exception>
+    /// <exception cref="AppMsgException"><c>conflict</c> when the (timeline, seq) exists, or the sender's clientMsgId was
+    /// used for this timeline in the last 24 hours (the caller then looks up the first result); <c>unavailable</c> when the
+    /// database cannot commit in time.</exception>
     public async Task AppendAsync(StoredMessage message)
     {
         var pending = new Pending(message);
@@ -85,11 +101,12 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         var expires = new DateTimeOffset?[count];
         var envelopes = new byte[count][];
         var terminalTypes = new short[count];
+        var clientIds = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var m = batch[i].Message;
-            (timelines[i], seqs[i], ids[i], senders[i], created[i], expires[i], envelopes[i], terminalTypes[i]) =
-                (m.Timeline, m.Seq, m.MessageId, m.Sender, m.CreatedAt, m.ExpiresAt, m.Envelope, (short)m.TerminalTypes);
+            (timelines[i], seqs[i], ids[i], senders[i], created[i], expires[i], envelopes[i], terminalTypes[i], clientIds[i]) =
+                (m.Timeline, m.Seq, m.MessageId, m.Sender, m.CreatedAt, m.ExpiresAt, m.Envelope, (short)m.TerminalTypes, m.ClientMsgId);
         }
 
         var stored = new HashSet<(string, long)>();
@@ -105,6 +122,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = expires, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = envelopes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             command.Parameters.Add(new NpgsqlParameter { Value = terminalTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+            command.Parameters.Add(new NpgsqlParameter { Value = clientIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await using var reader = await command.ExecuteReaderAsync(timeout.Token);
             while (await reader.ReadAsync(timeout.Token))
             {
