@@ -26,6 +26,7 @@ public static class GrainServices
         services.AddHostedService(sp => sp.GetRequiredService<TimelinePruner>());
         services.AddSingleton<TimelineWriter>();
         services.AddSingleton<TimelineReader>();
+        services.AddSingleton<Sessions.LiveEdges>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();
         services.AddOptions<DirectoryOptions>().Configure(o => directory?.Invoke(o));

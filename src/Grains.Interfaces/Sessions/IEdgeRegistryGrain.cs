@@ -19,6 +19,9 @@ public interface IEdgeRegistryGrain : IGrainWithIntegerKey
     /// <summary>The observers of every live edge (for group messages).</summary>
     Task<IReadOnlyList<IEdgeObserver>> GetLiveObserversAsync();
 
+    /// <summary>The live edges by id, with their observers.</summary>
+    Task<IReadOnlyDictionary<string, IEdgeObserver>> GetLiveEdgesAsync();
+
     /// <summary>The ids of the live edges.</summary>
     Task<IReadOnlyList<string>> GetLiveEdgeIdsAsync();
 

@@ -1,6 +1,7 @@
 using AppMsg.Common;
 using AppMsg.Directory;
 using AppMsg.Grains.Directory;
+using AppMsg.Grains.Sessions;
 using AppMsg.Grains.Timelines;
 using AppMsg.Messaging;
 using AppMsg.Sessions;
@@ -17,6 +18,7 @@ public sealed class TimelineGrain(
     TimelineWriter writer,
     TimelineReader reader,
     OrgIndex orgs,
+    LiveEdges liveEdges,
     IOptions<MessagingOptions> options) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
@@ -126,8 +128,7 @@ public sealed class TimelineGrain(
 
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
             var to = await AudiencesAsync(address.Value);
-            var edges = await GrainFactory.GetGrain<IEdgeRegistryGrain>(0).GetLiveObserversAsync();
-            foreach (var edge in edges)
+            foreach (var edge in (await liveEdges.GetAsync()).Values)
             {
                 await edge.PublishAsync(delivery, to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             }

@@ -35,6 +35,12 @@ public sealed class EdgeRegistryGrain(TimeProvider clock) : Grain, IEdgeRegistry
         return Task.FromResult<IReadOnlyList<IEdgeObserver>>([.. edges.Values.Select(e => e.Observer)]);
     }
 
+    public Task<IReadOnlyDictionary<string, IEdgeObserver>> GetLiveEdgesAsync()
+    {
+        Expire();
+        return Task.FromResult<IReadOnlyDictionary<string, IEdgeObserver>>(edges.ToDictionary(e => e.Key, e => e.Value.Observer, StringComparer.Ordinal));
+    }
+
     public Task<IReadOnlyList<string>> GetLiveEdgeIdsAsync()
     {
         Expire();

@@ -6,7 +6,7 @@ namespace AppMsg.Grains.Sessions;
 /// A user's live sessions, in memory. Sessions whose edge stopped heartbeating are dropped whenever
 /// the list is read or changed, so a dead edge leaves no ghost sessions past its lease.
 /// </summary>
-public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
+public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSessionsGrain
 {
     private const int Android = 1;
     private const int Ios = 2;
@@ -56,7 +56,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
     public async Task<int> PushAsync(int terminalTypes, Delivery delivery, IReadOnlyList<string>? onlySessions = null, string? exceptSessionId = null)
     {
         await DropDeadEdgesAsync();
-        var registry = GrainFactory.GetGrain<IEdgeRegistryGrain>(0);
+        var edges = await liveEdges.GetAsync();
         var targets = 0;
         foreach (var byEdge in sessions.Values.GroupBy(s => s.EdgeId))
         {
@@ -76,7 +76,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
             }
 
             targets += send.Count;
-            if (await registry.GetObserverAsync(byEdge.Key) is { } edge)
+            if (edges.TryGetValue(byEdge.Key, out var edge))
             {
                 await edge.PushAsync(send, delivery, passOver);
             }
@@ -110,10 +110,15 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain
             return;
         }
 
-        var live = (await GrainFactory.GetGrain<IEdgeRegistryGrain>(0).GetLiveEdgeIdsAsync()).ToHashSet(StringComparer.Ordinal);
+        var live = await liveEdges.GetAsync();
+        if (sessions.Values.Any(s => !live.ContainsKey(s.EdgeId)))
+        {
+            live = await liveEdges.GetAsync(fresh: true);
+        }
+
         foreach (var (id, session) in sessions)
         {
-            if (!live.Contains(session.EdgeId))
+            if (!live.ContainsKey(session.EdgeId))
             {
                 sessions.Remove(id);
             }
