@@ -32,6 +32,8 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton(settings.Devices);
         builder.Services.AddSingleton<DeviceConnections>();
         builder.Services.AddSingleton<TimelineIndex>();
+        builder.Services.AddSingleton<QunWatches>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();

@@ -116,7 +116,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             replaying = true;
         }
 
-        services.Connections.Add(info.SessionId, this);
+        services.Connections.Add(info.SessionId, info.UserId, this);
         await services.Cluster.GetGrain<ISessionGrain>(info.SessionId).OpenAsync(info);
         if (userId is not null)
         {
@@ -296,8 +296,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             {
                 foreach (var audience in list.Audiences)
                 {
-                    services.Timelines.Subscribe(audience, this);
-                    Subscribed(audience);
+                    await JoinAudienceAsync(audience);
                 }
             }
             else
@@ -484,13 +483,45 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         Close();
     }
 
-    /// <summary>Remembers a group timeline this connection was subscribed to, for clean-up when it ends.</summary>
-    public void Subscribed(string timeline)
+    /// <summary>
+    /// Indexes this connection under an audience for live group messages; for a qun, the qun's timeline is
+    /// told first that this edge has a subscriber, so a message stored from then on is sent here.
+    /// </summary>
+    public async Task JoinAudienceAsync(string audience)
     {
         lock (subscriptions)
         {
-            subscriptions.Add(timeline);
+            if (IsClosing || !subscriptions.Add(audience))
+            {
+                return;
+            }
         }
+
+        await services.Watches.AcquireAsync(audience);
+        lock (subscriptions)
+        {
+            // Left (or ended) while the watch was being set up: LeaveAudience has released it already.
+            if (subscriptions.Contains(audience))
+            {
+                services.Timelines.Subscribe(audience, this);
+            }
+        }
+    }
+
+    /// <summary>Takes this connection out of an audience.</summary>
+    public void LeaveAudience(string audience)
+    {
+        lock (subscriptions)
+        {
+            if (!subscriptions.Remove(audience))
+            {
+                return;
+            }
+
+            services.Timelines.Unsubscribe(audience, this);
+        }
+
+        services.Watches.Release(audience);
     }
 
     private List<string> SubscribedTimelines()
@@ -519,10 +550,10 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        services.Connections.Remove(ended.SessionId, this);
-        foreach (var timeline in SubscribedTimelines())
+        services.Connections.Remove(ended.SessionId, ended.UserId, this);
+        foreach (var audience in SubscribedTimelines())
         {
-            services.Timelines.Unsubscribe(timeline, this);
+            LeaveAudience(audience);
         }
 
         try

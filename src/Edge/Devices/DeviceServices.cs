@@ -8,6 +8,7 @@ public sealed class DeviceServices(
     CallerAuthenticator authenticator,
     DeviceConnections connections,
     TimelineIndex timelines,
+    QunWatches watches,
     DeviceSettings settings,
     EdgeSettings edge,
     ILoggerFactory loggers)
@@ -19,6 +20,8 @@ public sealed class DeviceServices(
     public DeviceConnections Connections { get; } = connections;
 
     public TimelineIndex Timelines { get; } = timelines;
+
+    public QunWatches Watches { get; } = watches;
 
     public DeviceSettings Settings { get; } = settings;
 

@@ -26,8 +26,14 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
         }
     }
 
+    private long publishes;
+
+    /// <summary>Group messages this edge was sent (each once, whatever its number of subscribers).</summary>
+    public long Publishes => Interlocked.Read(ref publishes);
+
     public async Task PublishAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
     {
+        Interlocked.Increment(ref publishes);
         if (message.Timeline is null)
         {
             return;

@@ -7,30 +7,24 @@ namespace AppMsg.Edge.Devices;
 /// connections of the users concerned, so joining or leaving a group takes effect without a reconnect.
 /// </summary>
 public sealed partial class MembershipEventsSubscriber(
-    IClusterClient cluster, DeviceConnections connections, TimelineIndex index, ILogger<MembershipEventsSubscriber> logger)
+    IClusterClient cluster, DeviceConnections connections, ILogger<MembershipEventsSubscriber> logger)
     : BackgroundService, IMembershipObserver
 {
     private static readonly TimeSpan RenewPeriod = TimeSpan.FromMinutes(1);
 
-    public Task OnMembershipChangedAsync(MembershipChange change)
+    public async Task OnMembershipChangedAsync(MembershipChange change)
     {
-        foreach (var connection in connections.All)
+        foreach (var connection in connections.OfUser(change.UserId))
         {
-            if (connection.Session?.UserId == change.UserId)
+            if (change.Joined)
             {
-                if (change.Joined)
-                {
-                    index.Subscribe(change.GroupAddress, connection);
-                    connection.Subscribed(change.GroupAddress);
-                }
-                else
-                {
-                    index.Unsubscribe(change.GroupAddress, connection);
-                }
+                await connection.JoinAudienceAsync(change.GroupAddress);
+            }
+            else
+            {
+                connection.LeaveAudience(change.GroupAddress);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

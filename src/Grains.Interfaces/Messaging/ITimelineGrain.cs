@@ -13,4 +13,14 @@ public interface ITimelineGrain : IGrainWithStringKey
 
     /// <summary>Messages after <paramref name="afterSeq"/>, oldest first, expired ones skipped.</summary>
     Task<TimelinePage> ReadAsync(long afterSeq, int limit);
+
+    /// <summary>
+    /// Called by an edge: it has terminals subscribed to this (qun) timeline, so live messages must be sent
+    /// to it. Renewed every <see cref="EdgeWatch.RenewPeriod"/>; <paramref name="generation"/> increases with
+    /// each of the edge's changes, so a late <see cref="RemoveEdgeAsync"/> cannot undo a newer registration.
+    /// </summary>
+    Task AddEdgeAsync(string edgeId, long generation);
+
+    /// <summary>Called by an edge: its last subscriber of this timeline left.</summary>
+    Task RemoveEdgeAsync(string edgeId, long generation);
 }

@@ -24,6 +24,8 @@ public sealed class TimelineGrain(
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
 
     private long lastSeq = -1;
+    private readonly DateTime activatedAt = DateTime.UtcNow;
+    private readonly Dictionary<string, (long Generation, DateTime RenewedAt)> watchingEdges = new(StringComparer.Ordinal);
     private string[]? audiences;
     private DateTime audiencesRead;
 
@@ -105,6 +107,26 @@ public sealed class TimelineGrain(
         }
     }
 
+    public Task AddEdgeAsync(string edgeId, long generation)
+    {
+        if (!watchingEdges.TryGetValue(edgeId, out var known) || known.Generation <= generation)
+        {
+            watchingEdges[edgeId] = (generation, DateTime.UtcNow);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveEdgeAsync(string edgeId, long generation)
+    {
+        if (watchingEdges.TryGetValue(edgeId, out var known) && known.Generation < generation)
+        {
+            watchingEdges.Remove(edgeId);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>Messages from users travel as IM, from apps and the system as PUSH.</summary>
     public static bool IsUser(string sender) => sender.EndsWith("@user", StringComparison.Ordinal);
 
@@ -128,7 +150,7 @@ public sealed class TimelineGrain(
 
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
             var to = await AudiencesAsync(address.Value);
-            foreach (var edge in (await liveEdges.GetAsync()).Values)
+            foreach (var edge in await EdgesToPublishToAsync(address.Value))
             {
                 await edge.PublishAsync(delivery, to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             }
@@ -136,6 +158,47 @@ public sealed class TimelineGrain(
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or Npgsql.NpgsqlException)
         {
         }
+    }
+
+    /// <summary>
+    /// A qun's message goes to the live edges that registered subscribers (all live edges for a while after
+    /// activation, until registrations made with an earlier activation are renewed); other group messages
+    /// go to every live edge.
+    /// </summary>
+    private async Task<IEnumerable<IEdgeObserver>> EdgesToPublishToAsync(Address address)
+    {
+        var live = await liveEdges.GetAsync();
+        var now = DateTime.UtcNow;
+        if (address.Kind != AddressKind.Qun || now - activatedAt < EdgeWatch.ActivationGrace)
+        {
+            return live.Values;
+        }
+
+        if (watchingEdges.Keys.Any(id => !live.ContainsKey(id)))
+        {
+            live = await liveEdges.GetAsync(fresh: true);
+        }
+
+        var targets = new List<IEdgeObserver>(watchingEdges.Count);
+        List<string>? expired = null;
+        foreach (var (edgeId, watch) in watchingEdges)
+        {
+            if (now - watch.RenewedAt > EdgeWatch.Expiry)
+            {
+                (expired ??= []).Add(edgeId);
+            }
+            else if (live.TryGetValue(edgeId, out var edge))
+            {
+                targets.Add(edge);
+            }
+        }
+
+        foreach (var edgeId in expired ?? [])
+        {
+            watchingEdges.Remove(edgeId);
+        }
+
+        return targets;
     }
 
     /// <summary>

@@ -11,15 +11,20 @@ namespace AppMsg.Grains.Sessions;
 public sealed class LiveEdges(IGrainFactory grains, TimeProvider clock)
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinAge = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim refresh = new(1, 1);
     private IReadOnlyDictionary<string, IEdgeObserver> edges = new Dictionary<string, IEdgeObserver>();
     private DateTimeOffset readAt = DateTimeOffset.MinValue;
 
-    /// <summary>The live edges by id; <paramref name="fresh"/> re-reads the registry (an edge id not seen yet may be new).</summary>
+    /// <summary>
+    /// The live edges by id; <paramref name="fresh"/> re-reads the registry unless the copy is under 100 ms old (an
+    /// edge id not seen yet may be new).
+    /// </summary>
     public async ValueTask<IReadOnlyDictionary<string, IEdgeObserver>> GetAsync(bool fresh = false)
     {
         var readBefore = readAt;
-        if (!fresh && clock.GetUtcNow() - readBefore < MaxAge)
+        var age = clock.GetUtcNow() - readBefore;
+        if (age < MinAge || (!fresh && age < MaxAge))
         {
             return edges;
         }
