@@ -12,9 +12,14 @@ namespace AppMsg.Grains.Messaging;
 [StatelessWorker]
 public sealed class ReadingListGrain(OrgIndex orgs, AppIndex apps) : Grain, IReadingListGrain
 {
+    // A tenant's apps change rarely; a new app's broadcasts reach terminals live at once (by tenant), and its
+    // timeline joins reading lists for replay within this time.
+    private static readonly TimeSpan AppsLifetime = TimeSpan.FromSeconds(10);
+    private readonly Dictionary<string, (IReadOnlyList<string> Ids, DateTime ReadAt)> tenantApps = new(StringComparer.Ordinal);
+
     public async Task<ReadingList> GetAsync(string? userId, string tenantId)
     {
-        var appIds = await apps.TenantAppIdsAsync(tenantId);
+        var appIds = await TenantAppIdsAsync(tenantId);
         var broadcasts = appIds.Select(id => $"{id}@app");
         if (userId is null)
         {
@@ -32,5 +37,23 @@ public sealed class ReadingListGrain(OrgIndex orgs, AppIndex apps) : Grain, IRea
             [.. memberships, tenant],
             [$"{userId}@user", .. quns, .. orgTimelines, tenant, .. broadcasts.Where(b => !muted.Contains(b))],
             muted);
+    }
+
+    private async Task<IReadOnlyList<string>> TenantAppIdsAsync(string tenantId)
+    {
+        var now = DateTime.UtcNow;
+        if (tenantApps.TryGetValue(tenantId, out var known) && now - known.ReadAt < AppsLifetime)
+        {
+            return known.Ids;
+        }
+
+        if (tenantApps.Count > 10_000)
+        {
+            tenantApps.Clear();
+        }
+
+        var ids = await apps.TenantAppIdsAsync(tenantId);
+        tenantApps[tenantId] = (ids, now);
+        return ids;
     }
 }

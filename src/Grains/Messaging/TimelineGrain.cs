@@ -89,6 +89,17 @@ public sealed class TimelineGrain(
             throw AppMsgException.Invalid("limit", "limit must be 1 to 500");
         }
 
+        // Most replays find nothing new: the owner knows its last seq, so they cost no query.
+        if (lastSeq < 0)
+        {
+            lastSeq = await FromStoreAsync(() => reader.LastSeqAsync(Timeline));
+        }
+
+        if (afterSeq >= lastSeq)
+        {
+            return new TimelinePage([], null, [], [], [], []);
+        }
+
         var messages = await FromStoreAsync(() => reader.ReadAsync(Timeline, Math.Max(0, afterSeq), limit));
         return new TimelinePage([.. messages.Select(m => m.Envelope)], messages.Count == limit ? messages[^1].Seq : null, [.. messages.Select(m => m.Seq)], [.. messages.Select(m => m.Sender)], [.. messages.Select(m => m.TerminalTypes)],
             [.. messages.Select(m => m.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0)]);
