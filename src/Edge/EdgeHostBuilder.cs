@@ -92,6 +92,7 @@ public static class EdgeHostBuilder
         app.MapContacts();
         app.MapMutes();
         app.MapClientVersions();
+        app.MapBackends();
         return app;
     }
 }

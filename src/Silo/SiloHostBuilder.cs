@@ -1,5 +1,6 @@
 using AppMsg.Hosting;
 using AppMsg.Grains;
+using AppMsg.Grains.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,7 @@ public static class SiloHostBuilder
                 o.MaxContentBytes = settings.MaxContentBytes;
             },
             o => o.Interval = settings.PruneInterval);
+        builder.Services.AddAppMsgBackends();
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>
         {

@@ -24,6 +24,9 @@ public abstract class BinaryDeviceChannel : DeviceChannel
     public override ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code, bool complete) =>
         WriteAsync((tid, code, complete, Encoding), static (w, s) => FrameWriter.WriteSyncResponse(w, s.Encoding, s.tid, s.code, s.complete ? "{\"complete\":true}"u8 : "{\"complete\":false}"u8));
 
+    public override ValueTask SendCallbackAsync(uint tid, ReadOnlyMemory<byte> payload) =>
+        WriteAsync((tid, payload, Encoding), static (w, s) => FrameWriter.WriteCallback(w, s.Encoding, s.tid, s.payload.Span));
+
     /// <summary>Writes one frame with <paramref name="write"/> and sends it; callers may be concurrent.</summary>
     protected abstract ValueTask WriteAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write);
 }

@@ -32,7 +32,7 @@ public static class BinaryFrameDispatcher
             return;
         }
 
-        var json = type is MessageType.Im or MessageType.Sync ? frame.DecodeBodyToArray() : ReadOnlyMemory<byte>.Empty;
+        var json = type is MessageType.Im or MessageType.Sync or MessageType.CbResp ? frame.DecodeBodyToArray() : ReadOnlyMemory<byte>.Empty;
         await connection.OnUpstreamAsync(type, frame.Tid, json);
     }
 }

@@ -22,4 +22,7 @@ public abstract class DeviceChannel
     public abstract ValueTask SendImResponseAsync(uint tid, ImResultCode code, ReadOnlyMemory<byte> json);
 
     public abstract ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code, bool complete);
+
+    /// <summary>Sends a CALLBACK whose payload is the JSON <c>{"id","payload"}</c>.</summary>
+    public abstract ValueTask SendCallbackAsync(uint tid, ReadOnlyMemory<byte> payload);
 }

@@ -145,8 +145,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         switch (type)
         {
-            case MessageType.PushResp or MessageType.ImResp or MessageType.KickResp or MessageType.CbResp:
+            case MessageType.PushResp or MessageType.ImResp or MessageType.KickResp:
                 await OnAcknowledgementAsync(type, tid);
+                break;
+            case MessageType.CbResp:
+                await OnCallbackResponseAsync(tid, body);
                 break;
             case MessageType.Im or MessageType.Sync:
                 await OnRequestAsync(type, tid, body);

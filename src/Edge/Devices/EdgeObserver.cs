@@ -71,4 +71,17 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
             await connection.KickAsync((KickReason)reason);
         }
     }
+
+    public Task CallbackAsync(IReadOnlyList<string> sessionIds, string callbackId, byte[] payloadJson)
+    {
+        foreach (var sessionId in sessionIds)
+        {
+            if (connections.TryGet(sessionId, out var connection))
+            {
+                connection.StartCallback(callbackId, payloadJson);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 }

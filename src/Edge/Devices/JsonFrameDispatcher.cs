@@ -34,6 +34,18 @@ public static class JsonFrameDispatcher
             return;
         }
 
+        // CBRESP {"code","msg"} becomes the binary body (code, then the answer bytes), one form for the connection.
+        if (type == MessageType.CbResp && connection.IsRegistered)
+        {
+            if (!JsonBodies.TryParseCallbackResponse(frame.Data, out var code, out var answer, out var callbackError))
+            {
+                connection.OnProtocolError(callbackError);
+                return;
+            }
+
+            body = (byte[])[code, .. answer.Span];
+        }
+
         await connection.OnUpstreamAsync(type, frame.Tid, body);
     }
 }

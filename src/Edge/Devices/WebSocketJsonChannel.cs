@@ -44,6 +44,9 @@ public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming)
     public override ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code, bool complete) =>
         SendAsync((tid, code, complete), static (w, s) => JsonFrameCodec.WriteSyncResponse(w, s.tid, s.code, s.complete ? "{\"complete\":true}"u8 : "{\"complete\":false}"u8));
 
+    public override ValueTask SendCallbackAsync(uint tid, ReadOnlyMemory<byte> payload) =>
+        SendAsync((tid, payload), static (w, s) => JsonFrameCodec.WriteCallback(w, s.tid, s.payload.Span));
+
     private async ValueTask SendAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
     {
         await writeLock.WaitAsync();

@@ -26,4 +26,11 @@ public interface IEdgeObserver : IGrainObserver
     /// <summary>Sends KICK with the reason and closes the session's connection.</summary>
     [OneWay]
     Task KickAsync(string sessionId, byte reason);
+
+    /// <summary>
+    /// Sends a CALLBACK whose body is <paramref name="payloadJson"/> (<c>{"id","payload"}</c>) to the sessions, if they
+    /// are connected to this edge; their CBRESP goes to the <see cref="AppMsg.Backends.ICallbackGrain"/> of <paramref name="callbackId"/>.
+    /// </summary>
+    [OneWay]
+    Task CallbackAsync(IReadOnlyList<string> sessionIds, string callbackId, byte[] payloadJson);
 }

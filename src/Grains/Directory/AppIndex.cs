@@ -16,17 +16,6 @@ public sealed class AppIndex(NpgsqlDataSource database)
     }
 
     /// <summary>The ids of a tenant's apps (whose broadcasts its users receive).</summary>
-    public async Task<IReadOnlyList<string>> TenantAppIdsAsync(string tenantId)
-    {
-        await using var command = database.CreateCommand("SELECT app_id FROM dir_apps WHERE tenant_id = $1 ORDER BY app_id");
-        command.Parameters.AddWithValue(tenantId);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
+    public Task<IReadOnlyList<string>> TenantAppIdsAsync(string tenantId) =>
+        database.ReadStringsAsync("SELECT app_id FROM dir_apps WHERE tenant_id = $1 ORDER BY app_id", tenantId);
 }

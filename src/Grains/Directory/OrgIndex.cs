@@ -132,7 +132,7 @@ public sealed class OrgIndex(NpgsqlDataSource database)
     }
 
     /// <summary>The org and every org below it (a message to an org reaches the members of its sub-orgs).</summary>
-    public Task<IReadOnlyList<string>> SubtreeAsync(string orgId) => OrgIdsAsync("""
+    public Task<IReadOnlyList<string>> SubtreeAsync(string orgId) => database.ReadStringsAsync("""
         WITH RECURSIVE tree (org_id) AS (
             SELECT org_id FROM dir_orgs WHERE org_id = $1
             UNION
@@ -142,7 +142,7 @@ public sealed class OrgIndex(NpgsqlDataSource database)
         """, orgId);
 
     /// <summary>The orgs and every org above them (whose messages their members receive).</summary>
-    public Task<IReadOnlyList<string>> WithAncestorsAsync(IReadOnlyList<string> orgIds) => OrgIdsAsync("""
+    public Task<IReadOnlyList<string>> WithAncestorsAsync(IReadOnlyList<string> orgIds) => database.ReadStringsAsync("""
         WITH RECURSIVE up (org_id, parent_id) AS (
             SELECT org_id, parent_id FROM dir_orgs WHERE org_id = ANY ($1)
             UNION
@@ -150,20 +150,6 @@ public sealed class OrgIndex(NpgsqlDataSource database)
         )
         SELECT org_id FROM up ORDER BY org_id
         """, orgIds.ToArray());
-
-    private async Task<IReadOnlyList<string>> OrgIdsAsync(string sql, object parameter)
-    {
-        await using var command = database.CreateCommand(sql);
-        command.Parameters.AddWithValue(parameter);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
 
     /// <summary>Every child of an org, by sort order then id.</summary>
     public async Task<IReadOnlyList<OrgInfo>> ChildrenAsync(string orgId) =>

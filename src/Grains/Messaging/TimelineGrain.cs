@@ -146,6 +146,14 @@ public sealed class TimelineGrain(
         // Live delivery is best effort: the message is stored, and replay covers a terminal that misses it.
         try
         {
+            // An app's upstream goes to its backends (one-way: the app's grain reads this timeline back).
+            if (AppMsg.Backends.AppUpstream.TryGetAppId(Timeline, out var appId))
+            {
+                await GrainFactory.GetGrain<AppMsg.Backends.IAppUpstreamGrain>(appId)
+                    .OnStoredAsync(new AppMsg.Backends.UpstreamMessage(delivery.Seq, message.From, delivery.Envelope));
+                return;
+            }
+
             switch (address?.Kind)
             {
                 case AddressKind.User:

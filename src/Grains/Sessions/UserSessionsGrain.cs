@@ -1,3 +1,4 @@
+using AppMsg.Grains.Backends;
 using AppMsg.Sessions;
 
 namespace AppMsg.Grains.Sessions;
@@ -34,16 +35,22 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
         foreach (var kick in kicks)
         {
             sessions.Remove(kick.Session.SessionId);
+            SessionEvents.Offline(GrainFactory, kick.Session, DateTimeOffset.UtcNow);
             GrainFactory.GetGrain<ISessionGrain>(kick.Session.SessionId).KickAsync(kick.Reason).Ignore();
         }
 
         sessions[session.SessionId] = session;
+        SessionEvents.Online(GrainFactory, session, DateTimeOffset.UtcNow);
         return kicks;
     }
 
     public Task DetachAsync(string sessionId)
     {
-        sessions.Remove(sessionId);
+        if (sessions.Remove(sessionId, out var gone))
+        {
+            SessionEvents.Offline(GrainFactory, gone, DateTimeOffset.UtcNow);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -91,6 +98,7 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
         foreach (var session in matching)
         {
             sessions.Remove(session.SessionId);
+            SessionEvents.Offline(GrainFactory, session, DateTimeOffset.UtcNow);
         }
 
         await Task.WhenAll(matching.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).KickAsync(reason)));
@@ -100,6 +108,11 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
     {
         var all = sessions.Values.ToList();
         sessions.Clear();
+        foreach (var session in all)
+        {
+            SessionEvents.Offline(GrainFactory, session, DateTimeOffset.UtcNow);
+        }
+
         await Task.WhenAll(all.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).KickAsync(reason)));
     }
 
@@ -121,6 +134,7 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
             if (!live.ContainsKey(session.EdgeId))
             {
                 sessions.Remove(id);
+                SessionEvents.Offline(GrainFactory, session, DateTimeOffset.UtcNow);
             }
         }
     }

@@ -1,0 +1,375 @@
+using AppMsg.Backends;
+using AppMsg.Directory;
+using AppMsg.Grains.Security;
+using AppMsg.Messaging;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace AppMsg.Grains.Backends;
+
+/// <summary>
+/// POSTs an app's upstream to its webhook, one item at a time and in seq order, from a pump that runs
+/// beside the grain's calls (the grain is reentrant), so neither senders nor the API ever wait for the
+/// webhook. A reminder brings the pump back after a silo restart while a backlog may remain.
+/// </summary>
+[Reentrant]
+public sealed partial class WebhookGrain(
+    [PersistentState("webhook", StorageNames.Default)] IPersistentState<WebhookState> state,
+    WebhookSender sender,
+    TimeProvider clock,
+    ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
+{
+    public const int MaxDeadLetters = 1_000;
+    public const int MaxQueuedEvents = 10_000;
+
+    private const int PageSize = 50;
+    private const string ReminderName = "webhook-pump";
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan IdleBeforeReminderEnds = TimeSpan.FromMinutes(3);
+
+    private readonly Queue<DeadLetter> replays = new();
+    private readonly Queue<SessionEvent> events = new();
+    private Task saving = Task.CompletedTask;
+    private bool running;
+    private bool again;
+    private bool dirty;
+    private long knownLast;
+    private DateTimeOffset lastActivity;
+    private IGrainReminder? reminder;
+
+    private string AppId => this.GetPrimaryKeyString();
+
+    private WebhookState Webhook => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        lastActivity = clock.GetUtcNow();
+        reminder = await this.GetReminder(ReminderName);
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
+        EnsurePump();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (dirty)
+        {
+            await SaveAsync();
+        }
+    }
+
+    public Task<WebhookStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public async Task<WebhookStatus> UpdateSettingsAsync(WebhookSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.MaxAttempts is < 1 or > 20)
+        {
+            throw AppMsgException.Invalid("maxAttempts", "maxAttempts must be 1 to 20");
+        }
+
+        if (settings.InitialBackoffMs is < 100 or > 60_000)
+        {
+            throw AppMsgException.Invalid("initialBackoffMs", "initialBackoffMs must be 100 to 60000");
+        }
+
+        if (settings.TimeoutMs is < 500 or > 30_000)
+        {
+            throw AppMsgException.Invalid("timeoutMs", "timeoutMs must be 500 to 30000");
+        }
+
+        var app = await GrainFactory.GetGrain<IAppGrain>(AppId).GetAsync() ?? throw AppMsgException.NotFound("app");
+        if (settings.SessionEvents)
+        {
+            await GrainFactory.GetGrain<ISessionEventsGrain>(app.TenantId).AddAppAsync(AppId);
+        }
+
+        Webhook.Settings = settings;
+        await SaveAsync();
+        return Status();
+    }
+
+    public async Task<string> RotateSigningSecretAsync()
+    {
+        var secret = Secrets.New();
+        Webhook.SigningSecret = secret;
+        await SaveAsync();
+        return secret;
+    }
+
+    public Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync() => Task.FromResult<IReadOnlyList<DeadLetter>>([.. Webhook.DeadLetters]);
+
+    public async Task<bool> ReplayDeadLetterAsync(string id)
+    {
+        var index = Webhook.DeadLetters.FindIndex(d => d.Id == id);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var letter = Webhook.DeadLetters[index];
+        Webhook.DeadLetters.RemoveAt(index);
+        await SaveAsync();
+        replays.Enqueue(letter);
+        LogReplaying(logger, AppId, id);
+        EnsurePump();
+        return true;
+    }
+
+    public Task OnStoredAsync(long seq)
+    {
+        knownLast = Math.Max(knownLast, seq);
+        EnsurePump();
+        return Task.CompletedTask;
+    }
+
+    public Task OnSessionEventAsync(SessionEvent sessionEvent)
+    {
+        if (Webhook.Settings.SessionEvents)
+        {
+            if (events.Count >= MaxQueuedEvents)
+            {
+                var dropped = events.Dequeue();
+                LogEventDropped(logger, AppId, dropped.SessionId);
+            }
+
+            events.Enqueue(sessionEvent);
+            EnsurePump();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        EnsurePump();
+        if (!running && knownLast <= Webhook.Delivered && clock.GetUtcNow() - lastActivity > IdleBeforeReminderEnds)
+        {
+            await EndReminderAsync();
+        }
+    }
+
+    private async Task TickAsync()
+    {
+        if (knownLast > Webhook.Delivered || events.Count > 0 || replays.Count > 0)
+        {
+            EnsurePump();
+        }
+
+        if (dirty && !running)
+        {
+            await SaveAsync();
+        }
+    }
+
+    private void EnsurePump()
+    {
+        if (running)
+        {
+            again = true;
+            return;
+        }
+
+        running = true;
+        PumpLoopAsync().Ignore();
+    }
+
+    private async Task PumpLoopAsync()
+    {
+        try
+        {
+            do
+            {
+                again = false;
+                await PumpOnceAsync();
+            }
+            while (again);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The tick or the reminder starts the pump again.
+            LogPumpFailed(logger, AppId, e.Message);
+        }
+        finally
+        {
+            running = false;
+        }
+
+        if (dirty)
+        {
+            await SaveAsync();
+        }
+    }
+
+    private async Task PumpOnceAsync()
+    {
+        var app = await GrainFactory.GetGrain<IAppGrain>(AppId).GetAsync();
+        if (app?.WebhookUrl is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            // Nobody listens: the cursor follows the timeline, so a webhook set later starts from then.
+            if (knownLast > Webhook.Delivered)
+            {
+                Webhook.Delivered = knownLast;
+                dirty = true;
+            }
+
+            events.Clear();
+            while (replays.TryDequeue(out var letter))
+            {
+                AddDeadLetter(letter with { LastError = "no webhook is configured" });
+            }
+
+            return;
+        }
+
+        if (Webhook.SigningSecret is null)
+        {
+            Webhook.SigningSecret = Secrets.New();
+            await SaveAsync();
+        }
+
+        while (replays.TryDequeue(out var letter))
+        {
+            await DeliverAsync(uri, letter.Kind, letter.Seq, letter.Body, letter.Id);
+        }
+
+        while (events.TryDequeue(out var sessionEvent))
+        {
+            await DeliverAsync(uri, "session", 0, WebhookBodies.Session(AppId, sessionEvent), Ids.New());
+        }
+
+        var page = await GrainFactory.GetGrain<ITimelineGrain>(AppUpstream.TimelineOf(AppId)).ReadAsync(Webhook.Delivered, PageSize);
+        if (page.Seqs.Count > 0)
+        {
+            await EnsureReminderAsync();
+        }
+
+        for (var i = 0; i < page.Seqs.Count; i++)
+        {
+            var seq = page.Seqs[i];
+            await DeliverAsync(uri, "message", seq, WebhookBodies.Message(AppId, seq, page.Senders[i], page.Envelopes[i]), $"{AppId}:{seq}");
+            Webhook.Delivered = seq;
+            knownLast = Math.Max(knownLast, seq);
+            dirty = true;
+            if (i % 10 == 9)
+            {
+                await SaveAsync();
+            }
+        }
+
+        if (page.NextAfter is not null || events.Count > 0 || replays.Count > 0)
+        {
+            again = true;
+        }
+        else
+        {
+            // Drained (a seq that arrives meanwhile sets again, so the loop reads once more).
+            knownLast = Webhook.Delivered;
+        }
+    }
+
+    /// <summary>Posts until a 2xx answer or the last attempt; then the item becomes a dead letter.</summary>
+    private async Task DeliverAsync(Uri uri, string kind, long seq, byte[] body, string deliveryId)
+    {
+        var settings = Webhook.Settings;
+        var error = "";
+        var attempt = 0;
+        while (++attempt <= settings.MaxAttempts)
+        {
+            error = await sender.PostAsync(uri, Webhook.SigningSecret!, body, deliveryId, attempt, TimeSpan.FromMilliseconds(settings.TimeoutMs));
+            lastActivity = clock.GetUtcNow();
+            if (error is null)
+            {
+                return;
+            }
+
+            LogAttemptFailed(logger, AppId, deliveryId, attempt, error);
+            if (attempt < settings.MaxAttempts)
+            {
+                await Task.Delay(Backoff(settings, attempt), clock);
+            }
+        }
+
+        LogDeadLettered(logger, AppId, deliveryId, settings.MaxAttempts, error!);
+        AddDeadLetter(new DeadLetter(Ids.New(), kind, seq, body, settings.MaxAttempts, error!, clock.GetUtcNow()));
+        await SaveAsync();
+    }
+
+    private void AddDeadLetter(DeadLetter letter)
+    {
+        Webhook.DeadLetters.Add(letter);
+        dirty = true;
+        while (Webhook.DeadLetters.Count > MaxDeadLetters)
+        {
+            LogDeadLetterDropped(logger, AppId, Webhook.DeadLetters[0].Id);
+            Webhook.DeadLetters.RemoveAt(0);
+        }
+    }
+
+    private static TimeSpan Backoff(WebhookSettings settings, int attempt)
+    {
+        var delay = TimeSpan.FromMilliseconds(settings.InitialBackoffMs * Math.Pow(2, Math.Min(attempt - 1, 20)));
+        return delay < MaxBackoff ? delay : MaxBackoff;
+    }
+
+    private WebhookStatus Status() => new(Webhook.Settings, Webhook.Delivered, Webhook.DeadLetters.Count, Webhook.SigningSecret is not null);
+
+    /// <summary>Writes the state; writes never overlap, since the grain is reentrant and the store checks its etag.</summary>
+    private Task SaveAsync()
+    {
+        dirty = false;
+        saving = WriteAfterAsync(saving);
+        return saving;
+    }
+
+    private async Task WriteAfterAsync(Task previous)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Reported by its own caller.
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    private async Task EnsureReminderAsync()
+    {
+        if (reminder is null)
+        {
+            reminder = await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        }
+    }
+
+    private async Task EndReminderAsync()
+    {
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+            reminder = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: webhook delivery {DeliveryId} attempt {Attempt} failed: {Reason}")]
+    private static partial void LogAttemptFailed(ILogger logger, string appId, string deliveryId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: webhook delivery {DeliveryId} failed {Attempts} times and is now a dead letter: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string appId, string deliveryId, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: too many dead letters; dropped the oldest, {Id}")]
+    private static partial void LogDeadLetterDropped(ILogger logger, string appId, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: too many session events wait for the webhook; dropped one of session {SessionId}")]
+    private static partial void LogEventDropped(ILogger logger, string appId, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: replaying dead letter {Id}")]
+    private static partial void LogReplaying(ILogger logger, string appId, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: webhook pump stopped, retrying shortly: {Reason}")]
+    private static partial void LogPumpFailed(ILogger logger, string appId, string reason);
+}

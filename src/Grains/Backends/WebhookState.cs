@@ -1,0 +1,18 @@
+using AppMsg.Backends;
+
+namespace AppMsg.Grains.Backends;
+
+/// <summary>The persisted part of an app's webhook.</summary>
+[GenerateSerializer]
+public sealed class WebhookState
+{
+    /// <summary>Every upstream message up to this seq was delivered or dead-lettered.</summary>
+    [Id(0)] public long Delivered { get; set; }
+
+    /// <summary>The HMAC-SHA256 key (kept in clear: it signs; the app verifies).</summary>
+    [Id(1)] public string? SigningSecret { get; set; }
+
+    [Id(2)] public WebhookSettings Settings { get; set; } = new();
+
+    [Id(3)] public List<DeadLetter> DeadLetters { get; set; } = [];
+}
