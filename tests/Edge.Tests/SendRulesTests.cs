@@ -63,6 +63,24 @@ public sealed class SendRulesTests(RunningSystem system) : IClassFixture<Running
     }
 
     [Fact]
+    public async Task The_tenants_direct_message_policy_decides_who_may_message_whom()
+    {
+        var (tenantId, sender) = await system.NewUserAsync(new { directMessages = "contacts" });
+        var receiver = await NewUserAsync(tenantId);
+        await using var device = await RegisteredAsync(tenantId, sender);
+
+        Assert.Equal((byte)ImResultCode.NotAllowed, (await ImAsync(device, 3, $"{receiver}@user", "hi, stranger", null)).Code);
+        var receiverToken = await system.LoginAsync(tenantId, receiver);
+        (await system.Api.PutAsync($"/v1/users/{receiver}/contacts/{sender}", new { remark = "friend" }, receiverToken)).Expect(HttpStatusCode.Created);
+        Assert.Equal(0, (await ImAsync(device, 4, $"{receiver}@user", "hi, friend", null)).Code);
+
+        (await system.Api.PutAsync($"/v1/tenants/{tenantId}/settings", new { directMessages = "none" }, system.AdminKey)).Expect(HttpStatusCode.OK);
+        Assert.Equal((byte)ImResultCode.NotAllowed, (await ImAsync(device, 5, $"{receiver}@user", "hi again", null)).Code);
+        (await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{receiver}@user" }, type = "text", content = new { text = "apps still may" } }, system.AdminKey))
+            .Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Expired_messages_are_not_delivered_and_pruning_keeps_numbering_gap_free()
     {
         var (tenantId, userId) = await system.NewUserAsync();

@@ -57,4 +57,10 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>True when this user muted <paramref name="sender"/>.</summary>
     Task<bool> IsMutedAsync(string sender);
+
+    /// <summary>
+    /// True when a direct message from <paramref name="sender"/> may go to this user's inbox: the sender is not
+    /// muted and, for a user, the tenant's <see cref="TenantSettings.DirectMessages"/> policy allows it.
+    /// </summary>
+    Task<bool> AcceptsFromAsync(string sender);
 }

@@ -201,6 +201,27 @@ public sealed class UserGrain(
 
     public Task<bool> IsMutedAsync(string sender) => Task.FromResult(User.Muted.Contains(sender));
 
+    public async Task<bool> AcceptsFromAsync(string sender)
+    {
+        if (User.Muted.Contains(sender) || User.TenantId is null)
+        {
+            return false;
+        }
+
+        if (!Common.Address.TryParse(sender, out var from) || from.Kind != Common.AddressKind.User || from.Id == Id)
+        {
+            return true;
+        }
+
+        var tenant = await GrainFactory.GetGrain<ITenantGrain>(User.TenantId).GetAsync();
+        return tenant?.Settings.DirectMessages switch
+        {
+            DirectMessagePolicy.None => false,
+            DirectMessagePolicy.Contacts => await GrainFactory.GetGrain<IContactsGrain>(Id).GetAsync(from.Id) is not null,
+            _ => true,
+        };
+    }
+
     private void EnsureExists()
     {
         if (User.TenantId is null)

@@ -46,9 +46,9 @@ public sealed class TimelineGrain(
         }
 
         var address = Address.TryParse(Timeline, out var parsed) ? parsed : (Address?)null;
-        if (address is { Kind: AddressKind.User } inbox && await GrainFactory.GetGrain<IUserGrain>(inbox.Id).IsMutedAsync(message.From))
+        if (address is { Kind: AddressKind.User } inbox && !await GrainFactory.GetGrain<IUserGrain>(inbox.Id).AcceptsFromAsync(message.From))
         {
-            throw new AppMsgException(ErrorCodes.Forbidden, "the recipient does not accept messages from this sender");
+            throw new AppMsgException(ErrorCodes.Forbidden, "the recipient does not accept direct messages from this sender");
         }
 
         if (lastSeq < 0)
