@@ -23,14 +23,26 @@ public sealed class AppGrain(
         var webhook = UserValidation.Url("webhookUrl", app.WebhookUrl);
         await TenantChecks.EnsureExistsAsync(GrainFactory, app.TenantId);
 
+        // The list row first: an app that exists is always listed (its broadcasts are replayed from the list);
+        // if the state cannot be written, the row is taken back.
+        await index.UpsertAsync(this.GetPrimaryKeyString(), app.TenantId, name);
         var secret = Secrets.New();
         App.TenantId = app.TenantId;
         App.Name = name;
         App.WebhookUrl = webhook;
         App.SecretHash = Secrets.Hash(secret);
         App.CreatedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
-        await index.UpsertAsync(this.GetPrimaryKeyString(), app.TenantId, name);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            App.TenantId = null;
+            await index.DeleteAsync(this.GetPrimaryKeyString());
+            throw;
+        }
+
         return new AppCredentials(ToInfo(), secret);
     }
 

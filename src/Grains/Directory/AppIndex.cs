@@ -15,6 +15,8 @@ public sealed class AppIndex(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync();
     }
 
+    public Task DeleteAsync(string appId) => database.ExecuteAsync("DELETE FROM dir_apps WHERE app_id = $1", appId);
+
     /// <summary>The ids of a tenant's apps (whose broadcasts its users receive).</summary>
     public Task<IReadOnlyList<string>> TenantAppIdsAsync(string tenantId) =>
         database.ReadStringsAsync("SELECT app_id FROM dir_apps WHERE tenant_id = $1 ORDER BY app_id", tenantId);
