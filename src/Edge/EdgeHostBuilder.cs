@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AppMsg.Edge.Api;
@@ -32,6 +33,8 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton(settings.Devices);
         builder.Services.AddSingleton<DeviceConnections>();
         builder.Services.AddSingleton<TimelineIndex>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TimelineSequencer>();
         builder.Services.AddSingleton<QunWatches>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<DeviceServices>();

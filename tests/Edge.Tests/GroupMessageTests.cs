@@ -65,6 +65,49 @@ public sealed class GroupMessageTests(RunningSystem system) : IClassFixture<Runn
     }
 
     [Fact]
+    public async Task A_burst_of_concurrent_sends_to_a_qun_arrives_live_complete_and_in_seq_order()
+    {
+        const int Messages = 300;
+        var (tenantId, owner, members, _) = await QunSetupAsync(3);
+        var qunId = await CreateQunAsync(tenantId, owner, members);
+        var devices = await Task.WhenAll(members.Select(m => RegisteredAsync(tenantId, m)));
+        var receiving = devices.Select(ReceiveSeqsAsync).ToList();
+
+        var sent = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref sent) <= Messages)
+            {
+                await SendToQunAsync(qunId, "burst");
+            }
+        }));
+
+        foreach (var seqs in await Task.WhenAll(receiving))
+        {
+            Assert.Equal(Enumerable.Range(1, Messages).Select(i => (long)i), seqs);
+        }
+
+        foreach (var device in devices)
+        {
+            await device.DisposeAsync();
+        }
+
+        async Task<List<long>> ReceiveSeqsAsync(RawDevice device)
+        {
+            var seqs = new List<long>();
+            while (seqs.Count < Messages)
+            {
+                var push = await device.ReceiveAsync(TimeSpan.FromSeconds(20));
+                Assert.Equal(0, push.Offline());
+                seqs.Add(push.Envelope().GetProperty("seq").GetInt64());
+                await device.AcknowledgeAsync(push);
+            }
+
+            return seqs;
+        }
+    }
+
+    [Fact]
     public async Task Joining_a_qun_while_connected_starts_live_delivery_and_leaving_stops_it()
     {
         var (tenantId, owner, members, joiner) = await QunSetupAsync(1);

@@ -4,9 +4,20 @@ using AppMsg.Sessions;
 namespace AppMsg.Edge.Devices;
 
 /// <summary>Where grains deliver to this edge's connections.</summary>
-public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index) : IEdgeObserver
+public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index, TimelineSequencer sequencer) : IEdgeObserver
 {
-    public async Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver = null)
+    public Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver = null)
+    {
+        if (message.Timeline is null)
+        {
+            return PushNowAsync(sessionIds, message, passOver);
+        }
+
+        sequencer.Offer(message.Timeline, message.Seq, () => PushNowAsync(sessionIds, message, passOver));
+        return Task.CompletedTask;
+    }
+
+    private async Task PushNowAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver)
     {
         var delivery = PushDelivery.From(message);
         foreach (var sessionId in sessionIds)
@@ -31,14 +42,19 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
     /// <summary>Group messages this edge was sent (each once, whatever its number of subscribers).</summary>
     public long Publishes => Interlocked.Read(ref publishes);
 
-    public async Task PublishAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
+    public Task PublishAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
     {
         Interlocked.Increment(ref publishes);
-        if (message.Timeline is null)
+        if (message.Timeline is not null)
         {
-            return;
+            sequencer.Offer(message.Timeline, message.Seq, () => PublishNowAsync(message, audiences, terminalTypes, exceptSessionId, onlySessions));
         }
 
+        return Task.CompletedTask;
+    }
+
+    private async Task PublishNowAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
+    {
         var delivery = PushDelivery.From(message);
         // A connection in several audiences (an org and its sub-org) gets the message once.
         HashSet<DeviceConnection>? seen = audiences.Count > 1 ? [] : null;

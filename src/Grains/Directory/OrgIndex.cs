@@ -149,7 +149,7 @@ public sealed class OrgIndex(NpgsqlDataSource database)
             SELECT o.org_id, o.parent_id FROM dir_orgs o JOIN up ON o.org_id = up.parent_id
         )
         SELECT org_id FROM up ORDER BY org_id
-        """, orgIds.ToArray());
+        """, (object)orgIds.ToArray());
 
     /// <summary>Every child of an org, by sort order then id.</summary>
     public async Task<IReadOnlyList<OrgInfo>> ChildrenAsync(string orgId) =>

@@ -6,6 +6,7 @@ using AppMsg.Grains.Timelines;
 using AppMsg.Messaging;
 using AppMsg.Sessions;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace AppMsg.Grains.Messaging;
 
@@ -13,7 +14,12 @@ namespace AppMsg.Grains.Messaging;
 /// Owns one timeline's numbering. The next seq comes from the store at activation; a second activation
 /// (a split cluster) cannot fork the log, because the store refuses a (timeline, seq) twice, and the
 /// grain then re-reads the last seq before it answers again.
+/// Appends are pipelined: the grain numbers a message and hands it to the group-commit writer without
+/// waiting for the previous commit, so many messages of one timeline share a commit; deliveries still go
+/// out in seq order (a chain), and when one append fails, the later ones in flight fail too and the grain
+/// re-reads the last seq, so the numbering stays without gaps.
 /// </summary>
+[Reentrant]
 public sealed class TimelineGrain(
     TimelineWriter writer,
     TimelineReader reader,
@@ -23,7 +29,14 @@ public sealed class TimelineGrain(
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
 
+    private const int RecentClientIdsKept = 4_096;
+
     private long lastSeq = -1;
+    private bool broken;
+    private Task? reloading;
+    private Task deliveries = Task.CompletedTask;
+    private readonly Dictionary<(string Sender, string ClientMsgId), Task<MessageReceipt>> recentClientIds = [];
+    private readonly Queue<(string Sender, string ClientMsgId)> recentClientIdOrder = new();
     private readonly DateTime activatedAt = DateTime.UtcNow;
     private readonly Dictionary<string, (long Generation, DateTime RenewedAt)> watchingEdges = new(StringComparer.Ordinal);
     private string[]? audiences;
@@ -51,12 +64,41 @@ public sealed class TimelineGrain(
             throw new AppMsgException(ErrorCodes.Forbidden, "the recipient does not accept direct messages from this sender");
         }
 
-        if (lastSeq < 0)
+        // A retry of a message still in flight, or stored by this activation, gets the same receipt at once.
+        var clientKey = message.ClientMsgId is { } key ? (message.From, key) : default;
+        if (message.ClientMsgId is not null && recentClientIds.TryGetValue(clientKey, out var earlier))
         {
-            lastSeq = await FromStoreAsync(() => reader.LastSeqAsync(Timeline));
+            return await earlier;
         }
 
-        var seq = lastSeq + 1;
+        var append = AppendInOrderAsync(address, message, ttl);
+        if (message.ClientMsgId is not null)
+        {
+            RememberClientId(clientKey, append);
+        }
+
+        return await append;
+    }
+
+    private async Task<MessageReceipt> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl)
+    {
+        await EnsureNumberingAsync();
+        var seq = ++lastSeq;
+        var previous = deliveries;
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        deliveries = settled.Task;
+        try
+        {
+            return await StoreAndDeliverAsync(address, message, ttl, seq, previous);
+        }
+        finally
+        {
+            settled.SetResult();
+        }
+    }
+
+    private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous)
+    {
         var id = Ids.New();
         var now = DateTimeOffset.UtcNow;
         var expiresAt = now + ttl;
@@ -65,21 +107,73 @@ public sealed class TimelineGrain(
         {
             await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes, message.ClientMsgId));
         }
-        catch (AppMsgException e) when (e.Code == ErrorCodes.Conflict)
+        catch (AppMsgException e)
         {
-            if (message.ClientMsgId is { } clientMsgId && await FromStoreAsync(() => reader.FindClientMessageAsync(message.From, clientMsgId, Timeline)) is { } first)
+            // This seq was not stored: later ones in flight fail in the writer, and the next append re-reads the last seq.
+            broken = true;
+            await previous;
+            if (e.Code == ErrorCodes.Conflict && message.ClientMsgId is { } clientMsgId
+                && await FromStoreAsync(() => reader.FindClientMessageAsync(message.From, clientMsgId, Timeline)) is { } first)
             {
                 return new MessageReceipt(first.MessageId, Timeline, first.Seq);
             }
 
-            lastSeq = -1;
-            throw new AppMsgException(ErrorCodes.Unavailable, "the timeline moved on elsewhere; retry");
+            if (e.Code == ErrorCodes.Conflict)
+            {
+                throw new AppMsgException(ErrorCodes.Unavailable, "the timeline moved on elsewhere; retry");
+            }
+
+            throw;
         }
 
-        lastSeq = seq;
+        await previous;
         var delivery = new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From), From: message.From, ExpiresAtMs: expiresAt.ToUnixTimeMilliseconds());
         await DeliverAsync(address, message, delivery);
         return new MessageReceipt(id, Timeline, seq);
+    }
+
+    /// <summary>Knows the last seq: read at activation, and again after a failed append (one read for all waiting).</summary>
+    private async Task EnsureNumberingAsync()
+    {
+        while (lastSeq < 0 || broken)
+        {
+            var reload = reloading ??= ReloadAsync();
+            try
+            {
+                await reload;
+            }
+            finally
+            {
+                if (reloading == reload)
+                {
+                    reloading = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until every append in flight has settled, then re-reads where the timeline stands.</summary>
+    private async Task ReloadAsync()
+    {
+        await deliveries;
+        writer.ClearFailure(Timeline);
+        lastSeq = await FromStoreAsync(() => reader.LastSeqAsync(Timeline));
+        broken = false;
+    }
+
+    private void RememberClientId((string, string) key, Task<MessageReceipt> append)
+    {
+        recentClientIds[key] = append;
+        recentClientIdOrder.Enqueue(key);
+        if (recentClientIdOrder.Count > RecentClientIdsKept)
+        {
+            recentClientIds.Remove(recentClientIdOrder.Dequeue());
+        }
+
+        // A failed append is not a result to repeat: the retry must try again.
+        append.ContinueWith(
+            t => { if (!t.IsCompletedSuccessfully) { recentClientIds.Remove(key); } },
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Current).Ignore();
     }
 
     public async Task<TimelinePage> ReadAsync(long afterSeq, int limit)
@@ -90,10 +184,7 @@ public sealed class TimelineGrain(
         }
 
         // Most replays find nothing new: the owner knows its last seq, so they cost no query.
-        if (lastSeq < 0)
-        {
-            lastSeq = await FromStoreAsync(() => reader.LastSeqAsync(Timeline));
-        }
+        await EnsureNumberingAsync();
 
         if (afterSeq >= lastSeq)
         {

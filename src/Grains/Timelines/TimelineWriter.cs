@@ -40,6 +40,10 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     private readonly ILogger<TimelineWriter> logger;
     private readonly Channel<Pending> queue;
     private readonly Task loop;
+
+    // A timeline whose append failed: its later seqs, already queued, must not be stored (a gap would follow),
+    // until its owner has re-read where the timeline stands and says so (ClearFailure).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> failedFrom = new(StringComparer.Ordinal);
     private long batches;
     private long messages;
 
@@ -69,6 +73,12 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         await pending.Committed.Task;
     }
 
+    /// <summary>
+    /// Called by a timeline's owner once every append it started has settled and before it re-reads the last
+    /// seq: appends to the timeline are stored again.
+    /// </summary>
+    public void ClearFailure(string timeline) => failedFrom.TryRemove(timeline, out _);
+
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
@@ -90,8 +100,14 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    private async Task WriteAsync(List<Pending> queued)
     {
+        var batch = WithoutFailedTimelines(queued);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         var count = batch.Count;
         var timelines = new string[count];
         var seqs = new long[count];
@@ -135,6 +151,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             var unavailable = new AppMsgException(ErrorCodes.Unavailable, "the message store does not answer; retry later");
             foreach (var pending in batch)
             {
+                Failed(pending.Message);
                 pending.Committed.TrySetException(unavailable);
             }
 
@@ -151,11 +168,38 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             }
             else
             {
+                Failed(pending.Message);
                 pending.Committed.TrySetException(new AppMsgException(ErrorCodes.Conflict,
                     $"{pending.Message.Timeline} already has a message {pending.Message.Seq}: another owner is writing this timeline"));
             }
         }
     }
+
+    private List<Pending> WithoutFailedTimelines(List<Pending> queued)
+    {
+        if (failedFrom.IsEmpty)
+        {
+            return queued;
+        }
+
+        var batch = new List<Pending>(queued.Count);
+        foreach (var pending in queued)
+        {
+            if (failedFrom.TryGetValue(pending.Message.Timeline, out var failed) && pending.Message.Seq > failed)
+            {
+                pending.Committed.TrySetException(new AppMsgException(ErrorCodes.Unavailable, "an earlier message of this timeline was not stored; retry"));
+            }
+            else
+            {
+                batch.Add(pending);
+            }
+        }
+
+        return batch;
+    }
+
+    private void Failed(StoredMessage message) =>
+        failedFrom.AddOrUpdate(message.Timeline, message.Seq, (_, known) => Math.Min(known, message.Seq));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} messages could not be stored: {Reason}")]
     private static partial void LogBatchFailed(ILogger logger, int count, string reason);

@@ -1,0 +1,114 @@
+namespace AppMsg.Edge.Devices;
+
+/// <summary>
+/// Puts the deliveries this edge receives back in seq order per timeline before they reach connections.
+/// Grains send them one-way and in order, but a client runs incoming calls concurrently, so message 8 can
+/// overtake message 7; a connection that was sent 8 first would then take 7 for a duplicate. A delivery
+/// that arrives ahead of a gap waits (at most <see cref="GapWait"/>) for the missing ones; a gap that does
+/// not fill is a message not meant for this edge (or lost on the way: terminals recover it by SYNC).
+/// Each timeline's deliveries run one after another, so connections see them in order too.
+/// </summary>
+public sealed class TimelineSequencer(TimeProvider clock)
+{
+    public static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan IdleLine = TimeSpan.FromMinutes(2);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Line> lines = new(StringComparer.Ordinal);
+
+    /// <summary>Timelines tracked now.</summary>
+    public int Count => lines.Count;
+
+    /// <summary>Runs <paramref name="deliver"/> for the timeline's message <paramref name="seq"/> in seq order.</summary>
+    public void Offer(string timeline, long seq, Func<Task> deliver)
+    {
+        var line = lines.GetOrAdd(timeline, _ => new Line());
+        bool start;
+        lock (line)
+        {
+            line.Pending[seq] = deliver;
+            line.TouchedAt = clock.GetUtcNow();
+            start = !line.Draining;
+            line.Draining = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => DrainAsync(line));
+        }
+    }
+
+    /// <summary>Forgets timelines idle for a while (called periodically).</summary>
+    public void Sweep()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (timeline, line) in lines)
+        {
+            lock (line)
+            {
+                if (!line.Draining && line.Pending.Count == 0 && now - line.TouchedAt > IdleLine)
+                {
+                    lines.TryRemove(new KeyValuePair<string, Line>(timeline, line));
+                }
+            }
+        }
+    }
+
+    private async Task DrainAsync(Line line)
+    {
+        while (true)
+        {
+            Func<Task>? next = null;
+            lock (line)
+            {
+                if (line.Pending.Count == 0)
+                {
+                    line.Draining = false;
+                    return;
+                }
+
+                var (seq, deliver) = line.Pending.First();
+                var now = clock.GetUtcNow();
+                if (line.Last == 0 || seq <= line.Last + 1 || (line.GapSince is { } since && now - since >= GapWait))
+                {
+                    line.Pending.Remove(seq);
+                    line.Last = Math.Max(line.Last, seq);
+                    line.GapSince = null;
+                    next = deliver;
+                }
+                else
+                {
+                    line.GapSince ??= now;
+                }
+            }
+
+            if (next is null)
+            {
+                await Task.Delay(GapPoll, clock);
+                continue;
+            }
+
+            try
+            {
+                await next();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One delivery's failure (a connection that broke mid-write) must not stop the timeline.
+            }
+        }
+    }
+
+    private sealed class Line
+    {
+        public SortedDictionary<long, Func<Task>> Pending { get; } = [];
+
+        public long Last { get; set; }
+
+        public DateTimeOffset? GapSince { get; set; }
+
+        public DateTimeOffset TouchedAt { get; set; }
+
+        public bool Draining { get; set; }
+    }
+}
