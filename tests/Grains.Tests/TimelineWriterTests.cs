@@ -57,6 +57,23 @@ public sealed class TimelineWriterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task After_a_failed_append_the_timelines_later_seqs_are_refused_until_its_owner_has_re_read_it()
+    {
+        await using var database = await MigratedDatabaseAsync();
+        await using var writer = NewWriter(database);
+        await writer.AppendAsync(Message("gap@qun", 1));
+
+        await Assert.ThrowsAsync<AppMsgException>(() => writer.AppendAsync(Message("gap@qun", 1)));
+        var later = await Assert.ThrowsAsync<AppMsgException>(() => writer.AppendAsync(Message("gap@qun", 2)));
+        Assert.Equal(ErrorCodes.Unavailable, later.Code);
+        Assert.Equal(1, await new TimelineReader(database).LastSeqAsync("gap@qun"));
+
+        writer.ClearFailure("gap@qun");
+        await writer.AppendAsync(Message("gap@qun", 2));
+        Assert.Equal(2, await new TimelineReader(database).LastSeqAsync("gap@qun"));
+    }
+
+    [Fact]
     public async Task Expired_messages_are_not_read()
     {
         await using var database = await MigratedDatabaseAsync();
