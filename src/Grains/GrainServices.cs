@@ -26,6 +26,7 @@ public static class GrainServices
         services.AddHostedService(sp => sp.GetRequiredService<TimelinePruner>());
         services.AddSingleton<TimelineWriter>();
         services.AddSingleton<TimelineReader>();
+        services.AddSingleton<CursorStore>();
         services.AddSingleton<Sessions.LiveEdges>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();

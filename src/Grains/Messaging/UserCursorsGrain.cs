@@ -1,49 +1,53 @@
-using System.Globalization;
+using AppMsg.Grains.Timelines;
 using AppMsg.Messaging;
-using Orleans.Runtime;
 
 namespace AppMsg.Grains.Messaging;
 
-/// <summary>Read cursors, written to storage at most every few seconds and on deactivation.</summary>
-public sealed class UserCursorsGrain(
-    [PersistentState("cursors", StorageNames.Default)] IPersistentState<UserCursorsState> state) : Grain, IUserCursorsGrain
+/// <summary>
+/// Read cursors, in memory while active: loaded from <see cref="CursorStore"/> at activation, and what moved
+/// is saved every few seconds (batched with every other user's) and on deactivation. After a crash a
+/// terminal may be sent a few messages again, never fewer.
+/// </summary>
+public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGrain
 {
-    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(2);
-    private bool dirty;
+    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(5);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private Dictionary<(int TerminalType, string Timeline), long> cursors = [];
+    private Dictionary<(int TerminalType, string Timeline), long> moved = [];
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        cursors = await store.LoadAsync(UserId);
         this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushAsync();
 
     public Task<IReadOnlyDictionary<string, long>> GetAsync(int terminalType)
     {
-        var prefix = Prefix(terminalType);
-        var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, seq) in state.State.Cursors)
+        var ofType = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var ((type, timeline), seq) in cursors)
         {
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            if (type == terminalType)
             {
-                cursors[key[prefix.Length..]] = seq;
+                ofType[timeline] = seq;
             }
         }
 
-        return Task.FromResult<IReadOnlyDictionary<string, long>>(cursors);
+        return Task.FromResult<IReadOnlyDictionary<string, long>>(ofType);
     }
 
-    public Task AdvanceAsync(int terminalType, IReadOnlyDictionary<string, long> cursors)
+    public Task AdvanceAsync(int terminalType, IReadOnlyDictionary<string, long> advanced)
     {
-        var prefix = Prefix(terminalType);
-        foreach (var (timeline, seq) in cursors)
+        foreach (var (timeline, seq) in advanced)
         {
-            var key = prefix + timeline;
-            if (!state.State.Cursors.TryGetValue(key, out var current) || seq > current)
+            var key = (terminalType, timeline);
+            if (!cursors.TryGetValue(key, out var current) || seq > current)
             {
-                state.State.Cursors[key] = seq;
-                dirty = true;
+                cursors[key] = seq;
+                moved[key] = seq;
             }
         }
 
@@ -52,12 +56,24 @@ public sealed class UserCursorsGrain(
 
     private async Task FlushAsync()
     {
-        if (dirty)
+        if (moved.Count == 0)
         {
-            dirty = false;
-            await state.WriteStateAsync();
+            return;
+        }
+
+        var saving = moved;
+        moved = [];
+        try
+        {
+            await store.SaveAsync(UserId, saving);
+        }
+        catch (AppMsgException)
+        {
+            // Not saved: kept for the next flush (newer moves of the same key win).
+            foreach (var (key, seq) in saving)
+            {
+                moved.TryAdd(key, seq);
+            }
         }
     }
-
-    private static string Prefix(int terminalType) => terminalType.ToString(CultureInfo.InvariantCulture) + "|";
 }

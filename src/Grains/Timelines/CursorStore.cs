@@ -1,0 +1,135 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AppMsg.Grains.Timelines;
+
+/// <summary>
+/// Stores read cursors (table <c>msg_cursors</c>). Saves from every user's cursor grain queue here and are
+/// written together, one upsert statement per round trip, so thousands of users acknowledging messages
+/// cost the database a few commits a second rather than one each.
+/// </summary>
+public sealed partial class CursorStore : IAsyncDisposable
+{
+    private const int MaxBatch = 5_000;
+    private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(5);
+
+    private const string Upsert = """
+        INSERT INTO msg_cursors (user_id, terminal_type, timeline, seq)
+        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::bigint[])
+        ON CONFLICT (user_id, terminal_type, timeline) DO UPDATE SET seq = greatest(msg_cursors.seq, excluded.seq)
+        """;
+
+    private readonly NpgsqlDataSource database;
+    private readonly ILogger<CursorStore> logger;
+    private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000) { SingleReader = true });
+    private readonly Task loop;
+
+    public CursorStore(NpgsqlDataSource database, ILogger<CursorStore> logger)
+    {
+        this.database = database;
+        this.logger = logger;
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>A user's cursors by (terminal type, timeline).</summary>
+    public async Task<Dictionary<(int TerminalType, string Timeline), long>> LoadAsync(string userId)
+    {
+        await using var command = database.CreateCommand("SELECT terminal_type, timeline, seq FROM msg_cursors WHERE user_id = $1");
+        command.Parameters.AddWithValue(userId);
+        var cursors = new Dictionary<(int, string), long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            cursors[(reader.GetInt16(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return cursors;
+    }
+
+    /// <summary>Saves a user's moved cursors; completes once they are committed.</summary>
+    /// <exception cref="AppMsgException"><c>unavailable</c> when the database does not commit in time.</exception>
+    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> cursors)
+    {
+        var pending = new Pending(userId, cursors);
+        await queue.Writer.WriteAsync(pending);
+        await pending.Saved.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>();
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            var rows = 0;
+            while (rows < MaxBatch && queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                rows += pending.Cursors.Count;
+            }
+
+            await WriteAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        // One row per key: a statement may not upsert the same row twice.
+        var latest = new Dictionary<(string, int, string), long>();
+        foreach (var pending in batch)
+        {
+            foreach (var ((terminalType, timeline), seq) in pending.Cursors)
+            {
+                var key = (pending.UserId, terminalType, timeline);
+                latest[key] = latest.TryGetValue(key, out var known) ? Math.Max(known, seq) : seq;
+            }
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(CommitTimeout);
+            await using var command = database.CreateCommand(Upsert);
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item1).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => (short)k.Item2).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item3).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            await command.ExecuteNonQueryAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogBatchFailed(logger, latest.Count, e.Message);
+            var unavailable = new AppMsgException(ErrorCodes.Unavailable, "the cursor store does not answer; retry later");
+            foreach (var pending in batch)
+            {
+                pending.Saved.TrySetException(unavailable);
+            }
+
+            return;
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.Saved.TrySetResult();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} cursors could not be stored: {Reason}")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string reason);
+
+    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> cursors)
+    {
+        public string UserId { get; } = userId;
+
+        public IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> Cursors { get; } = cursors;
+
+        public TaskCompletionSource Saved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
