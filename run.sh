@@ -235,12 +235,19 @@ cmd_migrate() {
   dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate
 }
 
+# The benchmark tool starts its own PostgreSQL, silo, edge and peers (see docs/BENCHMARKS.md) and stops
+# them on exit, Ctrl-C included. It needs only its own projects built, not the whole solution.
 cmd_bench() {
   ensure_dotnet
   ensure_postgres
-  if [ ! -d "$ROOT/bench/AppMsg.Bench" ]; then die "the benchmark tool is not built yet"; fi
-  build
-  dotnet "$ROOT/bench/AppMsg.Bench/$BIN/AppMsg.Bench.dll" "$@"
+  say "building the benchmark tool, the silo, the edge and the SignalR peer ($CONFIG)"
+  local project
+  for project in src/Silo/AppMsg.Silo.csproj src/Edge/AppMsg.Edge.csproj \
+    bench/peers/SignalRPeer/SignalRPeer.csproj bench/AppMsg.Bench/AppMsg.Bench.csproj; do
+    dotnet build "$ROOT/$project" -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the build of $project failed"
+  done
+  # exec: Ctrl-C and SIGTERM go straight to the tool, which stops everything it started.
+  exec dotnet "$ROOT/bench/AppMsg.Bench/$BIN/AppMsg.Bench.dll" "$@"
 }
 
 case "${1:-}" in

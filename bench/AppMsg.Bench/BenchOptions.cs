@@ -1,0 +1,147 @@
+using System.Globalization;
+
+namespace AppMsg.Bench;
+
+/// <summary>The command line: a scenario and its options.</summary>
+public sealed record BenchOptions
+{
+    public const string Usage = """
+        Usage: ./run.sh bench <scenario> [options]      (or: dotnet AppMsg.Bench.dll <scenario> [options])
+
+        Scenarios:
+          fanout    one qun/group of --members online devices; publishers through the HTTP API and an Orleans client
+          direct    1:1 messages at --rate between --devices devices; then a ramp to the highest sustained rate
+          connect   --connections idle devices: edge memory per connection, connections per second
+          replay    --users offline users with --messages stored each reconnect at once: time until all caught up
+          all       the four, one after the other (defaults)
+
+        Options (defaults in brackets):
+          --members N          fanout: qun members, all online [1000]
+          --devices N          direct: devices, one user each [2000]
+          --rate R             direct: messages per second of the fixed-rate phase [5000]
+          --no-ramp            direct: skip the ramp to the highest sustained rate
+          --ramp-rates a,b,..  direct: the ramp's steps [500,1000,2000,3000,4000,5000,6000,8000,10000,15000,20000]
+          --step S             direct: seconds per ramp step [8]
+          --connections N      connect: idle devices [15000]
+          --users N            replay: offline users [1000]
+          --messages M         replay: stored messages per user [100]
+          --duration S         seconds of each measured phase (fanout per publisher, direct fixed rate, connect hold) [20]
+          --transport T        tcp, ws, wsjson or mixed (alternate tcp and ws) [mixed]; peers use what they have
+          --publishers K       fanout: concurrent publish calls [8]
+          --window W           fanout: messages published but not yet received by every member, at most [32]
+                               (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
+          --systems LIST       appmsg,signalr,mosquitto [all three]
+          --appmsg-publishers  http,orleans [both]
+          --concurrency C      set-up and connect concurrency [64]
+          --timeout S          hard limit for the whole run, seconds [1800]
+          --out DIR            where the JSON goes [bench/results]
+          --target URL         benchmark a running AppMsg (edge HTTP URL) instead of starting one; with
+          --admin-key KEY      its admin key (or APPMSG_ADMIN_KEY),
+          --connection-string  its database (or ConnectionStrings__AppMsg) for the Orleans publisher,
+          --cluster-id ID      its cluster id (or APPMSG_CLUSTER_ID) [appmsg],
+          --edge-pid PID       its edge process, for memory and CPU figures
+        """;
+
+    public string Scenario { get; init; } = "";
+    public int Members { get; init; } = 1000;
+    public int Devices { get; init; } = 2000;
+    public int Rate { get; init; } = 5000;
+    public bool Ramp { get; init; } = true;
+    public IReadOnlyList<int> RampRates { get; init; } = [500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 15000, 20000];
+    public int StepSeconds { get; init; } = 8;
+    public int Connections { get; init; } = 15000;
+    public int Users { get; init; } = 1000;
+    public int Messages { get; init; } = 100;
+    public int DurationSeconds { get; init; } = 20;
+    public string Transport { get; init; } = "mixed";
+    public int Publishers { get; init; } = 8;
+    public int Window { get; init; } = 32;
+    public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "signalr", "mosquitto"];
+    public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans"];
+    public int SetupConcurrency { get; init; } = 64;
+    public int TimeoutSeconds { get; init; } = 1800;
+    public string? OutDirectory { get; init; }
+    public Uri? Target { get; init; }
+    public string? AdminKey { get; init; }
+    public string? ConnectionString { get; init; }
+    public string? ClusterId { get; init; }
+    public int? EdgePid { get; init; }
+
+    public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
+
+    /// <summary>The options as given, for the report.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <exception cref="ArgumentException">Unknown scenario or option, or a bad value.</exception>
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            throw new ArgumentException("");
+        }
+
+        var scenario = args[0];
+        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "all"))
+        {
+            throw new ArgumentException($"unknown scenario '{scenario}'");
+        }
+
+        var options = new BenchOptions { Scenario = scenario, Arguments = args };
+        for (var i = 1; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int(int min, int max)
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+                    ? v : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'");
+            }
+
+            IReadOnlyList<string> List(params string[] allowed)
+            {
+                var items = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToArray();
+                var bad = items.Where(s => !allowed.Contains(s)).ToArray();
+                return bad.Length == 0 && items.Length > 0 ? items : throw new ArgumentException($"{name}: choose from {string.Join(", ", allowed)}");
+            }
+
+            IReadOnlyList<int> IntList()
+            {
+                var text = Value();
+                var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var values = items.Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : -1).ToArray();
+                return values.Length > 0 && values.All(v => v > 0) ? values : throw new ArgumentException($"{name} must list positive whole numbers, not '{text}'");
+            }
+
+            options = name switch
+            {
+                "--members" => options with { Members = Int(2, 100_000) },
+                "--devices" => options with { Devices = Int(2, 100_000) },
+                "--rate" => options with { Rate = Int(1, 1_000_000) },
+                "--no-ramp" => options with { Ramp = false },
+                "--ramp-rates" => options with { RampRates = IntList() },
+                "--step" => options with { StepSeconds = Int(2, 600) },
+                "--connections" => options with { Connections = Int(1, 1_000_000) },
+                "--users" => options with { Users = Int(1, 100_000) },
+                "--messages" => options with { Messages = Int(1, 100_000) },
+                "--duration" => options with { DurationSeconds = Int(1, 3600) },
+                "--transport" => options with { Transport = List("tcp", "ws", "wsjson", "mixed")[0] },
+                "--publishers" => options with { Publishers = Int(1, 1024) },
+                "--window" => options with { Window = Int(1, 1_000_000) },
+                "--systems" => options with { Systems = List("appmsg", "signalr", "mosquitto") },
+                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans") },
+                "--concurrency" => options with { SetupConcurrency = Int(1, 10_000) },
+                "--timeout" => options with { TimeoutSeconds = Int(10, 86_400) },
+                "--out" => options with { OutDirectory = Value() },
+                "--target" => options with { Target = Uri.TryCreate(Value(), UriKind.Absolute, out var uri) ? uri : throw new ArgumentException("--target must be a URL such as http://127.0.0.1:8080") },
+                "--admin-key" => options with { AdminKey = Value() },
+                "--connection-string" => options with { ConnectionString = Value() },
+                "--cluster-id" => options with { ClusterId = Value() },
+                "--edge-pid" => options with { EdgePid = Int(1, int.MaxValue) },
+                _ => throw new ArgumentException($"unknown option '{name}'"),
+            };
+        }
+
+        return options;
+    }
+}

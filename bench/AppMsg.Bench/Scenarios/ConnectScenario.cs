@@ -1,0 +1,90 @@
+using AppMsg.Bench.Infrastructure;
+using AppMsg.Bench.Report;
+using AppMsg.Bench.Systems;
+
+namespace AppMsg.Bench.Scenarios;
+
+/// <summary>
+/// N idle devices: the resident memory the server process gains per connection (RSS after connecting and
+/// idling, minus RSS before, over N) and how fast they connect (AppMsg: TCP or WebSocket plus REGISTER).
+/// </summary>
+public sealed class ConnectScenario(BenchOptions options, string logDirectory) : Scenario(options, logDirectory)
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    protected override string Name => "connect";
+
+    protected override ResultTable CreateMainTable(ScenarioReport report)
+    {
+        report.Parameters["connections"] = Options.Connections;
+        report.Parameters["hold_s"] = Options.DurationSeconds;
+        report.Parameters["concurrency"] = Options.SetupConcurrency;
+        report.Parameters["transport"] = Options.Transport;
+        report.Notes.Add("Memory: VmRSS of the process holding the connections (AppMsg: the edge) after connecting and holding, minus before connecting, over the connections. GC heaps make this noisy; it includes per-session state, not only sockets.");
+        report.Notes.Add("Connections per second: all devices connecting with --concurrency at a time; AppMsg's include REGISTER (token check, session grain, presence).");
+        return new ResultTable
+        {
+            Title = $"Idle connections: {Options.Connections:N0} devices",
+            Columns =
+            [
+                new("connected", "connected"),
+                new("failed", "failed"),
+                new("connections_per_s", "connections/s", "N0", Ratio: true),
+                new("rss_before_mib", "RSS before MiB", "N0"),
+                new("rss_after_mib", "RSS after MiB", "N0"),
+                new("kib_per_connection", "KiB/connection", "0.00", Ratio: true),
+                new("disconnects", "disconnects"),
+            ],
+        };
+    }
+
+    protected override async Task RunSystemAsync(IBenchSystem system, ScenarioReport report, CancellationToken cancellationToken)
+    {
+        var count = Options.Connections;
+        var users = await system.CreateUsersAsync(count, cancellationToken);
+        await Task.Delay(Settle, cancellationToken);
+        var pid = system.ConnectionProcessId;
+        var before = pid is { } p ? ProcStats.RssBytes(p) : null;
+        var cpu = Cpu(system);
+        cpu.Start();
+        var (connections, failures, elapsed, firstError) = await ConnectAllAsync(system, users, group: null, persistent: false, (_, _) => { }, cancellationToken);
+        var row = Row(system);
+        try
+        {
+            row.CpuPercent = cpu.Stop();
+            var connected = count - failures;
+            ProgressTicker.Say($"{system.Name}: {connected} connected in {elapsed.TotalSeconds:0.0} s; holding {Options.DurationSeconds} s");
+            await using (new ProgressTicker($"{system.Name}: holding", () =>
+                $"RSS {(pid is { } q ? ProcStats.RssBytes(q) / 1048576.0 : null):0} MiB, disconnects {connections.Sum(c => c?.Disconnects ?? 0)}"))
+            {
+                await Task.Delay(Options.Duration + Settle, cancellationToken);
+            }
+
+            var after = pid is { } r ? ProcStats.RssBytes(r) : null;
+            row.Metrics["connected"] = connected;
+            row.Metrics["failed"] = failures;
+            row.Metrics["connect_seconds"] = Math.Round(elapsed.TotalSeconds, 2);
+            row.Metrics["connections_per_s"] = Math.Round(connected / elapsed.TotalSeconds);
+            row.Metrics["rss_before_mib"] = before / 1048576.0;
+            row.Metrics["rss_after_mib"] = after / 1048576.0;
+            row.Metrics["kib_per_connection"] = before is { } b && after is { } a && connected > 0 ? Math.Round((a - b) / 1024.0 / connected, 2) : null;
+            row.Metrics["disconnects"] = connections.Sum(c => c?.Disconnects ?? 0);
+            row.Notes.Add($"transport {TransportNote(system)}");
+            if (pid is null)
+            {
+                row.Notes.Add("memory unknown: give --edge-pid for a running system");
+            }
+
+            if (failures > 0)
+            {
+                row.Status = $"FAILED: {failures} connects ({firstError})";
+            }
+
+            MainTable.Rows.Add(row);
+        }
+        finally
+        {
+            await DisconnectAllAsync(connections);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using AppMsg.Bench.Infrastructure;
+
+namespace AppMsg.Bench.Systems;
+
+/// <summary>
+/// AppMsg under test: a private PostgreSQL, one silo process and one edge process started by the tool (or a
+/// running system given by --target). Users, quns and tokens come from the HTTP API as an operator.
+/// </summary>
+public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IBenchSystem
+{
+    private const string Password = "bench-password";
+    private readonly string tag = Guid.NewGuid().ToString("N")[..8];
+    private PrivatePostgres? postgres;
+    private ChildProcess? silo;
+    private ChildProcess? edge;
+    private HttpClient? http;
+    private string adminKey = "";
+    private string tenantId = "";
+    private string? connectionString;
+    private string clusterId = "appmsg";
+
+    public string Name => "AppMsg";
+
+    public bool IsAppMsg => true;
+
+    public IReadOnlyList<string> PublisherKinds => options.AppMsgPublishers;
+
+    public IReadOnlyList<string> Transports => ["tcp", "ws", "wsjson"];
+
+    public bool StoresOffline => true;
+
+    public int? ConnectionProcessId => edge?.Pid ?? options.EdgePid;
+
+    /// <summary>The PostgreSQL version (of the private server), for the report.</summary>
+    public string? PostgresVersion => postgres?.Version;
+
+    public IEnumerable<(string Name, Func<double> Seconds)> CpuSources
+    {
+        get
+        {
+            if (edge is { } e)
+            {
+                yield return ("edge", () => ProcStats.CpuSeconds(e.Pid));
+            }
+            else if (options.EdgePid is { } pid)
+            {
+                yield return ("edge", () => ProcStats.CpuSeconds(pid));
+            }
+
+            if (silo is { } s)
+            {
+                yield return ("silo", () => ProcStats.CpuSeconds(s.Pid));
+            }
+
+            if (postgres?.PostmasterPid is { } pg)
+            {
+                yield return ("postgres", () => ProcStats.TreeCpuSeconds(pg));
+            }
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Uri baseAddress;
+        if (options.Target is { } target)
+        {
+            baseAddress = target;
+            adminKey = options.AdminKey ?? Environment.GetEnvironmentVariable("APPMSG_ADMIN_KEY")
+                ?? throw new InvalidOperationException("--target needs the admin key: --admin-key KEY or APPMSG_ADMIN_KEY");
+            connectionString = options.ConnectionString ?? Environment.GetEnvironmentVariable("ConnectionStrings__AppMsg");
+            clusterId = options.ClusterId ?? Environment.GetEnvironmentVariable("APPMSG_CLUSTER_ID") ?? "appmsg";
+        }
+        else
+        {
+            baseAddress = await StartProcessesAsync(cancellationToken);
+        }
+
+        http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using var tenant = await PostAsync("/v1/tenants", JsonSerializer.Serialize(new { name = $"bench-{tag}" }), cancellationToken);
+        tenantId = tenant.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task<BenchUser[]> CreateUsersAsync(int count, CancellationToken cancellationToken)
+    {
+        var users = new BenchUser[count];
+        await SetupProgress.ForEachAsync("AppMsg: users and logins", count, options.SetupConcurrency, async (i, token) =>
+        {
+            var username = $"b{i}-{tag}";
+            using var created = await PostAsync("/v1/users", JsonSerializer.Serialize(new { tenantId, username, password = Password }), token);
+            using var login = await PostAsync("/v1/auth/login", JsonSerializer.Serialize(new { tenantId, username, password = Password, terminalType = 1 }), token);
+            var root = login.RootElement;
+            users[i] = new BenchUser(i, root.GetProperty("userId").GetString()!, root.GetProperty("token").GetString()!,
+                root.GetProperty("edge").GetProperty("tcp").GetString()!, root.GetProperty("edge").GetProperty("ws").GetString()!);
+        }, cancellationToken);
+        return users;
+    }
+
+    public async Task<string> CreateGroupAsync(IReadOnlyList<BenchUser> members, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            tenantId,
+            name = "bench",
+            ownerId = members[0].Id,
+            members = members.Skip(1).Select(m => m.Id).ToArray(),
+            maxMembers = Math.Max(members.Count + 10, 100),
+        });
+        using var qun = await PostAsync("/v1/quns", body, cancellationToken);
+        return qun.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task<IBenchConnection> ConnectAsync(BenchUser user, int receiver, ConnectOptions connect, MessageHandler onMessage, CancellationToken cancellationToken) =>
+        await AppMsgConnection.ConnectAsync(user, receiver, connect.Transport, onMessage, cancellationToken);
+
+    public async Task<IBenchPublisher> CreatePublisherAsync(string kind, CancellationToken cancellationToken) => kind switch
+    {
+        "http" => new AppMsgHttpPublisher(http!),
+        "orleans" => await AppMsgOrleansPublisher.ConnectAsync(
+            connectionString ?? throw new InvalidOperationException("the Orleans publisher needs the database: --connection-string or ConnectionStrings__AppMsg"),
+            clusterId, cancellationToken),
+        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, orleans)"),
+    };
+
+    public Task PrepareOfflineAsync(IReadOnlyList<BenchUser> users, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        http?.Dispose();
+        if (edge is not null)
+        {
+            await edge.DisposeAsync();
+        }
+
+        if (silo is not null)
+        {
+            await silo.DisposeAsync();
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private async Task<Uri> StartProcessesAsync(CancellationToken cancellationToken)
+    {
+        var siloDll = RepoLayout.Program("src/Silo", "AppMsg.Silo", "AppMsg.Silo");
+        var edgeDll = RepoLayout.Program("src/Edge", "AppMsg.Edge", "AppMsg.Edge");
+        ProgressTicker.Say("AppMsg: starting PostgreSQL");
+        postgres = await PrivatePostgres.StartAsync(cancellationToken);
+        connectionString = postgres.ConnectionString("appmsg");
+        adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        clusterId = $"bench-{tag}";
+        var httpPort = FreePorts.Next();
+        var common = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__AppMsg"] = connectionString,
+            ["APPMSG_CLUSTER_ID"] = clusterId,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__AppMsg"] = "Warning",
+        };
+        ProgressTicker.Say("AppMsg: starting the silo and the edge");
+        silo = ChildProcess.Start("appmsg-silo", RepoLayout.DotnetHost, [siloDll], new Dictionary<string, string?>(common)
+        {
+            ["APPMSG_SILO_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_GATEWAY_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_SILO_NAME"] = "bench-silo",
+            // Logins are set-up here, not what is measured.
+            ["APPMSG_PASSWORD_ITERATIONS"] = "1000",
+        }, logDirectory);
+        edge = ChildProcess.Start("appmsg-edge", RepoLayout.DotnetHost, [edgeDll], new Dictionary<string, string?>(common)
+        {
+            ["APPMSG_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_TCP_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_ADMIN_KEY"] = adminKey,
+            ["APPMSG_EDGE_ID"] = "bench-edge",
+        }, logDirectory);
+        var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        await WaitReadyAsync(baseAddress, cancellationToken);
+        return baseAddress;
+    }
+
+    private async Task WaitReadyAsync(Uri baseAddress, CancellationToken cancellationToken)
+    {
+        using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var process in new[] { silo!, edge! })
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the AppMsg {process.Name} exited during start-up (code {process.ExitCode}): {process.Tail(5)}");
+                }
+            }
+
+            try
+            {
+                using var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative), cancellationToken);
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        throw new TimeoutException($"AppMsg did not become ready in 120 s; edge log: {edge!.Tail(5)}");
+    }
+
+    private async Task<JsonDocument> PostAsync(string path, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await http!.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return JsonDocument.Parse(text);
+    }
+}
