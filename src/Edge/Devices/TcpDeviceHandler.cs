@@ -14,18 +14,18 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
         var channel = new PipeDeviceChannel(context.Transport.Output);
         var connection = new DeviceConnection(channel, services, () => input.CancelPendingRead());
         services.Connections.Opened();
-        using var timeout = new CancellationTokenSource();
+        using var timeout = new ReadDeadline();
         try
         {
             while (!connection.IsClosing)
             {
-                timeout.CancelAfter(connection.ReadTimeout);
+                timeout.Extend(connection.ReadTimeout);
                 ReadResult result;
                 try
                 {
                     result = await input.ReadAsync(timeout.Token);
                 }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                catch (OperationCanceledException) when (timeout.Expired)
                 {
                     LogTimedOut(services.Logger, context.ConnectionId, connection.IsRegistered ? "idle limit" : "register deadline");
                     break;

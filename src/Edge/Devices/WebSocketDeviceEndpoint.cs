@@ -29,7 +29,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = new CancellationTokenSource();
-        using var timeout = new CancellationTokenSource();
+        using var timeout = new ReadDeadline();
         using var receiveCancel = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeout.Token, context.RequestAborted);
         var settings = services.Settings;
         var message = new ArrayBufferWriter<byte>(1024);
@@ -43,7 +43,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
         {
             while (connection is not { IsClosing: true })
             {
-                timeout.CancelAfter(connection?.ReadTimeout ?? settings.RegisterDeadline);
+                timeout.Extend(connection?.ReadTimeout ?? settings.RegisterDeadline);
                 var (type, tooLarge) = await ReceiveMessageAsync(socket, message, settings.MaxTextMessageLength, receiveCancel.Token);
                 if (type == WebSocketMessageType.Close)
                 {
@@ -101,7 +101,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
                 }
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.Expired)
         {
             LogTimedOut(services.Logger, connection is { IsRegistered: true } ? "idle limit" : "register deadline");
         }
