@@ -315,7 +315,8 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     [Fact]
     public async Task A_request_without_answer_times_out_and_the_connection_stays()
     {
-        await using var client = Client(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        // Long enough for the REGISTER round trip on a loaded machine; the unanswered SYNC then times out.
+        await using var client = Client(o => o with { RequestTimeout = TimeSpan.FromSeconds(1) });
         var (device, _) = await ConnectAsync(client);
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.SyncAsync());
