@@ -29,7 +29,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
-        var bin = FindBinDirectory();
+        var bin = AppMsg.Hosting.PostgresBinaries.Find("./run.sh test does this for you");
         var home = System.IO.Directory.CreateTempSubdirectory("appmsg-test-pg-").FullName;
         if (IsRoot)
         {
@@ -121,29 +121,5 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{program} failed: {result.Output}");
         }
-    }
-
-    private static string FindBinDirectory()
-    {
-        var configured = Environment.GetEnvironmentVariable("APPMSG_PG_BIN");
-        if (!string.IsNullOrEmpty(configured) && File.Exists(Path.Combine(configured, "initdb")))
-        {
-            return configured;
-        }
-
-        if (System.IO.Directory.Exists("/usr/lib/postgresql"))
-        {
-            var best = System.IO.Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
-                .Where(d => File.Exists(Path.Combine(d.Dir, "initdb")))
-                .OrderByDescending(d => d.Version)
-                .FirstOrDefault();
-            if (best.Dir is not null)
-            {
-                return best.Dir;
-            }
-        }
-
-        throw new InvalidOperationException("PostgreSQL server binaries not found: install PostgreSQL (apt-get install postgresql) or set APPMSG_PG_BIN; ./run.sh test does this for you");
     }
 }

@@ -50,7 +50,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public static async Task<PrivatePostgres> StartAsync(CancellationToken cancellationToken)
     {
-        var bin = FindBin();
+        var bin = AppMsg.Hosting.PostgresBinaries.Find("./run.sh bench does this for you");
         var home = System.IO.Directory.CreateTempSubdirectory("appmsg-bench-pg-").FullName;
         if (IsRoot)
         {
@@ -137,29 +137,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         {
             throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments.Take(4))} failed ({process.ExitCode}): {await output}{await error}");
         }
-    }
-
-    private static string FindBin()
-    {
-        var configured = Environment.GetEnvironmentVariable("APPMSG_PG_BIN");
-        if (!string.IsNullOrEmpty(configured) && File.Exists(Path.Combine(configured, "initdb")))
-        {
-            return configured;
-        }
-
-        if (System.IO.Directory.Exists("/usr/lib/postgresql"))
-        {
-            var best = System.IO.Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
-                .Where(d => File.Exists(Path.Combine(d.Dir, "initdb")))
-                .OrderByDescending(d => d.Version)
-                .FirstOrDefault();
-            if (best.Dir is not null)
-            {
-                return best.Dir;
-            }
-        }
-
-        throw new InvalidOperationException("PostgreSQL server binaries not found: install PostgreSQL (apt-get install postgresql) or set APPMSG_PG_BIN; ./run.sh bench does this for you");
     }
 }
