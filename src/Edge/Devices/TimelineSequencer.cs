@@ -4,13 +4,15 @@ namespace AppMsg.Edge.Devices;
 /// Puts the deliveries this edge receives back in seq order per timeline before they reach connections.
 /// Grains send them one-way and in order, but a client runs incoming calls concurrently, so message 8 can
 /// overtake message 7; a connection that was sent 8 first would then take 7 for a duplicate. A delivery
-/// that arrives ahead of a gap waits (at most <see cref="GapWait"/>) for the missing ones; a gap that does
-/// not fill is a message not meant for this edge (or lost on the way: terminals recover it by SYNC).
-/// Each timeline's deliveries run one after another, so connections see them in order too.
+/// that arrives ahead of a gap waits (at most <see cref="GapWait"/>, long enough for a starved thread pool)
+/// for the missing ones; a gap that does not fill is a message not meant for this edge (or lost on the way:
+/// terminals recover it by SYNC). Legitimate gaps (an edge that starts receiving a timeline again) are
+/// avoided by <see cref="Rebase"/>. Each timeline's deliveries run one after another, so connections see
+/// them in order too.
 /// </summary>
 public sealed class TimelineSequencer(TimeProvider clock)
 {
-    public static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan IdleLine = TimeSpan.FromMinutes(2);
 
@@ -35,6 +37,24 @@ public sealed class TimelineSequencer(TimeProvider clock)
         if (start)
         {
             _ = Task.Run(() => DrainAsync(line));
+        }
+    }
+
+    /// <summary>
+    /// This edge starts receiving the timeline again (a qun it watches anew, a user who registers here): what it
+    /// missed meanwhile is replayed, not awaited, so the next delivery starts the order afresh.
+    /// </summary>
+    public void Rebase(string timeline)
+    {
+        if (lines.TryGetValue(timeline, out var line))
+        {
+            lock (line)
+            {
+                if (line.Pending.Count == 0)
+                {
+                    line.Last = 0;
+                }
+            }
         }
     }
 
