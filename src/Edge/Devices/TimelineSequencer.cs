@@ -10,9 +10,9 @@ namespace AppMsg.Edge.Devices;
 /// avoided by <see cref="Rebase"/>. Each timeline's deliveries run one after another, so connections see
 /// them in order too.
 /// </summary>
-public sealed class TimelineSequencer(TimeProvider clock)
+public sealed partial class TimelineSequencer(TimeProvider clock, ILogger<TimelineSequencer> logger)
 {
-    public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan IdleLine = TimeSpan.FromMinutes(2);
 
@@ -89,8 +89,14 @@ public sealed class TimelineSequencer(TimeProvider clock)
 
                 var (seq, deliver) = line.Pending.First();
                 var now = clock.GetUtcNow();
-                if (line.Last == 0 || seq <= line.Last + 1 || (line.GapSince is { } since && now - since >= GapWait))
+                var gapExpired = line.GapSince is { } since && now - since >= GapWait;
+                if (line.Last == 0 || seq <= line.Last + 1 || gapExpired)
                 {
+                    if (gapExpired)
+                    {
+                        LogGapSkipped(logger, line.Last + 1, seq - 1);
+                    }
+
                     line.Pending.Remove(seq);
                     line.Last = Math.Max(line.Last, seq);
                     line.GapSince = null;
@@ -118,6 +124,9 @@ public sealed class TimelineSequencer(TimeProvider clock)
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deliveries {From} to {To} of a timeline did not arrive within the wait; going on without them (terminals get them by replay)")]
+    private static partial void LogGapSkipped(ILogger logger, long from, long to);
 
     private sealed class Line
     {
