@@ -357,19 +357,29 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
         finally
         {
-            List<PushDelivery> held;
-            lock (replayLock)
+            // Live deliveries keep being held until none is left: one let through while held ones were still
+            // being sent could pass them, and they would then be taken for duplicates.
+            while (true)
             {
-                replaying = false;
-                held = [.. heldBack];
-                heldBack.Clear();
-            }
-
-            foreach (var delivery in held)
-            {
-                if (tracker.IsNew(delivery))
+                List<PushDelivery> held;
+                lock (replayLock)
                 {
-                    await SendAsync(delivery, attempt: 1);
+                    if (heldBack.Count == 0)
+                    {
+                        replaying = false;
+                        break;
+                    }
+
+                    held = [.. heldBack];
+                    heldBack.Clear();
+                }
+
+                foreach (var delivery in held)
+                {
+                    if (tracker.IsNew(delivery))
+                    {
+                        await SendAsync(delivery, attempt: 1);
+                    }
                 }
             }
         }
