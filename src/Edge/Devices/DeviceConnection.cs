@@ -117,11 +117,6 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         services.Connections.Add(info.SessionId, info.UserId, this);
-        if (userId is not null)
-        {
-            // What the user's inbox got while no session of it was here is replayed, not awaited in order.
-            services.Sequencer.Rebase($"{userId}@user");
-        }
 
         await services.Cluster.GetGrain<ISessionGrain>(info.SessionId).OpenAsync(info);
         if (userId is not null)

@@ -9,7 +9,6 @@ public sealed class DeviceServices(
     DeviceConnections connections,
     TimelineIndex timelines,
     QunWatches watches,
-    TimelineSequencer sequencer,
     DeviceSettings settings,
     EdgeSettings edge,
     ILoggerFactory loggers)
@@ -23,8 +22,6 @@ public sealed class DeviceServices(
     public TimelineIndex Timelines { get; } = timelines;
 
     public QunWatches Watches { get; } = watches;
-
-    public TimelineSequencer Sequencer { get; } = sequencer;
 
     public DeviceSettings Settings { get; } = settings;
 

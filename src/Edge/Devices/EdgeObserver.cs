@@ -13,7 +13,7 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
             return PushNowAsync(sessionIds, message, passOver);
         }
 
-        sequencer.Offer(message.Timeline, message.Seq, () => PushNowAsync(sessionIds, message, passOver));
+        sequencer.Offer(message.Timeline, message.Seq, message.PreviousSeq, () => PushNowAsync(sessionIds, message, passOver));
         return Task.CompletedTask;
     }
 
@@ -47,7 +47,7 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
         Interlocked.Increment(ref publishes);
         if (message.Timeline is not null)
         {
-            sequencer.Offer(message.Timeline, message.Seq, () => PublishNowAsync(message, audiences, terminalTypes, exceptSessionId, onlySessions));
+            sequencer.Offer(message.Timeline, message.Seq, message.PreviousSeq, () => PublishNowAsync(message, audiences, terminalTypes, exceptSessionId, onlySessions));
         }
 
         return Task.CompletedTask;

@@ -10,8 +10,7 @@ namespace AppMsg.Edge.Devices;
 /// stop renewing, and a re-activated one sends to every edge until the renewals have come in).
 /// Other audiences (orgs, tenants, app broadcasts) go to every live edge.
 /// </summary>
-public sealed partial class QunWatches(IClusterClient cluster, EdgeSettings edge, TimelineSequencer sequencer, ILogger<QunWatches> logger)
-    : BackgroundService
+public sealed partial class QunWatches(IClusterClient cluster, EdgeSettings edge, ILogger<QunWatches> logger) : BackgroundService
 {
     private readonly Lock sync = new();
     private readonly Dictionary<string, Watch> watches = new(StringComparer.Ordinal);
@@ -41,7 +40,6 @@ public sealed partial class QunWatches(IClusterClient cluster, EdgeSettings edge
         {
             if (!watches.TryGetValue(audience, out var watch))
             {
-                sequencer.Rebase(audience);
                 watch = new Watch(RegisterAsync(audience));
                 watches[audience] = watch;
             }

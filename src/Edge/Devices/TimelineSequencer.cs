@@ -3,12 +3,11 @@ namespace AppMsg.Edge.Devices;
 /// <summary>
 /// Puts the deliveries this edge receives back in seq order per timeline before they reach connections.
 /// Grains send them one-way and in order, but a client runs incoming calls concurrently, so message 8 can
-/// overtake message 7; a connection that was sent 8 first would then take 7 for a duplicate. A delivery
-/// that arrives ahead of a gap waits (at most <see cref="GapWait"/>, long enough for a starved thread pool)
-/// for the missing ones; a gap that does not fill is a message not meant for this edge (or lost on the way:
-/// terminals recover it by SYNC). Legitimate gaps (an edge that starts receiving a timeline again) are
-/// avoided by <see cref="Rebase"/>. Each timeline's deliveries run one after another, so connections see
-/// them in order too.
+/// overtake message 7; a connection that was sent 8 first would then take 7 for a duplicate. Each delivery
+/// names the seq its sender sent this edge before it (<see cref="Sessions.Delivery.PreviousSeq"/>), and waits
+/// until that one has gone out (at most <see cref="GapWait"/>: a delivery lost on the way is logged and
+/// skipped, and terminals recover it by replay). Without that name, a delivery ahead of a gap in the seqs
+/// waits the same way. Each timeline's deliveries run one after another, so connections see them in order too.
 /// </summary>
 public sealed partial class TimelineSequencer(TimeProvider clock, ILogger<TimelineSequencer> logger)
 {
@@ -22,13 +21,13 @@ public sealed partial class TimelineSequencer(TimeProvider clock, ILogger<Timeli
     public int Count => lines.Count;
 
     /// <summary>Runs <paramref name="deliver"/> for the timeline's message <paramref name="seq"/> in seq order.</summary>
-    public void Offer(string timeline, long seq, Func<Task> deliver)
+    public void Offer(string timeline, long seq, long previousSeq, Func<Task> deliver)
     {
         var line = lines.GetOrAdd(timeline, _ => new Line());
         bool start;
         lock (line)
         {
-            line.Pending[seq] = deliver;
+            line.Pending[seq] = (previousSeq, deliver);
             line.TouchedAt = clock.GetUtcNow();
             start = !line.Draining;
             line.Draining = true;
@@ -37,24 +36,6 @@ public sealed partial class TimelineSequencer(TimeProvider clock, ILogger<Timeli
         if (start)
         {
             _ = Task.Run(() => DrainAsync(line));
-        }
-    }
-
-    /// <summary>
-    /// This edge starts receiving the timeline again (a qun it watches anew, a user who registers here): what it
-    /// missed meanwhile is replayed, not awaited, so the next delivery starts the order afresh.
-    /// </summary>
-    public void Rebase(string timeline)
-    {
-        if (lines.TryGetValue(timeline, out var line))
-        {
-            lock (line)
-            {
-                if (line.Pending.Count == 0)
-                {
-                    line.Last = 0;
-                }
-            }
         }
     }
 
@@ -87,10 +68,11 @@ public sealed partial class TimelineSequencer(TimeProvider clock, ILogger<Timeli
                     return;
                 }
 
-                var (seq, deliver) = line.Pending.First();
+                var (seq, (previous, deliver)) = line.Pending.First();
                 var now = clock.GetUtcNow();
                 var gapExpired = line.GapSince is { } since && now - since >= GapWait;
-                if (line.Last == 0 || seq <= line.Last + 1 || gapExpired)
+                var inOrder = previous >= 0 ? previous <= line.Last : line.Last == 0 || seq <= line.Last + 1;
+                if (inOrder || gapExpired)
                 {
                     if (gapExpired)
                     {
@@ -130,7 +112,7 @@ public sealed partial class TimelineSequencer(TimeProvider clock, ILogger<Timeli
 
     private sealed class Line
     {
-        public SortedDictionary<long, Func<Task>> Pending { get; } = [];
+        public SortedDictionary<long, (long Previous, Func<Task> Deliver)> Pending { get; } = [];
 
         public long Last { get; set; }
 

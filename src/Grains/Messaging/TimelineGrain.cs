@@ -38,6 +38,7 @@ public sealed class TimelineGrain(
     private readonly Dictionary<(string Sender, string ClientMsgId), Task<MessageReceipt>> recentClientIds = [];
     private readonly Queue<(string Sender, string ClientMsgId)> recentClientIdOrder = new();
     private readonly DateTime activatedAt = DateTime.UtcNow;
+    private readonly EdgeChain sentToEdges = new();
     private readonly Dictionary<string, (long Generation, DateTime RenewedAt)> watchingEdges = new(StringComparer.Ordinal);
     private string[]? audiences;
     private DateTime audiencesRead;
@@ -260,9 +261,9 @@ public sealed class TimelineGrain(
 
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
             var to = await AudiencesAsync(address.Value);
-            foreach (var edge in await EdgesToPublishToAsync(address.Value))
+            foreach (var (edgeId, edge) in await EdgesToPublishToAsync(address.Value))
             {
-                await edge.PublishAsync(delivery, to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
+                await edge.PublishAsync(sentToEdges.Chain(edgeId, delivery), to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             }
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or Npgsql.NpgsqlException)
@@ -275,13 +276,13 @@ public sealed class TimelineGrain(
     /// activation, until registrations made with an earlier activation are renewed); other group messages
     /// go to every live edge.
     /// </summary>
-    private async Task<IEnumerable<IEdgeObserver>> EdgesToPublishToAsync(Address address)
+    private async Task<IEnumerable<KeyValuePair<string, IEdgeObserver>>> EdgesToPublishToAsync(Address address)
     {
         var live = await liveEdges.GetAsync();
         var now = DateTime.UtcNow;
         if (address.Kind != AddressKind.Qun || now - activatedAt < EdgeWatch.ActivationGrace)
         {
-            return live.Values;
+            return live;
         }
 
         if (watchingEdges.Keys.Any(id => !live.ContainsKey(id)))
@@ -289,7 +290,7 @@ public sealed class TimelineGrain(
             live = await liveEdges.GetAsync(fresh: true);
         }
 
-        var targets = new List<IEdgeObserver>(watchingEdges.Count);
+        var targets = new List<KeyValuePair<string, IEdgeObserver>>(watchingEdges.Count);
         List<string>? expired = null;
         foreach (var (edgeId, watch) in watchingEdges)
         {
@@ -299,7 +300,7 @@ public sealed class TimelineGrain(
             }
             else if (live.TryGetValue(edgeId, out var edge))
             {
-                targets.Add(edge);
+                targets.Add(new(edgeId, edge));
             }
         }
 

@@ -15,6 +15,7 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
     private const byte MobileExclusion = 2;
 
     private readonly Dictionary<string, SessionInfo> sessions = new(StringComparer.Ordinal);
+    private readonly EdgeChain sentToEdges = new();
 
     public async Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy)
     {
@@ -85,7 +86,7 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
             targets += send.Count;
             if (edges.TryGetValue(byEdge.Key, out var edge))
             {
-                await edge.PushAsync(send, delivery, passOver);
+                await edge.PushAsync(send, sentToEdges.Chain(byEdge.Key, delivery), passOver);
             }
         }
 
