@@ -35,3 +35,9 @@ catch (Exception e) when (e is not OperationCanceledException)
     logger.LogCritical(e, "AppMsg edge stopped on an unexpected error: {Reason}", e.Message);
     return ExitCodes.Failed;
 }
+catch (OperationCanceledException)
+{
+    // Stopped (Ctrl-C, SIGTERM) while still starting: a clean exit, not a crash.
+    logger.LogInformation("AppMsg edge stopped during start-up");
+    return ExitCodes.Ok;
+}

@@ -41,6 +41,12 @@ catch (StartupException e)
     logger.LogCritical("AppMsg silo cannot start: {Reason}", e.Message);
     return e.ExitCode;
 }
+catch (OperationCanceledException)
+{
+    // Stopped (Ctrl-C, SIGTERM) while still starting: a clean exit, not a crash.
+    logger.LogInformation("AppMsg silo stopped during start-up");
+    return ExitCodes.Ok;
+}
 catch (SchemaTooNewException e)
 {
     logger.LogCritical("AppMsg silo cannot start: {Reason}", e.Message);

@@ -8,7 +8,8 @@ LOG="$STATE/run.log"
 fail() { echo "run.sh smoke check FAILED: $*" >&2; echo "--- run.sh output ---" >&2; tail -n 60 "$LOG" >&2 || true; exit 1; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); port_free "$p" && { echo "$p"; return; }; done; }
+# Below Linux's ephemeral range (32768 and up), so an outgoing connection cannot take the port meanwhile.
+pick_port() { local p; while :; do p=$((20000 + RANDOM % 12000)); port_free "$p" && { echo "$p"; return; }; done; }
 
 HTTP=$(pick_port); TCP=$(pick_port); SILO=$(pick_port); GATEWAY=$(pick_port)
 
