@@ -47,22 +47,11 @@ public sealed class ContactIndex(NpgsqlDataSource database)
         command.Parameters.AddWithValue(ownerId);
         command.Parameters.AddWithValue(after ?? "");
         command.Parameters.AddWithValue(limit + 1);
-        var items = new List<ContactInfo>(limit);
-        var more = false;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-
-            items.Add(new ContactInfo(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6)));
-        }
-
-        return new Page<ContactInfo>(items, more ? Cursor.Encode(items[^1].ContactId) : null);
+        return await KeysetPages.ReadAsync(
+            command,
+            limit,
+            r => new ContactInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4),
+                r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)),
+            c => Cursor.Encode(c.ContactId));
     }
 }

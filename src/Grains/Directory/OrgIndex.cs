@@ -210,46 +210,21 @@ public sealed class OrgIndex(NpgsqlDataSource database)
         command.Parameters.AddWithValue(includeSubOrgs);
         command.Parameters.AddWithValue(Cursor.Decode(after) ?? "");
         command.Parameters.AddWithValue(limit + 1);
-        var items = new List<UserSummary>(Math.Min(limit, 1024));
-        var more = false;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-
-            items.Add(new UserSummary(reader.GetString(0), reader.GetString(1), reader.GetString(2), (UserStatus)reader.GetInt16(3)));
-        }
-
-        return new Page<UserSummary>(items, more ? Cursor.Encode(items[^1].Id) : null);
+        return await KeysetPages.ReadAsync(
+            command,
+            limit,
+            r => new UserSummary(r.GetString(0), r.GetString(1), r.GetString(2), (UserStatus)r.GetInt16(3)),
+            u => Cursor.Encode(u.Id));
     }
 
     private static async Task<Page<OrgInfo>> ReadOrgsAsync(NpgsqlCommand command, int limit)
     {
-        var items = new List<OrgInfo>(Math.Min(limit, 1024));
-        var more = false;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-
-            items.Add(new OrgInfo(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.GetInt32(4),
-                reader.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        return new Page<OrgInfo>(items, more ? EncodeTreeCursor(items[^1]) : null);
+        return await KeysetPages.ReadAsync(
+            command,
+            limit,
+            r => new OrgInfo(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetInt32(4),
+                r.GetFieldValue<DateTimeOffset>(5)),
+            EncodeTreeCursor);
     }
 
     private static string EncodeTreeCursor(OrgInfo last) =>

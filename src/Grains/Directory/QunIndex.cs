@@ -94,7 +94,7 @@ public sealed class QunIndex(NpgsqlDataSource database)
         command.Parameters.AddWithValue(qunId);
         command.Parameters.AddWithValue(Cursor.Decode(after) ?? "");
         command.Parameters.AddWithValue(limit + 1);
-        return await ReadPageAsync(command, limit, r => new QunMember(r.GetString(0), (QunRole)r.GetInt16(1)), m => m.UserId);
+        return await KeysetPages.ReadAsync(command, limit, r => new QunMember(r.GetString(0), (QunRole)r.GetInt16(1)), m => Cursor.Encode(m.UserId));
     }
 
     public async Task<Page<QunSummary>> ListUserQunsAsync(string userId, string? after, int limit)
@@ -109,7 +109,7 @@ public sealed class QunIndex(NpgsqlDataSource database)
         command.Parameters.AddWithValue(userId);
         command.Parameters.AddWithValue(Cursor.Decode(after) ?? "");
         command.Parameters.AddWithValue(limit + 1);
-        return await ReadPageAsync(command, limit, r => new QunSummary(r.GetString(0), r.GetString(1), (QunRole)r.GetInt16(2)), q => q.Id);
+        return await KeysetPages.ReadAsync(command, limit, r => new QunSummary(r.GetString(0), r.GetString(1), (QunRole)r.GetInt16(2)), q => Cursor.Encode(q.Id));
     }
 
     private static NpgsqlCommand MembersCommand(string qunId, IReadOnlyCollection<KeyValuePair<string, QunRole>> members, NpgsqlConnection connection, NpgsqlTransaction? transaction)
@@ -119,24 +119,5 @@ public sealed class QunIndex(NpgsqlDataSource database)
         command.Parameters.AddWithValue(members.Select(m => m.Key).ToArray());
         command.Parameters.AddWithValue(members.Select(m => (short)m.Value).ToArray());
         return command;
-    }
-
-    private static async Task<Page<T>> ReadPageAsync<T>(NpgsqlCommand command, int limit, Func<NpgsqlDataReader, T> read, Func<T, string> key)
-    {
-        var items = new List<T>(limit);
-        var more = false;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-
-            items.Add(read(reader));
-        }
-
-        return new Page<T>(items, more ? Cursor.Encode(key(items[^1])) : null);
     }
 }

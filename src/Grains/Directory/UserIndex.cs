@@ -64,23 +64,11 @@ public sealed class UserIndex(NpgsqlDataSource database)
         command.Parameters.AddWithValue(prefixKey);
         command.Parameters.AddWithValue(Cursor.Decode(after) ?? "");
         command.Parameters.AddWithValue(limit + 1);
-        var items = new List<UserSummary>(limit);
-        string? lastKey = null;
-        var more = false;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-
-            items.Add(new UserSummary(reader.GetString(0), reader.GetString(1), reader.GetString(2), (UserStatus)reader.GetInt16(3)));
-            lastKey = reader.GetString(4);
-        }
-
-        return new Page<UserSummary>(items, more ? Cursor.Encode(lastKey!) : null);
+        return await KeysetPages.ReadAsync(
+            command,
+            limit,
+            r => new UserSummary(r.GetString(0), r.GetString(1), r.GetString(2), (UserStatus)r.GetInt16(3)),
+            u => Cursor.Encode(Key(u.Username)));
     }
 
     private static string Key(string username) => username.ToLowerInvariant();
