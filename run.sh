@@ -222,7 +222,13 @@ cmd_test() {
   passed=$({ grep -oE 'Passed: +[0-9]+' "$results/output.txt" || true; } | awk '{s += $2} END {print s + 0}')
   failed=$({ grep -oE 'Failed: +[0-9]+' "$results/output.txt" || true; } | awk '{s += $2} END {print s + 0}')
   echo "tests: $passed passed, $failed failed"
-  [ "$status" = 0 ] || die "the tests failed"
+  if [ "$status" != 0 ]; then
+    # Repeat each failure with its message at the end, where a reader of CI's tail sees it.
+    awk '/^  Failed [A-Za-z]/ {show = 1; lines = 0}
+         /^  Passed [A-Za-z]/ || /^Test Run / {show = 0}
+         show && lines++ < 40 {print}' "$results/output.txt"
+    die "the tests failed"
+  fi
   say "checking ./run.sh start-up and Ctrl-C"
   bash "$ROOT/tests/smoke/run-sh-smoke.sh"
 }

@@ -100,6 +100,19 @@ public sealed class DeliveryTracker
 
     private static bool Advance(TimelineCursor cursor, long seq)
     {
+        if (seq <= cursor.Committed)
+        {
+            return false;
+        }
+
+        if (seq == cursor.Committed + 1 && cursor.Acked.Count == 0)
+        {
+            // In order, nothing above a gap: the usual case, with no set to touch.
+            cursor.Committed = seq;
+            cursor.Dirty = true;
+            return true;
+        }
+
         cursor.Acked.Add(seq);
         var moved = false;
         while (cursor.Acked.Remove(cursor.Committed + 1))
@@ -114,9 +127,9 @@ public sealed class DeliveryTracker
     }
 
     /// <summary>PUSHes unacknowledged for <see cref="ResendAfter"/>: sent once more, then left to replay.</summary>
-    public List<PushDelivery> TakeOverdue(DateTime now)
+    public List<PushDelivery>? TakeOverdue(DateTime now)
     {
-        var resend = new List<PushDelivery>();
+        List<PushDelivery>? resend = null;
         lock (sync)
         {
             foreach (var (tid, sent) in outstanding)
@@ -129,7 +142,7 @@ public sealed class DeliveryTracker
                 outstanding.Remove(tid);
                 if (sent.Attempt == 1)
                 {
-                    resend.Add(sent.Delivery);
+                    (resend ??= []).Add(sent.Delivery);
                 }
             }
         }
@@ -156,7 +169,7 @@ public sealed class DeliveryTracker
         return dirty;
     }
 
-    private sealed record Outstanding(PushDelivery Delivery, int Attempt, DateTime SentAt);
+    private readonly record struct Outstanding(PushDelivery Delivery, int Attempt, DateTime SentAt);
 
     private sealed class TimelineCursor
     {

@@ -20,7 +20,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private readonly Lock replayLock = new();
     private readonly List<PushDelivery> heldBack = [];
     private readonly HashSet<string> subscriptions = new(StringComparer.Ordinal);
-    private IReadOnlySet<string> muted = new HashSet<string>();
+    private static readonly IReadOnlySet<string> NoneMuted = new HashSet<string>();
+    private IReadOnlySet<string> muted = NoneMuted;
     private bool replaying;
     private SessionInfo? session;
     private int closed;
@@ -125,6 +126,24 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 .AttachAsync(info, new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive));
         }
 
+        if (userId is null)
+        {
+            // Anonymous sessions get no replay, so they join their audiences before REGRESP: every broadcast
+            // sent after it reaches them (live deliveries stay held until the replay step below releases them).
+            try
+            {
+                var list = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(null, tenantId);
+                foreach (var audience in list.Audiences)
+                {
+                    await JoinAudienceAsync(audience);
+                }
+            }
+            catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
+            {
+                LogReplayFailed(services.Logger, info.SessionId, e.Message);
+            }
+        }
+
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(info));
         _ = Task.Run(() => ReplayAsync(requested: null));
@@ -202,7 +221,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        foreach (var overdue in tracker.TakeOverdue(now))
+        foreach (var overdue in tracker.TakeOverdue(now) ?? [])
         {
             await SendAsync(overdue, attempt: 2);
         }
@@ -294,7 +313,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         {
             // SYNC may name only timelines the user can read; anything else is ignored.
             var list = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId);
-            muted = list.Muted.ToHashSet(StringComparer.Ordinal);
+            muted = list.Muted.Count == 0 ? NoneMuted : list.Muted.ToHashSet(StringComparer.Ordinal);
             IReadOnlyList<string> timelines = list.Timelines;
             if (requested is null)
             {

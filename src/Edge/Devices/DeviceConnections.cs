@@ -6,7 +6,10 @@ namespace AppMsg.Edge.Devices;
 public sealed class DeviceConnections
 {
     private readonly ConcurrentDictionary<string, DeviceConnection> bySession = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<DeviceConnection, byte>> byUser = new(StringComparer.Ordinal);
+
+    // A user has one or a few connections on an edge: a small array, replaced on change, costs far less per
+    // user than a concurrent set would.
+    private readonly ConcurrentDictionary<string, DeviceConnection[]> byUser = new(StringComparer.Ordinal);
     private int open;
 
     /// <summary>Connections open now, registered or not.</summary>
@@ -24,28 +27,46 @@ public sealed class DeviceConnections
         bySession[sessionId] = connection;
         if (userId is not null)
         {
-            byUser.GetOrAdd(userId, _ => new()).TryAdd(connection, 0);
+            byUser.AddOrUpdate(userId, static (_, added) => [added],
+                static (_, existing, added) => existing.Contains(added) ? existing : [.. existing, added], connection);
         }
     }
 
     public void Remove(string sessionId, string? userId, DeviceConnection connection)
     {
         bySession.TryRemove(new KeyValuePair<string, DeviceConnection>(sessionId, connection));
-        if (userId is not null && byUser.TryGetValue(userId, out var ofUser))
+        if (userId is null)
         {
-            ofUser.TryRemove(connection, out _);
-            if (ofUser.IsEmpty)
+            return;
+        }
+
+        while (byUser.TryGetValue(userId, out var existing) && existing.Contains(connection))
+        {
+            var removed = existing.Length == 1
+                ? byUser.TryRemove(new KeyValuePair<string, DeviceConnection[]>(userId, existing))
+                : byUser.TryUpdate(userId, [.. existing.Where(c => c != connection)], existing);
+            if (removed)
             {
-                byUser.TryRemove(new KeyValuePair<string, ConcurrentDictionary<DeviceConnection, byte>>(userId, ofUser));
+                return;
             }
         }
     }
 
     /// <summary>The user's connections on this edge (a snapshot).</summary>
-    public ICollection<DeviceConnection> OfUser(string userId) =>
-        byUser.TryGetValue(userId, out var ofUser) ? ofUser.Keys : [];
+    public IReadOnlyList<DeviceConnection> OfUser(string userId) =>
+        byUser.TryGetValue(userId, out var ofUser) ? ofUser : [];
 
     public bool TryGet(string sessionId, out DeviceConnection connection) => bySession.TryGetValue(sessionId, out connection!);
 
-    public ICollection<DeviceConnection> All => bySession.Values;
+    /// <summary>Every registered connection, enumerated live (no snapshot: connections may come and go meanwhile).</summary>
+    public IEnumerable<DeviceConnection> All
+    {
+        get
+        {
+            foreach (var (_, connection) in bySession)
+            {
+                yield return connection;
+            }
+        }
+    }
 }

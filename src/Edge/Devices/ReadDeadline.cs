@@ -11,10 +11,26 @@ public sealed class ReadDeadline : IDisposable
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource source = new();
     private long dueTicks;
+    private volatile bool stopped;
 
     public CancellationToken Token => source.Token;
 
-    public bool Expired => source.IsCancellationRequested;
+    /// <summary>True when reading was cancelled by the limit, not by <see cref="Stop"/>.</summary>
+    public bool Expired => source.IsCancellationRequested && !stopped;
+
+    /// <summary>Cancels reading now (the connection is closing).</summary>
+    public void Stop()
+    {
+        stopped = true;
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The read loop has ended already.
+        }
+    }
 
     /// <summary>Something arrived (or is awaited): reading may take <paramref name="limit"/> from now.</summary>
     public void Extend(TimeSpan limit)

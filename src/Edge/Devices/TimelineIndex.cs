@@ -25,7 +25,17 @@ public sealed class TimelineIndex
         }
     }
 
-    /// <summary>The connections subscribed to a timeline (a snapshot).</summary>
-    public ICollection<DeviceConnection> Subscribers(string timeline) =>
-        byTimeline.TryGetValue(timeline, out var connections) ? connections.Keys : [];
+    /// <summary>The connections subscribed to a timeline, enumerated live (no copy per message).</summary>
+    public IEnumerable<DeviceConnection> Subscribers(string timeline)
+    {
+        if (!byTimeline.TryGetValue(timeline, out var connections))
+        {
+            yield break;
+        }
+
+        foreach (var (connection, _) in connections)
+        {
+            yield return connection;
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace AppMsg.Edge.Devices;
 public sealed class WebSocketBinaryChannel(WebSocket socket) : BinaryDeviceChannel
 {
     private readonly SemaphoreSlim writeLock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> buffer = new(256);
+    private readonly PooledBufferWriter buffer = new();
 
     public override string Transport => "ws-binary";
 
@@ -16,7 +16,6 @@ public sealed class WebSocketBinaryChannel(WebSocket socket) : BinaryDeviceChann
         await writeLock.WaitAsync();
         try
         {
-            buffer.ResetWrittenCount();
             write(buffer, state);
             await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
         }
@@ -25,6 +24,7 @@ public sealed class WebSocketBinaryChannel(WebSocket socket) : BinaryDeviceChann
         }
         finally
         {
+            buffer.Release();
             writeLock.Release();
         }
     }

@@ -28,13 +28,11 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var stop = new CancellationTokenSource();
         using var timeout = new ReadDeadline();
-        using var receiveCancel = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeout.Token, context.RequestAborted);
         var settings = services.Settings;
-        var message = new ArrayBufferWriter<byte>(1024);
-        var stream = new ArrayBufferWriter<byte>(1024);
-        var unwrapped = Array.Empty<byte>();
+        // Buffers are rented per message and given back, so an idle connection holds none.
+        var message = new PooledBufferWriter();
+        var stream = new PooledBufferWriter();
         var framing = Framing.Unknown;
         DeviceConnection? connection = null;
         var closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -44,7 +42,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
             while (connection is not { IsClosing: true })
             {
                 timeout.Extend(connection?.ReadTimeout ?? settings.RegisterDeadline);
-                var (type, tooLarge) = await ReceiveMessageAsync(socket, message, settings.MaxTextMessageLength, receiveCancel.Token);
+                var (type, tooLarge) = await ReceiveMessageAsync(socket, message, settings.MaxTextMessageLength, timeout.Token);
                 if (type == WebSocketMessageType.Close)
                 {
                     break;
@@ -64,7 +62,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
                     DeviceChannel channel = framing == Framing.Binary
                         ? new WebSocketBinaryChannel(socket)
                         : new WebSocketJsonChannel(socket, galopushFraming: framing == Framing.Galopush);
-                    connection = new DeviceConnection(channel, services, () => stop.Cancel());
+                    connection = new DeviceConnection(channel, services, timeout.Stop);
                 }
 
                 if ((type == WebSocketMessageType.Binary) != (framing == Framing.Binary))
@@ -77,28 +75,21 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
                 switch (framing)
                 {
                     case Framing.Binary:
-                        stream.Write(message.WrittenSpan);
-                        await DispatchBinaryAsync(connection!, stream);
+                        await DispatchBinaryAsync(connection!, message, stream);
                         break;
                     case Framing.Json:
                         await JsonFrameDispatcher.DispatchAsync(connection!, message.WrittenMemory, settings.MaxTextMessageLength);
                         break;
                     default:
-                        if (unwrapped.Length < GalopushWebFraming.GetMaxUnwrappedLength(message.WrittenCount))
+                        if (!await DispatchGalopushAsync(connection!, message))
                         {
-                            unwrapped = new byte[GalopushWebFraming.GetMaxUnwrappedLength(message.WrittenCount)];
-                        }
-
-                        if (!GalopushWebFraming.TryUnwrap(message.WrittenSpan, unwrapped, out var length, out var error))
-                        {
-                            connection!.OnProtocolError(error);
                             closeStatus = WebSocketCloseStatus.InvalidPayloadData;
-                            break;
                         }
 
-                        await JsonFrameDispatcher.DispatchAsync(connection!, unwrapped.AsMemory(0, length), settings.MaxTextMessageLength);
                         break;
                 }
+
+                message.Release();
             }
         }
         catch (OperationCanceledException) when (timeout.Expired)
@@ -114,6 +105,8 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
         }
         finally
         {
+            message.Release();
+            stream.Release();
             services.Connections.Closed();
             if (connection is not null)
             {
@@ -124,9 +117,21 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
         }
     }
 
-    private async Task DispatchBinaryAsync(DeviceConnection connection, ArrayBufferWriter<byte> stream)
+    /// <summary>Binary frames need not align with WebSocket messages: a frame's head may end one message and its rest start the next.</summary>
+    private async Task DispatchBinaryAsync(DeviceConnection connection, PooledBufferWriter message, PooledBufferWriter tail)
     {
-        var sequence = new ReadOnlySequence<byte>(stream.WrittenMemory);
+        ReadOnlyMemory<byte> data;
+        if (tail.WrittenCount == 0)
+        {
+            data = message.WrittenMemory;
+        }
+        else
+        {
+            tail.Write(message.WrittenSpan);
+            data = tail.WrittenMemory;
+        }
+
+        var sequence = new ReadOnlySequence<byte>(data);
         while (!connection.IsClosing)
         {
             var status = FrameReader.TryReadFrame(ref sequence, services.Settings.MaxBodyLength, out var frame, out var error);
@@ -144,16 +149,53 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
             await BinaryFrameDispatcher.DispatchAsync(connection, frame);
         }
 
-        // Keep the unread tail (a frame split across messages) at the start of the buffer.
+        if (sequence.IsEmpty)
+        {
+            tail.Release();
+            return;
+        }
+
         var rest = sequence.ToArray();
-        stream.ResetWrittenCount();
-        stream.Write(rest);
+        tail.Clear();
+        tail.Write(rest);
+    }
+
+    private async Task<bool> DispatchGalopushAsync(DeviceConnection connection, PooledBufferWriter message)
+    {
+        var unwrapped = ArrayPool<byte>.Shared.Rent(Math.Max(GalopushWebFraming.GetMaxUnwrappedLength(message.WrittenCount), 1));
+        try
+        {
+            if (!GalopushWebFraming.TryUnwrap(message.WrittenSpan, unwrapped, out var length, out var error))
+            {
+                connection.OnProtocolError(error);
+                return false;
+            }
+
+            await JsonFrameDispatcher.DispatchAsync(connection, unwrapped.AsMemory(0, length), services.Settings.MaxTextMessageLength);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(unwrapped);
+        }
     }
 
     private static async Task<(WebSocketMessageType Type, bool TooLarge)> ReceiveMessageAsync(
-        WebSocket socket, ArrayBufferWriter<byte> message, int maxLength, CancellationToken cancellationToken)
+        WebSocket socket, PooledBufferWriter message, int maxLength, CancellationToken cancellationToken)
     {
-        message.ResetWrittenCount();
+        message.Clear();
+        // A zero-byte receive waits for the next message without a buffer; one is rented once data is there.
+        var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return (WebSocketMessageType.Close, false);
+        }
+
+        if (first.EndOfMessage)
+        {
+            return (first.MessageType, false);
+        }
+
         while (true)
         {
             var result = await socket.ReceiveAsync(message.GetMemory(4096), cancellationToken);

@@ -11,8 +11,8 @@ namespace AppMsg.Edge.Devices;
 public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming) : DeviceChannel
 {
     private readonly SemaphoreSlim writeLock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> json = new(256);
-    private readonly ArrayBufferWriter<byte> wrapped = new(256);
+    private readonly PooledBufferWriter json = new();
+    private readonly PooledBufferWriter wrapped = new();
 
     public override string Transport => galopushFraming ? "ws-galopush" : "ws-json";
 
@@ -52,12 +52,10 @@ public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming)
         await writeLock.WaitAsync();
         try
         {
-            json.ResetWrittenCount();
             write(json, state);
             var message = json.WrittenMemory;
             if (galopushFraming)
             {
-                wrapped.ResetWrittenCount();
                 GalopushWebFraming.Wrap(json.WrittenSpan, wrapped);
                 message = wrapped.WrittenMemory;
             }
@@ -69,6 +67,8 @@ public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming)
         }
         finally
         {
+            json.Release();
+            wrapped.Release();
             writeLock.Release();
         }
     }
