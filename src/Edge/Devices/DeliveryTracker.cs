@@ -8,28 +8,12 @@ namespace AppMsg.Edge.Devices;
 public sealed class DeliveryTracker
 {
     public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
+    private static readonly long ResendAfterMs = (long)ResendAfter.TotalMilliseconds;
 
     private readonly Lock sync = new();
     private readonly Dictionary<uint, Outstanding> outstanding = [];
     private readonly Dictionary<string, TimelineCursor> cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> sentUpTo = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// For a live delivery: false when this connection was already sent that seq (a message stored
-    /// while a replay read it arrives twice: once replayed, once live).
-    /// </summary>
-    public bool IsNew(PushDelivery delivery)
-    {
-        if (delivery.Timeline is null)
-        {
-            return true;
-        }
-
-        lock (sync)
-        {
-            return !sentUpTo.TryGetValue(delivery.Timeline, out var upTo) || delivery.Seq > upTo;
-        }
-    }
 
     /// <summary>Starts a timeline's cursor where the stored cursor says (at REGISTER or SYNC).</summary>
     public void Start(string timeline, long committed)
@@ -49,26 +33,39 @@ public sealed class DeliveryTracker
         }
     }
 
-    public void Sent(uint tid, PushDelivery delivery, int attempt, DateTime now)
+    /// <summary>
+    /// Records a PUSH about to go out on <paramref name="tid"/>. With <paramref name="onlyIfNew"/> (a live delivery),
+    /// returns false and records nothing when this connection was already sent that seq: a message stored while
+    /// a replay read it arrives twice, once replayed and once live.
+    /// </summary>
+    public bool TrySend(uint tid, PushDelivery delivery, int attempt, bool onlyIfNew)
     {
-        if (delivery.Timeline is null)
+        if (delivery.Timeline is not { } timeline)
         {
-            return;
+            return true;
         }
 
         lock (sync)
         {
-            outstanding[tid] = new Outstanding(delivery, attempt, now);
-            if (!sentUpTo.TryGetValue(delivery.Timeline, out var upTo) || delivery.Seq > upTo)
+            var known = sentUpTo.TryGetValue(timeline, out var upTo);
+            if (onlyIfNew && known && delivery.Seq <= upTo)
             {
-                sentUpTo[delivery.Timeline] = delivery.Seq;
+                return false;
             }
 
-            if (!cursors.ContainsKey(delivery.Timeline))
+            outstanding[tid] = new Outstanding(delivery, attempt, Environment.TickCount64);
+            if (!known || delivery.Seq > upTo)
+            {
+                sentUpTo[timeline] = delivery.Seq;
+            }
+
+            if (!known && !cursors.ContainsKey(timeline))
             {
                 // A timeline first seen live (joined after REGISTER): earlier messages are not this terminal's.
-                cursors[delivery.Timeline] = new TimelineCursor { Committed = delivery.Seq - 1 };
+                cursors[timeline] = new TimelineCursor { Committed = delivery.Seq - 1 };
             }
+
+            return true;
         }
     }
 
@@ -127,14 +124,15 @@ public sealed class DeliveryTracker
     }
 
     /// <summary>PUSHes unacknowledged for <see cref="ResendAfter"/>: sent once more, then left to replay.</summary>
-    public List<PushDelivery>? TakeOverdue(DateTime now)
+    public List<PushDelivery>? TakeOverdue()
     {
+        var now = Environment.TickCount64;
         List<PushDelivery>? resend = null;
         lock (sync)
         {
             foreach (var (tid, sent) in outstanding)
             {
-                if (now - sent.SentAt < ResendAfter)
+                if (now - sent.SentAtMs < ResendAfterMs)
                 {
                     continue;
                 }
@@ -169,7 +167,7 @@ public sealed class DeliveryTracker
         return dirty;
     }
 
-    private readonly record struct Outstanding(PushDelivery Delivery, int Attempt, DateTime SentAt);
+    private readonly record struct Outstanding(PushDelivery Delivery, int Attempt, long SentAtMs);
 
     private sealed class TimelineCursor
     {

@@ -214,16 +214,16 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     }
 
     /// <summary>Resends overdue PUSHes once and hands moved cursors to the user's cursor grain (called every second).</summary>
-    public async Task MaintainAsync(DateTime now)
+    public async Task MaintainAsync()
     {
         if (session is not { } live || IsClosing)
         {
             return;
         }
 
-        foreach (var overdue in tracker.TakeOverdue(now) ?? [])
+        foreach (var overdue in tracker.TakeOverdue() ?? [])
         {
-            await SendAsync(overdue, attempt: 2);
+            await SendAsync(overdue, attempt: 2, onlyIfNew: false);
         }
 
         await FlushCursorsAsync(live);
@@ -261,7 +261,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             }
         }
 
-        return tracker.IsNew(delivery) ? SendAsync(delivery, attempt: 1) : ValueTask.CompletedTask;
+        return SendAsync(delivery, attempt: 1, onlyIfNew: true);
     }
 
     /// <summary>A stored message this terminal is not meant to get (outside its mask or filter, muted, expired): its cursor moves past it.</summary>
@@ -273,22 +273,21 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    private ValueTask SendAsync(PushDelivery delivery, int attempt)
+    private ValueTask SendAsync(PushDelivery delivery, int attempt, bool onlyIfNew)
     {
         if (IsClosing)
         {
             return ValueTask.CompletedTask;
         }
 
-        if (delivery.IsExpired(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+        if (delivery.IsExpired())
         {
             PassOver(delivery);
             return ValueTask.CompletedTask;
         }
 
         var tid = tids.Next();
-        tracker.Sent(tid, delivery, attempt, DateTime.UtcNow);
-        return channel.SendPushAsync(tid, delivery, flag: 0);
+        return tracker.TrySend(tid, delivery, attempt, onlyIfNew) ? channel.SendPushAsync(tid, delivery, flag: 0) : ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -352,7 +351,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
                         await SendAsync(new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
                             asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal), from: page.Senders[i],
-                            expiresAtMs: page.ExpiresAtMs?[i] ?? 0), attempt: 1);
+                            expiresAtMs: page.ExpiresAtMs?[i] ?? 0), attempt: 1, onlyIfNew: false);
                     }
 
                     if (page.NextAfter is not { } next)
@@ -390,10 +389,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
                 foreach (var delivery in held)
                 {
-                    if (tracker.IsNew(delivery))
-                    {
-                        await SendAsync(delivery, attempt: 1);
-                    }
+                    await SendAsync(delivery, attempt: 1, onlyIfNew: true);
                 }
             }
         }

@@ -22,12 +22,11 @@ public sealed partial class DeviceMaintenanceService(DeviceConnections connectio
                 sequencer.Sweep();
             }
 
-            var now = DateTime.UtcNow;
             foreach (var connection in connections.All)
             {
                 try
                 {
-                    await connection.MaintainAsync(now);
+                    await connection.MaintainAsync();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

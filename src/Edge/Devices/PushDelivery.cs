@@ -32,8 +32,30 @@ public sealed class PushDelivery(
     public static PushDelivery From(Sessions.Delivery message) =>
         new(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm, from: message.From, expiresAtMs: message.ExpiresAtMs);
 
-    /// <summary>True once the message is past its expiry: it is then not sent, not even resent.</summary>
-    public bool IsExpired(long nowMs) => ExpiresAtMs != 0 && nowMs >= ExpiresAtMs;
+    private long expiryCheckedAt = long.MinValue;
+    private bool expired;
+
+    /// <summary>
+    /// True once the message is past its expiry (to within a second): it is then not sent, not even resent.
+    /// The clock is read at most once a second per message, not once per connection it goes to.
+    /// </summary>
+    public bool IsExpired()
+    {
+        if (ExpiresAtMs == 0 || expired)
+        {
+            return expired;
+        }
+
+        var now = Environment.TickCount64;
+        if (now - expiryCheckedAt < 1000)
+        {
+            return false;
+        }
+
+        expiryCheckedAt = now;
+        expired = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() >= ExpiresAtMs;
+        return expired;
+    }
 
     public EncodedFrame FrameFor(BodyEncoding encoding, byte flag)
     {
