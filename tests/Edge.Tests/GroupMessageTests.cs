@@ -166,7 +166,7 @@ public sealed class GroupMessageTests(RunningSystem system) : IClassFixture<Runn
     {
         var device = await RawDevice.ConnectAsync(system.TcpPort);
         Assert.Equal(0, (await device.RegisterAsync(userId, await system.LoginAsync(tenantId, userId, (int)terminalType), terminalType)).Code);
-        await Task.Delay(200); // the REGISTER replay subscribes the connection to its groups
+        await system.WaitUntilLiveAsync(userId);
         return device;
     }
 }

@@ -20,8 +20,8 @@ public sealed class QunEdgeTargetingTests(RunningSystem system) : IClassFixture<
         var otherSettings = system.Deployment.EdgeSettings("edge-other");
         var other = await system.StartAnotherEdgeAsync(otherSettings);
         var otherObserver = other.Services.GetRequiredService<EdgeObserver>();
-        await using var ownerDevice = await RegisteredAsync(system.TcpPort, tenantId, owner);
-        await using var joinerDevice = await RegisteredAsync(otherSettings.TcpPort, tenantId, joiner);
+        await using var ownerDevice = await RegisteredAsync(system.TcpPort, null, tenantId, owner);
+        await using var joinerDevice = await RegisteredAsync(otherSettings.TcpPort, other.Services, tenantId, joiner);
 
         // Past the grace period of a fresh activation, only registered edges are sent qun messages.
         await SendAsync(qunId, "wake up");
@@ -45,11 +45,11 @@ public sealed class QunEdgeTargetingTests(RunningSystem system) : IClassFixture<
         (await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{qunId}@qun" }, type = "text", content = new { text } }, system.AdminKey))
             .Expect(HttpStatusCode.OK);
 
-    private async Task<RawDevice> RegisteredAsync(int port, string tenantId, string userId)
+    private async Task<RawDevice> RegisteredAsync(int port, IServiceProvider? edge, string tenantId, string userId)
     {
         var device = await RawDevice.ConnectAsync(port);
         Assert.Equal(0, (await device.RegisterAsync(userId, await system.LoginAsync(tenantId, userId))).Code);
-        await Task.Delay(200);
+        await system.WaitUntilLiveAsync(userId, edge);
         return device;
     }
 

@@ -128,7 +128,7 @@ public sealed class SendRulesTests(RunningSystem system) : IClassFixture<Running
     {
         var device = await RawDevice.ConnectAsync(system.TcpPort);
         Assert.Equal(0, (await device.RegisterAsync(userId, await system.LoginAsync(tenantId, userId))).Code);
-        await Task.Delay(200);
+        await system.WaitUntilLiveAsync(userId);
         return device;
     }
 }

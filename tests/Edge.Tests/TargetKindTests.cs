@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AppMsg.Grains.Sessions;
 using AppMsg.Protocol;
 using AppMsg.Testing;
 
@@ -78,7 +79,9 @@ public sealed class TargetKindTests(RunningSystem system) : IClassFixture<Runnin
         await using var listenerDevice = await RegisteredAsync(tenantId, listener);
         await using var muterDevice = await RegisteredAsync(tenantId, muter);
         await using var strangerDevice = await RegisteredAsync(otherTenant, stranger);
-        await Task.Delay(300);
+        // Broadcasts go to the edges a silo knows of; a new edge is known within a second of its start.
+        await Eventually.ReturnsAsync(async () => (await system.SiloServices<LiveEdges>().GetAsync()).ContainsKey(anonymousEdge.EdgeId),
+            known => known, TimeSpan.FromSeconds(10), "the silo knows the new edge");
 
         var result = await SendAsync(app, $"{appId}@app", "new version out");
 
@@ -165,7 +168,7 @@ public sealed class TargetKindTests(RunningSystem system) : IClassFixture<Runnin
         var device = await RawDevice.ConnectAsync(system.TcpPort);
         var answer = await device.RegisterAsync(userId, await system.LoginAsync(tenantId, userId, (int)terminalType), terminalType);
         Assert.Equal(0, answer.Code);
-        await Task.Delay(200); // the REGISTER replay subscribes the connection to its audiences
+        await system.WaitUntilLiveAsync(userId);
         return (device, JsonDocument.Parse(answer.JsonAfterCode).RootElement.GetProperty("sessionId").GetString()!);
     }
 

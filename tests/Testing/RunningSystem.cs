@@ -71,6 +71,20 @@ public class RunningSystem : IAsyncLifetime
     protected virtual Edge.EdgeSettings ConfigureEdge(Edge.EdgeSettings settings) => settings;
 
     /// <summary>Starts a second edge of the same cluster.</summary>
+    /// <summary>
+    /// Waits until the user has a connection on the edge (the first one unless <paramref name="edge"/> is given) and
+    /// every one of them has finished its REGISTER replay: from then on, messages reach them live.
+    /// </summary>
+    public Task WaitUntilLiveAsync(string userId, IServiceProvider? edge = null)
+    {
+        var connections = (edge ?? this.edge!.Services).GetRequiredService<Edge.Devices.DeviceConnections>();
+        return Eventually.ReturnsAsync(
+            () => Task.FromResult(connections.OfUser(userId)),
+            live => live.Count > 0 && live.All(c => c.IsRegistered && !c.IsReplaying),
+            TimeSpan.FromSeconds(20),
+            $"user {userId}'s REGISTER replay");
+    }
+
     public Task<WebApplication> StartAnotherEdgeAsync(Edge.EdgeSettings settings) => deployment!.StartEdgeAsync(settings);
 
     /// <summary>Stops the edge and the silo, then starts both again on the same ports and database.</summary>

@@ -27,7 +27,7 @@ public sealed partial class DeviceConnection
         {
             // A stored callback is sent as its session attaches: REGRESP (and the replay after it) go first.
             var waited = TimeSpan.Zero;
-            while (IsReplaying() && !IsClosing && waited < RegistrationWait)
+            while (IsReplaying && !IsClosing && waited < RegistrationWait)
             {
                 await Task.Delay(RegistrationPoll);
                 waited += RegistrationPoll;
@@ -62,11 +62,15 @@ public sealed partial class DeviceConnection
         }
     }
 
-    private bool IsReplaying()
+    /// <summary>True while a replay runs (from REGISTER until its replay is sent): live deliveries are held meanwhile.</summary>
+    public bool IsReplaying
     {
-        lock (replayLock)
+        get
         {
-            return replaying;
+            lock (replayLock)
+            {
+                return replaying;
+            }
         }
     }
 
