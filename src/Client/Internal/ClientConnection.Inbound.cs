@@ -66,7 +66,17 @@ internal sealed partial class ClientConnection
 
         try
         {
-            await _transport.SendAsync(OutboundMessage.ForResponse(type, tid, 0), _lifetime.Token).ConfigureAwait(false);
+            // PUSHRESP and IMRESP leave with the others of the same read; KICKRESP at once.
+            var response = OutboundMessage.ForResponse(type, tid, 0);
+            if (type == MessageType.KickResp)
+            {
+                await _transport.SendAsync(response, _lifetime.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await _transport.QueueAcknowledgementAsync(response, _lifetime.Token).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (Exception e) when (IsTransportFailure(e))

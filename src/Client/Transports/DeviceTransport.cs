@@ -10,6 +10,7 @@ internal abstract class DeviceTransport : IAsyncDisposable
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private bool _outputClosed;
+    private bool _acknowledgementsQueued;
 
     /// <summary>Opens the transport <paramref name="options"/> names.</summary>
     public static async Task<DeviceTransport> OpenAsync(DeviceClientOptions options, CancellationToken cancellationToken) =>
@@ -33,6 +34,63 @@ internal abstract class DeviceTransport : IAsyncDisposable
             }
 
             await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
+            // Whatever acknowledgements were queued went out with it.
+            _acknowledgementsQueued = false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes an acknowledgement without sending it yet: it goes out with the next message sent, or when the receive loop
+    /// calls <see cref="FlushAcknowledgementsAsync"/> after handling what one read brought, so the acknowledgements of
+    /// messages that arrived together leave in one write. Transports that cannot hold one back send it at once.
+    /// </summary>
+    /// <exception cref="IOException">The connection is closed or failed.</exception>
+    public async ValueTask QueueAcknowledgementAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_outputClosed)
+            {
+                throw new IOException("The connection is closed.");
+            }
+
+            if (TryQueueCore(message))
+            {
+                _acknowledgementsQueued = true;
+            }
+            else
+            {
+                await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends the acknowledgements queued since the last send, if any (called by the receive loop).</summary>
+    protected async ValueTask FlushAcknowledgementsAsync(CancellationToken cancellationToken)
+    {
+        // Only the receive loop queues, and it is the caller: no lock is needed to see that nothing is queued.
+        if (!_acknowledgementsQueued)
+        {
+            return;
+        }
+
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_acknowledgementsQueued && !_outputClosed)
+            {
+                _acknowledgementsQueued = false;
+                await SendQueuedCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -84,8 +142,14 @@ internal abstract class DeviceTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes and sends one message (called one at a time).</summary>
+    /// <summary>Writes and sends one message, and any queued before it (called one at a time).</summary>
     protected abstract ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Writes a message to be sent later with others; false when the transport sends each message on its own.</summary>
+    protected virtual bool TryQueueCore(OutboundMessage message) => false;
+
+    /// <summary>Sends what <see cref="TryQueueCore"/> wrote.</summary>
+    protected virtual ValueTask SendQueuedCoreAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>Ends the sending direction (called once).</summary>
     protected abstract ValueTask CloseOutputCoreAsync(CancellationToken cancellationToken);

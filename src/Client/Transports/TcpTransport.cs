@@ -50,6 +50,7 @@ internal sealed class TcpTransport : DeviceTransport
             var (consumed, stop) = await _receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
             var partial = !buffer.Slice(consumed).IsEmpty;
             _reader.AdvanceTo(consumed, buffer.End);
+            await FlushAcknowledgementsAsync(cancellationToken).ConfigureAwait(false);
             if (stop is not null)
             {
                 return stop;
@@ -70,6 +71,21 @@ internal sealed class TcpTransport : DeviceTransport
     protected override async ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         BinaryFormat.Write(_writer, message, _encoding);
+        var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            throw new IOException("The connection is closed.");
+        }
+    }
+
+    protected override bool TryQueueCore(OutboundMessage message)
+    {
+        BinaryFormat.Write(_writer, message, _encoding);
+        return true;
+    }
+
+    protected override async ValueTask SendQueuedCoreAsync(CancellationToken cancellationToken)
+    {
         var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {

@@ -43,6 +43,7 @@ internal sealed class WebSocketBinaryTransport : WebSocketTransport
             Received.Advance(result.Count);
             var buffer = new ReadOnlySequence<byte>(Received.Data);
             var (consumed, stop) = await _receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
+            await FlushAcknowledgementsAsync(cancellationToken).ConfigureAwait(false);
             if (stop is not null)
             {
                 return stop;
@@ -52,11 +53,29 @@ internal sealed class WebSocketBinaryTransport : WebSocketTransport
         }
     }
 
+    // The edge reads binary messages as one byte stream, so queued frames and the next one can share a message.
     protected override async ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        _frame.ResetWrittenCount();
         BinaryFormat.Write(_frame, message, _encoding);
-        await Socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        await SendQueuedCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override bool TryQueueCore(OutboundMessage message)
+    {
+        BinaryFormat.Write(_frame, message, _encoding);
+        return true;
+    }
+
+    protected override async ValueTask SendQueuedCoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _frame.ResetWrittenCount();
+        }
     }
 
     protected override async ValueTask DisposeCoreAsync()
