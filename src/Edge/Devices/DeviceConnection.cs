@@ -26,6 +26,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private SessionInfo? session;
     private int closed;
 
+    /// <summary>Which of <see cref="DeviceMaintenanceService.Slices"/> maintenance ticks looks after this connection.</summary>
+    public int MaintenanceSlice { get; } = Random.Shared.Next(DeviceMaintenanceService.Slices);
+
     /// <summary>True after a successful REGISTER.</summary>
     public bool IsRegistered => session is not null;
 

@@ -1,20 +1,24 @@
 namespace AppMsg.Edge.Devices;
 
 /// <summary>
-/// Once a second: resends PUSHes left unacknowledged for 5 s (once), and hands the cursors that
-/// acknowledgements moved to the users' cursor grains, one call per connection that has any; every
-/// 30 s, forgets the ordering state of idle timelines.
+/// Once a second per connection: resends PUSHes left unacknowledged for 5 s (once), and hands the cursors that
+/// acknowledgements moved to the users' cursor grains, one call per connection that has any. The connections
+/// are taken in ten slices, one every 100 ms, so that the cursor calls do not all leave at once (a burst each
+/// second was the tail of 1:1 latency). Every 30 s, forgets the ordering state of idle timelines.
 /// </summary>
 public sealed partial class DeviceMaintenanceService(DeviceConnections connections, TimelineSequencer sequencer, ILogger<DeviceMaintenanceService> logger)
     : BackgroundService
 {
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
-    private const int SweepEvery = 30;
+    /// <summary>How many slices the connections are maintained in, one slice per tick.</summary>
+    public const int Slices = 10;
+
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1) / Slices;
+    private const int SweepEvery = 30 * Slices;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period);
-        var ticks = 0;
+        var ticks = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             if (++ticks % SweepEvery == 0)
@@ -22,8 +26,14 @@ public sealed partial class DeviceMaintenanceService(DeviceConnections connectio
                 sequencer.Sweep();
             }
 
+            var slice = ticks % Slices;
             foreach (var connection in connections.All)
             {
+                if (connection.MaintenanceSlice != slice)
+                {
+                    continue;
+                }
+
                 try
                 {
                     await connection.MaintainAsync();
