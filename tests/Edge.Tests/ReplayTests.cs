@@ -38,6 +38,24 @@ public sealed class ReplayTests(RunningSystem system) : IClassFixture<RunningSys
     }
 
     [Fact]
+    public async Task Acknowledgements_reach_the_users_cursors_while_the_terminal_stays_connected()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        await using var device = await RegisteredAsync(tenantId, userId);
+        await system.WaitUntilLiveAsync(userId);
+        for (var i = 1; i <= 3; i++)
+        {
+            await SendAsync(userId, $"m{i}");
+            await device.AcknowledgeAsync(await device.ReceiveAsync());
+        }
+
+        // The edge hands moved cursors over in its maintenance pass (batched per tick), not only when the connection ends.
+        var cursors = system.Cluster.GetGrain<Messaging.IUserCursorsGrain>(userId);
+        await Eventually.ReturnsAsync(() => cursors.GetAsync((int)TerminalType.Android), c => c.GetValueOrDefault($"{userId}@user") == 3,
+            TimeSpan.FromSeconds(10), "the inbox cursor at 3");
+    }
+
+    [Fact]
     public async Task Unacknowledged_messages_are_replayed_on_the_next_register()
     {
         var (tenantId, userId) = await system.NewUserAsync();

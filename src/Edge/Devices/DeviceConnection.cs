@@ -216,12 +216,15 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    /// <summary>Resends overdue PUSHes once and hands moved cursors to the user's cursor grain (called every second).</summary>
-    public async Task MaintainAsync()
+    /// <summary>
+    /// Resends overdue PUSHes once, and returns the cursors acknowledgements moved since the last call, for the
+    /// maintenance batch (called every second).
+    /// </summary>
+    public async Task<CursorAdvance?> MaintainAsync()
     {
         if (session is not { } live || IsClosing)
         {
-            return;
+            return null;
         }
 
         foreach (var overdue in tracker.TakeOverdue() ?? [])
@@ -229,7 +232,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             await SendAsync(overdue, attempt: 2, onlyIfNew: false);
         }
 
-        await FlushCursorsAsync(live);
+        return live.UserId is { } userId && tracker.TakeDirtyCursors() is { } moved ? new CursorAdvance(userId, live.TerminalType, moved) : null;
     }
 
     /// <summary>A request the state does not allow (anything but REGISTER and PING before REGISTER, or a down-only type).</summary>

@@ -1,12 +1,15 @@
+using AppMsg.Messaging;
+
 namespace AppMsg.Edge.Devices;
 
 /// <summary>
 /// Once a second per connection: resends PUSHes left unacknowledged for 5 s (once), and hands the cursors that
-/// acknowledgements moved to the users' cursor grains, one call per connection that has any. The connections
-/// are taken in ten slices, one every 100 ms, so that the cursor calls do not all leave at once (a burst each
-/// second was the tail of 1:1 latency). Every 30 s, forgets the ordering state of idle timelines.
+/// acknowledgements moved to the users' cursor grains, in one batch call per tick. The connections are taken in
+/// ten slices, one every 100 ms, so that the cursor work does not come all at once (a burst of per-user calls
+/// each second was the tail of 1:1 latency). Every 30 s, forgets the ordering state of idle timelines.
 /// </summary>
-public sealed partial class DeviceMaintenanceService(DeviceConnections connections, TimelineSequencer sequencer, ILogger<DeviceMaintenanceService> logger)
+public sealed partial class DeviceMaintenanceService(
+    DeviceConnections connections, TimelineSequencer sequencer, IClusterClient cluster, ILogger<DeviceMaintenanceService> logger)
     : BackgroundService
 {
     /// <summary>How many slices the connections are maintained in, one slice per tick.</summary>
@@ -27,6 +30,7 @@ public sealed partial class DeviceMaintenanceService(DeviceConnections connectio
             }
 
             var slice = ticks % Slices;
+            List<CursorAdvance>? advances = null;
             foreach (var connection in connections.All)
             {
                 if (connection.MaintenanceSlice != slice)
@@ -36,15 +40,39 @@ public sealed partial class DeviceMaintenanceService(DeviceConnections connectio
 
                 try
                 {
-                    await connection.MaintainAsync();
+                    if (await connection.MaintainAsync() is { } moved)
+                    {
+                        (advances ??= []).Add(moved);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogFailed(logger, e.Message);
                 }
             }
+
+            if (advances is not null)
+            {
+                await HandOverAsync(advances);
+            }
         }
     }
+
+    private async Task HandOverAsync(List<CursorAdvance> advances)
+    {
+        try
+        {
+            await cluster.GetGrain<ICursorBatchGrain>(0).AdvanceAsync(advances);
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
+        {
+            // Not fatal: those cursors stay behind, and their terminals see the messages again on replay.
+            LogCursorsNotHandedOver(logger, advances.Count, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cursors of {Count} terminals not handed over: {Reason}")]
+    private static partial void LogCursorsNotHandedOver(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device maintenance failed for a connection: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
