@@ -311,5 +311,7 @@ public sealed class GroupGrainTests(RunningSystem system) : IClassFixture<Runnin
             Changes.Enqueue(change);
             return Task.CompletedTask;
         }
+
+        public Task OnMuteChangedAsync(MuteChange change) => Task.CompletedTask;
     }
 }

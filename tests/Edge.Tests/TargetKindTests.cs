@@ -94,6 +94,30 @@ public sealed class TargetKindTests(RunningSystem system) : IClassFixture<Runnin
     }
 
     [Fact]
+    public async Task Muting_an_app_while_connected_stops_its_broadcasts_at_once_and_unmuting_resumes_them()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        var app = await AppCredentialAsync(tenantId);
+        var sender = $"{app.Split(':')[0]}@app";
+        var token = await system.LoginAsync(tenantId, userId);
+        await using var device = await RegisteredAsync(tenantId, userId);
+        await SendAsync(app, sender, "before");
+        Assert.Equal("before", await ReceiveTextAsync(device));
+
+        (await system.Api.PutAsync($"/v1/users/{userId}/mutes/{sender}", null, token)).Expect(HttpStatusCode.NoContent);
+        await Eventually.ReturnsAsync(() => Task.FromResult(system.EdgeServices<Devices.DeviceConnections>().OfUser(userId)),
+            live => live.All(c => c.IsMuting(sender)), TimeSpan.FromSeconds(10), "the edge applies the mute");
+        await SendAsync(app, sender, "muted");
+        await AssertSilentAsync(device);
+
+        (await system.Api.DeleteAsync($"/v1/users/{userId}/mutes/{sender}", token)).Expect(HttpStatusCode.NoContent);
+        await Eventually.ReturnsAsync(() => Task.FromResult(system.EdgeServices<Devices.DeviceConnections>().OfUser(userId)),
+            live => live.All(c => !c.IsMuting(sender)), TimeSpan.FromSeconds(10), "the edge applies the unmute");
+        await SendAsync(app, sender, "after");
+        Assert.Equal("after", await ReceiveTextAsync(device));
+    }
+
+    [Fact]
     public async Task A_session_target_and_the_session_filter_reach_only_the_sessions_named_and_the_mask_limits_types()
     {
         var (tenantId, userId) = await system.NewUserAsync();

@@ -270,6 +270,20 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         return SendAsync(delivery, attempt: 1, onlyIfNew: true);
     }
 
+    /// <summary>True when the user muted <paramref name="sender"/>, as this connection knows it.</summary>
+    public bool IsMuting(string sender) => muted.Contains(sender);
+
+    /// <summary>Applies a mute change of the user at once (the next REGISTER or SYNC reads the whole list again).</summary>
+    public void SetMuted(string sender, bool isMuted)
+    {
+        // Copy on write: deliveries read the set without a lock.
+        var changed = new HashSet<string>(muted, StringComparer.Ordinal);
+        if (isMuted ? changed.Add(sender) : changed.Remove(sender))
+        {
+            muted = changed;
+        }
+    }
+
     /// <summary>A stored message this terminal is not meant to get (outside its mask or filter, muted, expired): its cursor moves past it.</summary>
     public void PassOver(PushDelivery delivery)
     {

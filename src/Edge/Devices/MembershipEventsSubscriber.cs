@@ -27,6 +27,16 @@ public sealed partial class MembershipEventsSubscriber(
         }
     }
 
+    public Task OnMuteChangedAsync(MuteChange change)
+    {
+        foreach (var connection in connections.OfUser(change.UserId))
+        {
+            connection.SetMuted(change.Sender, change.Muted);
+        }
+
+        return Task.CompletedTask;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();

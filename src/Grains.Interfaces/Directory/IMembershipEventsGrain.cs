@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 namespace AppMsg.Directory;
 
 /// <summary>
-/// The one path membership changes take: the user's grain publishes every join and leave here, and
+/// The one path membership changes take: the user's grain publishes every join and leave (and mute) here, and
 /// subscribers (edges, backends) receive them. Subscriptions expire after 5 minutes unless renewed.
 /// Call it with key 0.
 /// </summary>
@@ -18,4 +18,8 @@ public interface IMembershipEventsGrain : IGrainWithIntegerKey
     /// <summary>Publishes a change to every subscriber.</summary>
     [OneWay]
     Task PublishAsync(MembershipChange change);
+
+    /// <summary>Publishes a mute change to every subscriber.</summary>
+    [OneWay]
+    Task PublishMuteAsync(MuteChange change);
 }

@@ -27,4 +27,10 @@ public sealed class MembershipEventsGrain(ILogger<MembershipEventsGrain> logger)
         observers.Notify(o => o.OnMembershipChangedAsync(change));
         return Task.CompletedTask;
     }
+
+    public Task PublishMuteAsync(MuteChange change)
+    {
+        observers.Notify(o => o.OnMuteChangedAsync(change));
+        return Task.CompletedTask;
+    }
 }

@@ -189,6 +189,7 @@ public sealed class UserGrain(
         if (muted ? User.Muted.Count < MaxMuted && User.Muted.Add(address.ToString()) : User.Muted.Remove(address.ToString()))
         {
             await state.WriteStateAsync();
+            GrainFactory.GetGrain<IMembershipEventsGrain>(0).PublishMuteAsync(new MuteChange(Id, address.ToString(), muted)).Ignore();
         }
         else if (muted && !User.Muted.Contains(address.ToString()))
         {
