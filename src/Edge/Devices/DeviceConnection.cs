@@ -129,27 +129,26 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 .AttachAsync(info, new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive));
         }
 
+        ReadingList? joined = null;
         if (userId is null)
         {
             // Anonymous sessions get no replay, so they join their audiences before REGRESP: every broadcast
             // sent after it reaches them (live deliveries stay held until the replay step below releases them).
             try
             {
-                var list = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(null, tenantId);
-                foreach (var audience in list.Audiences)
-                {
-                    await JoinAudienceAsync(audience);
-                }
+                joined = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(null, tenantId);
+                await JoinAudiencesAsync(joined);
             }
             catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
             {
                 LogReplayFailed(services.Logger, info.SessionId, e.Message);
+                joined = null;
             }
         }
 
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(info));
-        _ = Task.Run(() => ReplayAsync(requested: null));
+        _ = Task.Run(() => ReplayAsync(requested: null, joined));
     }
 
     public ValueTask OnPingAsync(uint tid) => channel.SendPongAsync(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
@@ -232,8 +231,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             await SendAsync(overdue, attempt: 2, onlyIfNew: false);
         }
 
-        return live.UserId is { } userId && tracker.TakeDirtyCursors() is { } moved ? new CursorAdvance(userId, live.TerminalType, moved) : null;
+        return TakeMovedCursors(live);
     }
+
+    private CursorAdvance? TakeMovedCursors(SessionInfo live) =>
+        live.UserId is { } userId && tracker.TakeDirtyCursors() is { } moved ? new CursorAdvance(userId, live.TerminalType, moved) : null;
 
     /// <summary>A request the state does not allow (anything but REGISTER and PING before REGISTER, or a down-only type).</summary>
     public void OnUnexpected(MessageType type)
@@ -315,7 +317,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// groups (or after the cursors it named in SYNC), oldest first, marked offline. False when the
     /// cluster could not be read to the end.
     /// </summary>
-    private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested)
+    /// <param name="requested">The cursors a SYNC named, or null for every timeline after the stored cursors.</param>
+    /// <param name="joined">The reading list REGISTER already read and joined the audiences of (anonymous sessions).</param>
+    private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested, ReadingList? joined = null)
     {
         if (session is not { } live)
         {
@@ -331,14 +335,14 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         try
         {
             // SYNC may name only timelines the user can read; anything else is ignored.
-            var list = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId);
+            var list = joined ?? await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId);
             muted = list.Muted.Count == 0 ? NoneMuted : list.Muted.ToHashSet(StringComparer.Ordinal);
             IReadOnlyList<string> timelines = list.Timelines;
             if (requested is null)
             {
-                foreach (var audience in list.Audiences)
+                if (joined is null)
                 {
-                    await JoinAudienceAsync(audience);
+                    await JoinAudiencesAsync(list);
                 }
             }
             else
@@ -505,11 +509,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     private async Task FlushCursorsAsync(SessionInfo live)
     {
-        if (live.UserId is not null && tracker.TakeDirtyCursors() is { } moved)
+        if (TakeMovedCursors(live) is { } moved)
         {
             try
             {
-                await services.Cluster.GetGrain<IUserCursorsGrain>(live.UserId!).AdvanceAsync(live.TerminalType, moved);
+                await services.Cluster.GetGrain<IUserCursorsGrain>(moved.UserId).AdvanceAsync(moved.TerminalType, moved.Cursors);
             }
             catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
             {
@@ -554,6 +558,14 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             {
                 services.Timelines.Subscribe(audience, this);
             }
+        }
+    }
+
+    private async Task JoinAudiencesAsync(ReadingList list)
+    {
+        foreach (var audience in list.Audiences)
+        {
+            await JoinAudienceAsync(audience);
         }
     }
 
