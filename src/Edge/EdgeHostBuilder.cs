@@ -37,6 +37,7 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton<TimelineSequencer>();
         builder.Services.AddSingleton<QunWatches>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
+        builder.Services.AddSingleton<EdgeIncarnation>();
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
@@ -72,7 +73,6 @@ public static class EdgeHostBuilder
         // After the Orleans client, so that the client is connected when the heartbeat starts.
         builder.Services.AddHostedService<EdgeHeartbeatService>();
         builder.Services.AddHostedService<DeviceMaintenanceService>();
-        builder.Services.AddHostedService<MembershipEventsSubscriber>();
         return builder;
     }
 

@@ -59,6 +59,12 @@ public static class SiloHostBuilder
             }
 
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureFailureDetection();
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = settings.GrainCollectionAge;
+                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.GrainCollectionAge.Ticks / 4));
+            });
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;

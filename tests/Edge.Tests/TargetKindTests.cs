@@ -80,7 +80,7 @@ public sealed class TargetKindTests(RunningSystem system) : IClassFixture<Runnin
         await using var muterDevice = await RegisteredAsync(tenantId, muter);
         await using var strangerDevice = await RegisteredAsync(otherTenant, stranger);
         // Broadcasts go to the edges a silo knows of; a new edge is known within a second of its start.
-        await Eventually.ReturnsAsync(async () => (await system.SiloServices<LiveEdges>().GetAsync()).ContainsKey(anonymousEdge.EdgeId),
+        await Eventually.ReturnsAsync(async () => (await system.SiloServices<LiveEdges>().GetAsync()).Contains(anonymousEdge.EdgeId),
             known => known, TimeSpan.FromSeconds(10), "the silo knows the new edge");
 
         var result = await SendAsync(app, $"{appId}@app", "new version out");

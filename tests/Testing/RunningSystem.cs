@@ -38,7 +38,7 @@ public class RunningSystem : IAsyncLifetime
     {
         postgres = await PostgresServer.StartAsync();
         deployment = await AppMsgDeployment.CreateAsync(postgres);
-        siloSettings = deployment.SiloSettings("silo-1");
+        siloSettings = ConfigureSilo(deployment.SiloSettings("silo-1"));
         edgeSettings = ConfigureEdge(deployment.EdgeSettings("edge-1"));
         await StartAsync();
         Api = new ApiClient(new Uri($"http://127.0.0.1:{edgeSettings.HttpPort}"));
@@ -66,6 +66,9 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>A service of the running edge.</summary>
     public T EdgeServices<T>() where T : notnull => edge!.Services.GetRequiredService<T>();
+
+    /// <summary>Adjusts the silo's settings before it starts (a short grain collection age, say).</summary>
+    protected virtual Silo.SiloSettings ConfigureSilo(Silo.SiloSettings settings) => settings;
 
     /// <summary>Adjusts the edge's settings before it starts (limits for a test class).</summary>
     protected virtual Edge.EdgeSettings ConfigureEdge(Edge.EdgeSettings settings) => settings;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AppMsg.Backends;
 using AppMsg.Common;
 using AppMsg.Directory;
+using AppMsg.Edge.Cluster;
 using AppMsg.Messaging;
 using AppMsg.Sessions;
 
@@ -41,10 +42,16 @@ public static class MessageEndpoints
 
             var from = SenderOf(body, caller);
             var sessions = SessionFilterOf(body.Sessions);
-            var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
-            var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
-                new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: body.ClientMsgId, OnlySessions: t.OnlySessions))));
-            var results = targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
+            // A send is tried again while a silo's death is being detected; the client message id (ours when the
+            // caller gave none) makes a repeat of an append that did get stored answer with the first result.
+            var clientMsgId = ClusterRetry.RepeatableClientMsgId(body.ClientMsgId);
+            var results = await ClusterRetry.RunAsync(async () =>
+            {
+                var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
+                var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
+                    new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
+                return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
+            });
             return Results.Ok(new { results });
         });
 

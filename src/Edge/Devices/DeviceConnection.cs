@@ -1,5 +1,6 @@
 using System.Text;
 using AppMsg.Directory;
+using AppMsg.Edge.Cluster;
 using AppMsg.Messaging;
 using AppMsg.Protocol;
 using AppMsg.Sessions;
@@ -112,7 +113,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         var settings = tenant?.Settings ?? new TenantSettings();
         var info = new SessionInfo(Ids.New(), userId, tenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
-            userId is null ? null : Api.CallerAuthenticator.TokenHash(request.Token));
+            userId is null ? null : Api.CallerAuthenticator.TokenHash(request.Token), services.Incarnation.Value);
         session = info;
         // Live deliveries wait until the replay that follows REGRESP is done, so none overtakes or repeats it.
         lock (replayLock)
@@ -120,13 +121,23 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             replaying = true;
         }
 
+        // Listed here first: from now on a user sessions grain that asks this edge learns the session.
         services.Connections.Add(info.SessionId, info.UserId, this);
-
-        await services.Cluster.GetGrain<ISessionGrain>(info.SessionId).OpenAsync(info);
         if (userId is not null)
         {
-            await services.Cluster.GetGrain<IUserSessionsGrain>(userId)
-                .AttachAsync(info, new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive));
+            try
+            {
+                var policy = new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive);
+                await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserSessionsGrain>(userId).AttachAsync(info, policy));
+            }
+            catch (Exception e) when (ClusterRetry.IsTransient(e))
+            {
+                services.Connections.Remove(info.SessionId, userId, this);
+                session = null;
+                LogReplayFailed(services.Logger, info.SessionId, e.Message);
+                await RefuseAsync(tid, RegisterResultCode.Busy);
+                return;
+            }
         }
 
         ReadingList? joined = null;
@@ -335,7 +346,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         try
         {
             // SYNC may name only timelines the user can read; anything else is ignored.
-            var list = joined ?? await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId);
+            var list = joined ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId));
             muted = list.Muted.Count == 0 ? NoneMuted : list.Muted.ToHashSet(StringComparer.Ordinal);
             IReadOnlyList<string> timelines = list.Timelines;
             if (requested is null)
@@ -356,7 +367,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return true;
             }
 
-            var stored = await services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetAsync(live.TerminalType);
+            var stored = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetAsync(live.TerminalType));
             foreach (var timeline in timelines)
             {
                 var after = requested?[timeline] ?? tracker.CursorOf(timeline) ?? stored.GetValueOrDefault(timeline);
@@ -364,7 +375,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 var grain = services.Cluster.GetGrain<ITimelineGrain>(timeline);
                 while (!IsClosing)
                 {
-                    var page = await grain.ReadAsync(after, ReplayPageSize);
+                    var from = after;
+                    var page = await ClusterRetry.RunAsync(() => grain.ReadAsync(from, ReplayPageSize));
                     for (var i = 0; i < page.Envelopes.Count; i++)
                     {
                         if ((page.TerminalTypes[i] & live.TerminalType) == 0 || muted.Contains(page.Senders[i]))
@@ -458,15 +470,17 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         try
         {
-            if (!await MayWriteToAsync(target, userId))
+            if (!await ClusterRetry.RunAsync(() => MayWriteToAsync(target, userId)))
             {
                 return (ImResultCode.NotAllowed, default);
             }
 
-            // A user's message to an app goes up to the app's backends, not to its broadcast timeline.
+            // A user's message to an app goes up to the app's backends, not to its broadcast timeline. Tried again
+            // while a silo's death is detected; the client message id (ours when the terminal sent none) keeps it stored once.
             var timeline = target.Kind == Common.AddressKind.App ? Backends.AppUpstream.TimelineOf(target.Id) : target.ToString();
-            var receipt = await services.Cluster.GetGrain<ITimelineGrain>(timeline)
-                .AppendAsync(new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId, ClientMsgId: clientMsgId));
+            var message = new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId,
+                ClientMsgId: ClusterRetry.RepeatableClientMsgId(clientMsgId));
+            var receipt = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITimelineGrain>(timeline).AppendAsync(message));
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -620,12 +634,10 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         try
         {
             await FlushCursorsAsync(ended);
-            if (ended.UserId is not null)
+            if (ended.UserId is { } userId)
             {
-                await services.Cluster.GetGrain<IUserSessionsGrain>(ended.UserId).DetachAsync(ended.SessionId);
+                await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserSessionsGrain>(userId).DetachAsync(ended.SessionId));
             }
-
-            await services.Cluster.GetGrain<ISessionGrain>(ended.SessionId).CloseAsync();
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or OperationCanceledException)
         {

@@ -11,6 +11,7 @@ public sealed class DeviceServices(
     QunWatches watches,
     DeviceSettings settings,
     EdgeSettings edge,
+    EdgeIncarnation incarnation,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -26,6 +27,8 @@ public sealed class DeviceServices(
     public DeviceSettings Settings { get; } = settings;
 
     public EdgeSettings Edge { get; } = edge;
+
+    public EdgeIncarnation Incarnation { get; } = incarnation;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }

@@ -4,14 +4,13 @@ using AppMsg.Sessions;
 namespace AppMsg.Edge.Devices;
 
 /// <summary>
-/// Keeps this edge registered with the edge registry (its observer and load) every few seconds, and
+/// Keeps this edge registered with the edge registry (its observer and load) every two seconds, and
 /// on shutdown unregisters and kicks its devices with reason 5 so that they reconnect elsewhere.
 /// </summary>
 public sealed partial class EdgeHeartbeatService(
-    IClusterClient cluster, EdgeObserver observer, DeviceConnections connections, EdgeSettings edge, ILogger<EdgeHeartbeatService> logger) : BackgroundService
+    IClusterClient cluster, EdgeObserver observer, DeviceConnections connections, EdgeSettings edge, EdgeIncarnation incarnation,
+    ILogger<EdgeHeartbeatService> logger) : BackgroundService
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
-
     private IEdgeObserver? reference;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,7 +18,7 @@ public sealed partial class EdgeHeartbeatService(
         await Task.Yield();
         reference = cluster.CreateObjectReference<IEdgeObserver>(observer);
         var registry = cluster.GetGrain<IEdgeRegistryGrain>(0);
-        using var timer = new PeriodicTimer(Period);
+        using var timer = new PeriodicTimer(EdgeLiveness.HeartbeatPeriod);
         do
         {
             try
@@ -49,7 +48,7 @@ public sealed partial class EdgeHeartbeatService(
         await Task.WhenAll(connections.All.Select(c => c.KickAsync(KickReason.EdgeDraining)));
     }
 
-    private EdgeInfo Info => new(edge.EdgeId, $"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws", connections.SessionCount);
+    private EdgeInfo Info => new(edge.EdgeId, $"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws", connections.SessionCount, incarnation.Value);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge heartbeat failed: {Reason}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string reason);

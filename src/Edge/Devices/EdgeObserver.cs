@@ -1,11 +1,58 @@
+using AppMsg.Directory;
 using AppMsg.Protocol;
 using AppMsg.Sessions;
 
 namespace AppMsg.Edge.Devices;
 
-/// <summary>Where grains deliver to this edge's connections.</summary>
+/// <summary>
+/// Where grains deliver to this edge's connections, ask which sessions it holds, and send membership and mute changes
+/// (applied to the connections of the users concerned, so joining or leaving a group takes effect without a reconnect).
+/// </summary>
 public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index, TimelineSequencer sequencer) : IEdgeObserver
 {
+    public Task<IReadOnlyList<SessionInfo>> GetSessionsOfUserAsync(string userId)
+    {
+        var ofUser = connections.OfUser(userId);
+        var held = new List<SessionInfo>(ofUser.Count);
+        foreach (var connection in ofUser)
+        {
+            if (connection.Session is { } session && !connection.IsClosing)
+            {
+                held.Add(session);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<SessionInfo>>(held);
+    }
+
+    public Task<SessionInfo?> FindSessionAsync(string sessionId) =>
+        Task.FromResult(connections.TryGet(sessionId, out var connection) && !connection.IsClosing ? connection.Session : null);
+
+    public async Task OnMembershipChangedAsync(MembershipChange change)
+    {
+        foreach (var connection in connections.OfUser(change.UserId))
+        {
+            if (change.Joined)
+            {
+                await connection.JoinAudienceAsync(change.GroupAddress);
+            }
+            else
+            {
+                connection.LeaveAudience(change.GroupAddress);
+            }
+        }
+    }
+
+    public Task OnMuteChangedAsync(MuteChange change)
+    {
+        foreach (var connection in connections.OfUser(change.UserId))
+        {
+            connection.SetMuted(change.Sender, change.Muted);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver = null)
     {
         if (message.Timeline is null)

@@ -2,9 +2,18 @@ using Orleans.Concurrency;
 
 namespace AppMsg.Sessions;
 
-/// <summary>An edge's inbox: grains deliver frames for its connections here. One observer per edge.</summary>
-public interface IEdgeObserver : IGrainObserver
+/// <summary>
+/// An edge's inbox: grains deliver frames for its connections here, and ask it which sessions it holds (the edge is the
+/// source of truth for its connections). Membership and mute changes reach every live edge here too. One observer per edge.
+/// </summary>
+public interface IEdgeObserver : AppMsg.Directory.IMembershipObserver
 {
+    /// <summary>The user's registered sessions on this edge (a grain activated afresh learns its sessions here).</summary>
+    Task<IReadOnlyList<SessionInfo>> GetSessionsOfUserAsync(string userId);
+
+    /// <summary>The session, if this edge holds it registered.</summary>
+    Task<SessionInfo?> FindSessionAsync(string sessionId);
+
     /// <summary>
     /// Sends a PUSH (or IM) of the delivery to the sessions, if they are connected to this edge; the
     /// <paramref name="passOver"/> sessions do not get it (outside its terminal mask or session filter), but their

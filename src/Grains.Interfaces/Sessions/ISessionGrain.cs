@@ -1,17 +1,12 @@
 namespace AppMsg.Sessions;
 
 /// <summary>
-/// One live connection, keyed by session id: the target of session push and kicks. The edge opens it
-/// at REGISTER and closes it when the connection ends.
+/// One live connection, keyed by session id: the target of session push and kicks. It holds nothing the cluster must
+/// keep: the edge holding the connection is the source of truth, and the grain asks the live edges where the session
+/// is (and checks with that edge before each use), so it answers right however long ago it was activated.
 /// </summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
-    /// <summary>Records the session (called by the edge after a successful REGISTER).</summary>
-    Task OpenAsync(SessionInfo session);
-
-    /// <summary>Forgets the session (called by the edge when the connection ends).</summary>
-    Task CloseAsync();
-
     /// <summary>The session, or null when it is not live.</summary>
     Task<SessionInfo?> GetAsync();
 

@@ -8,6 +8,8 @@ namespace AppMsg.Sessions;
 /// <param name="EdgeId">The edge holding the connection.</param>
 /// <param name="Since">When the session registered.</param>
 /// <param name="TokenHash">The hash of the login token the session registered with (logout ends its sessions).</param>
+/// <param name="EdgeIncarnation">The run of the edge process holding it (<see cref="EdgeInfo.Incarnation"/>): a session
+/// of an earlier run of the same edge id is gone.</param>
 [GenerateSerializer, Immutable]
 public sealed record SessionInfo(
     [property: Id(0)] string SessionId,
@@ -16,4 +18,5 @@ public sealed record SessionInfo(
     [property: Id(3)] int TerminalType,
     [property: Id(4)] string EdgeId,
     [property: Id(5)] DateTimeOffset Since,
-    [property: Id(6)] string? TokenHash = null);
+    [property: Id(6)] string? TokenHash = null,
+    [property: Id(7)] string? EdgeIncarnation = null);

@@ -1,12 +1,17 @@
 using AppMsg.Directory;
+using AppMsg.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Utilities;
 
 namespace AppMsg.Grains.Directory;
 
+/// <summary>
+/// Sends membership and mute changes to every live edge (found in the edge registry, so nothing here must survive a
+/// re-activation) and to the observers that subscribed (backends, tools).
+/// </summary>
 [Reentrant]
-public sealed class MembershipEventsGrain(ILogger<MembershipEventsGrain> logger) : Grain, IMembershipEventsGrain
+public sealed class MembershipEventsGrain(LiveEdges liveEdges, ILogger<MembershipEventsGrain> logger) : Grain, IMembershipEventsGrain
 {
     private readonly ObserverManager<IMembershipObserver> observers = new(TimeSpan.FromMinutes(5), logger);
 
@@ -22,15 +27,21 @@ public sealed class MembershipEventsGrain(ILogger<MembershipEventsGrain> logger)
         return Task.CompletedTask;
     }
 
-    public Task PublishAsync(MembershipChange change)
+    public async Task PublishAsync(MembershipChange change)
     {
-        observers.Notify(o => o.OnMembershipChangedAsync(change));
-        return Task.CompletedTask;
+        observers.Notify(o => o.OnMembershipChangedAsync(change)).Ignore();
+        foreach (var edge in (await liveEdges.GetAsync()).Observers.Values)
+        {
+            edge.OnMembershipChangedAsync(change).Ignore();
+        }
     }
 
-    public Task PublishMuteAsync(MuteChange change)
+    public async Task PublishMuteAsync(MuteChange change)
     {
-        observers.Notify(o => o.OnMuteChangedAsync(change));
-        return Task.CompletedTask;
+        observers.Notify(o => o.OnMuteChangedAsync(change)).Ignore();
+        foreach (var edge in (await liveEdges.GetAsync()).Observers.Values)
+        {
+            edge.OnMuteChangedAsync(change).Ignore();
+        }
     }
 }

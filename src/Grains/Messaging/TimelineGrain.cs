@@ -278,7 +278,7 @@ public sealed class TimelineGrain(
     /// </summary>
     private async Task<IEnumerable<KeyValuePair<string, IEdgeObserver>>> EdgesToPublishToAsync(Address address)
     {
-        var live = await liveEdges.GetAsync();
+        var live = (await liveEdges.GetAsync()).Observers;
         var now = DateTime.UtcNow;
         if (address.Kind != AddressKind.Qun || now - activatedAt < EdgeWatch.ActivationGrace)
         {
@@ -287,7 +287,7 @@ public sealed class TimelineGrain(
 
         if (watchingEdges.Keys.Any(id => !live.ContainsKey(id)))
         {
-            live = await liveEdges.GetAsync(fresh: true);
+            live = (await liveEdges.GetAsync(fresh: true)).Observers;
         }
 
         var targets = new List<KeyValuePair<string, IEdgeObserver>>(watchingEdges.Count);

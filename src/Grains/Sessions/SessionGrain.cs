@@ -2,48 +2,73 @@ using AppMsg.Sessions;
 
 namespace AppMsg.Grains.Sessions;
 
-/// <summary>A live connection; in memory only, since a session does not outlive its connection.</summary>
-public sealed class SessionGrain : Grain, ISessionGrain
+/// <summary>
+/// A live connection, found on the edge that holds it: the grain remembers which edge that was and checks with it
+/// before each use (so a session that ended is never taken for live), and asks every live edge when it does not know.
+/// </summary>
+public sealed class SessionGrain(LiveEdges liveEdges, TimeProvider clock) : Grain, ISessionGrain
 {
-    private SessionInfo? session;
+    private string? edgeId;
 
-    public Task OpenAsync(SessionInfo info)
-    {
-        session = info;
-        return Task.CompletedTask;
-    }
+    private string SessionId => this.GetPrimaryKeyString();
 
-    public Task CloseAsync()
-    {
-        session = null;
-        DeactivateOnIdle();
-        return Task.CompletedTask;
-    }
-
-    public Task<SessionInfo?> GetAsync() => Task.FromResult(session);
+    public async Task<SessionInfo?> GetAsync() => (await FindAsync())?.Session;
 
     public Task<bool> PushAsync(byte[] envelope) => DeliverAsync(new Delivery(null, 0, envelope));
 
     public async Task<bool> DeliverAsync(Delivery delivery)
     {
-        if (session is null || await EdgeAsync(session.EdgeId) is not { } edge)
+        if (await FindAsync() is not { } found)
         {
             return false;
         }
 
-        await edge.PushAsync([session.SessionId], delivery);
+        await found.Edge.PushAsync([SessionId], delivery);
         return true;
     }
 
     public async Task KickAsync(byte reason)
     {
-        if (session is not null && await EdgeAsync(session.EdgeId) is { } edge)
+        if (await FindAsync() is { } found)
         {
-            await edge.KickAsync(session.SessionId, reason);
+            await found.Edge.KickAsync(SessionId, reason);
         }
 
-        await CloseAsync();
+        DeactivateOnIdle();
     }
 
-    private Task<IEdgeObserver?> EdgeAsync(string edgeId) => GrainFactory.GetGrain<IEdgeRegistryGrain>(0).GetObserverAsync(edgeId);
+    private async Task<(SessionInfo Session, IEdgeObserver Edge)?> FindAsync()
+    {
+        var edges = await liveEdges.GetAsync();
+        if (edgeId is not null && edges.Observers.TryGetValue(edgeId, out var known)
+            && await AskAsync(known) is { } stillThere)
+        {
+            return (stillThere, known);
+        }
+
+        edgeId = null;
+        var answers = await Task.WhenAll(edges.All.Select(async e => (Edge: e.Observer, Session: await AskAsync(e.Observer))));
+        foreach (var (edge, session) in answers)
+        {
+            if (session is not null)
+            {
+                edgeId = session.EdgeId;
+                return (session, edge);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<SessionInfo?> AskAsync(IEdgeObserver edge)
+    {
+        try
+        {
+            return await edge.FindSessionAsync(SessionId).WaitAsync(EdgeLiveness.QueryTimeout, clock);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,28 +1,47 @@
 using AppMsg.Grains.Backends;
 using AppMsg.Sessions;
+using Microsoft.Extensions.Logging;
 
 namespace AppMsg.Grains.Sessions;
 
 /// <summary>
-/// A user's live sessions, in memory. Sessions whose edge stopped heartbeating are dropped whenever
-/// the list is read or changed, so a dead edge leaves no ghost sessions past its lease.
+/// A user's live sessions: a cache of what the edges hold, never the truth itself. An activation asks every live
+/// edge for the user's sessions before it answers anything, and asks again any edge it could not reach or that
+/// joined or restarted since; REGISTER and disconnects keep it current in between. So a grain collected while its
+/// devices sat idle, or lost with its silo, is whole again on its next call, and the devices stay reachable
+/// without reconnecting. Sessions on edges that died (no heartbeat for the lease) or restarted are dropped.
 /// </summary>
-public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSessionsGrain
+public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider clock, ILogger<UserSessionsGrain> logger) : Grain, IUserSessionsGrain
 {
     private const int Android = 1;
     private const int Ios = 2;
     private const byte SameTerminalType = 1;
     private const byte MobileExclusion = 2;
+    private static readonly TimeSpan RelearnAfter = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, SessionInfo> sessions = new(StringComparer.Ordinal);
+
+    // The edges (and the run of each) whose sessions of this user are known here.
+    private readonly Dictionary<string, string> learnedFrom = new(StringComparer.Ordinal);
     private readonly EdgeChain sentToEdges = new();
+    private DateTimeOffset learnTriedAt = DateTimeOffset.MinValue;
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await RefreshAsync();
 
     public async Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy)
     {
-        await DropDeadEdgesAsync();
+        await RefreshAsync();
         var kicks = new List<SessionKick>();
         foreach (var other in sessions.Values)
         {
+            // A fresh activation may have learned this very session from its edge already.
+            if (other.SessionId == session.SessionId)
+            {
+                continue;
+            }
+
             if (policy.OneSessionPerTerminalType && other.TerminalType == session.TerminalType)
             {
                 kicks.Add(new SessionKick(other, SameTerminalType));
@@ -33,15 +52,18 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
             }
         }
 
+        var edges = await liveEdges.GetAsync();
         foreach (var kick in kicks)
         {
             sessions.Remove(kick.Session.SessionId);
-            SessionEvents.Offline(GrainFactory, kick.Session, DateTimeOffset.UtcNow);
-            GrainFactory.GetGrain<ISessionGrain>(kick.Session.SessionId).KickAsync(kick.Reason).Ignore();
+            SessionEvents.Offline(GrainFactory, kick.Session, clock.GetUtcNow());
+            Kick(edges, kick.Session, kick.Reason);
         }
 
+        // Online even when a fresh activation learned it from its edge just now (the event carries the session id,
+        // so a backend drops the repeat that an edge's retried REGISTER call could cause).
         sessions[session.SessionId] = session;
-        SessionEvents.Online(GrainFactory, session, DateTimeOffset.UtcNow);
+        SessionEvents.Online(GrainFactory, session, clock.GetUtcNow());
         return kicks;
     }
 
@@ -49,7 +71,7 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
     {
         if (sessions.Remove(sessionId, out var gone))
         {
-            SessionEvents.Offline(GrainFactory, gone, DateTimeOffset.UtcNow);
+            SessionEvents.Offline(GrainFactory, gone, clock.GetUtcNow());
         }
 
         return Task.CompletedTask;
@@ -57,14 +79,13 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
 
     public async Task<IReadOnlyList<SessionInfo>> GetSessionsAsync()
     {
-        await DropDeadEdgesAsync();
+        await RefreshAsync();
         return [.. sessions.Values.OrderBy(s => s.Since)];
     }
 
     public async Task<int> PushAsync(int terminalTypes, Delivery delivery, IReadOnlyList<string>? onlySessions = null, string? exceptSessionId = null)
     {
-        await DropDeadEdgesAsync();
-        var edges = await liveEdges.GetAsync();
+        var edges = await RefreshAsync();
         var targets = 0;
         foreach (var byEdge in sessions.Values.GroupBy(s => s.EdgeId))
         {
@@ -84,7 +105,7 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
             }
 
             targets += send.Count;
-            if (edges.TryGetValue(byEdge.Key, out var edge))
+            if (edges.Observers.TryGetValue(byEdge.Key, out var edge))
             {
                 await edge.PushAsync(send, sentToEdges.Chain(byEdge.Key, delivery), passOver);
             }
@@ -95,48 +116,109 @@ public sealed class UserSessionsGrain(LiveEdges liveEdges) : Grain, IUserSession
 
     public async Task KickTokenSessionsAsync(string tokenHash, byte reason)
     {
-        var matching = sessions.Values.Where(s => s.TokenHash == tokenHash).ToList();
-        foreach (var session in matching)
+        var edges = await RefreshAsync();
+        foreach (var session in sessions.Values.Where(s => s.TokenHash == tokenHash).ToList())
         {
             sessions.Remove(session.SessionId);
-            SessionEvents.Offline(GrainFactory, session, DateTimeOffset.UtcNow);
+            SessionEvents.Offline(GrainFactory, session, clock.GetUtcNow());
+            Kick(edges, session, reason);
         }
-
-        await Task.WhenAll(matching.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).KickAsync(reason)));
     }
 
     public async Task KickAllAsync(byte reason)
     {
-        var all = sessions.Values.ToList();
-        sessions.Clear();
-        foreach (var session in all)
+        var edges = await RefreshAsync();
+        foreach (var session in sessions.Values.ToList())
         {
-            SessionEvents.Offline(GrainFactory, session, DateTimeOffset.UtcNow);
+            sessions.Remove(session.SessionId);
+            SessionEvents.Offline(GrainFactory, session, clock.GetUtcNow());
+            Kick(edges, session, reason);
         }
-
-        await Task.WhenAll(all.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).KickAsync(reason)));
     }
 
-    private async Task DropDeadEdgesAsync()
+    private static void Kick(LiveEdgeSet edges, SessionInfo session, byte reason)
     {
-        if (sessions.Count == 0)
+        if (edges.Observers.TryGetValue(session.EdgeId, out var edge))
         {
-            return;
+            edge.KickAsync(session.SessionId, reason).Ignore();
         }
+    }
 
-        var live = await liveEdges.GetAsync();
-        if (sessions.Values.Any(s => !live.ContainsKey(s.EdgeId)))
+    /// <summary>
+    /// Drops the sessions of dead or restarted edges, and learns the user's sessions from every live edge not asked
+    /// yet (all of them on activation; then only edges that joined, restarted, or did not answer, at most once a second).
+    /// </summary>
+    private async Task<LiveEdgeSet> RefreshAsync()
+    {
+        var edges = await liveEdges.GetAsync();
+        if (sessions.Values.Any(edges.HasLost))
         {
-            live = await liveEdges.GetAsync(fresh: true);
+            edges = await liveEdges.GetAsync(fresh: true);
         }
 
         foreach (var (id, session) in sessions)
         {
-            if (!live.ContainsKey(session.EdgeId))
+            if (edges.HasLost(session))
             {
                 sessions.Remove(id);
-                SessionEvents.Offline(GrainFactory, session, DateTimeOffset.UtcNow);
+                SessionEvents.Offline(GrainFactory, session, clock.GetUtcNow());
             }
         }
+
+        foreach (var (edgeId, incarnation) in learnedFrom)
+        {
+            if (edges.IsKnown && !edges.All.Any(e => e.EdgeId == edgeId && e.Incarnation == incarnation))
+            {
+                learnedFrom.Remove(edgeId);
+            }
+        }
+
+        List<LiveEdge>? unasked = null;
+        foreach (var edge in edges.All)
+        {
+            if (!learnedFrom.TryGetValue(edge.EdgeId, out var incarnation) || incarnation != edge.Incarnation)
+            {
+                (unasked ??= []).Add(edge);
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        if (unasked is not null && now - learnTriedAt >= RelearnAfter)
+        {
+            learnTriedAt = now;
+            await Task.WhenAll(unasked.Select(LearnFromAsync));
+        }
+
+        return edges;
     }
+
+    private async Task LearnFromAsync(LiveEdge edge)
+    {
+        IReadOnlyList<SessionInfo> held;
+        try
+        {
+            held = await edge.Observer.GetSessionsOfUserAsync(UserId).WaitAsync(EdgeLiveness.QueryTimeout, clock);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Asked again on the next call; until then what REGISTER told this activation stands.
+            LogEdgeNotAsked(logger, edge.EdgeId, UserId, e.Message);
+            return;
+        }
+
+        foreach (var stale in sessions.Values.Where(s => s.EdgeId == edge.EdgeId && !held.Any(h => h.SessionId == s.SessionId)).ToList())
+        {
+            sessions.Remove(stale.SessionId);
+        }
+
+        foreach (var session in held)
+        {
+            sessions[session.SessionId] = session;
+        }
+
+        learnedFrom[edge.EdgeId] = edge.Incarnation;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Edge {EdgeId} did not say which sessions user {UserId} has there: {Reason}")]
+    private static partial void LogEdgeNotAsked(ILogger logger, string edgeId, string userId, string reason);
 }

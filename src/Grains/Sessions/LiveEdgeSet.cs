@@ -1,0 +1,44 @@
+using AppMsg.Sessions;
+
+namespace AppMsg.Grains.Sessions;
+
+/// <summary>A silo's copy of the registry's live edges.</summary>
+public sealed class LiveEdgeSet
+{
+    /// <summary>Nothing read yet: no edge is known, and none may be taken for dead either.</summary>
+    public static readonly LiveEdgeSet Unknown = new([], known: false);
+
+    private readonly Dictionary<string, LiveEdge> byId;
+
+    public LiveEdgeSet(IReadOnlyList<LiveEdge> edges, bool known = true)
+    {
+        byId = new Dictionary<string, LiveEdge>(edges.Count, StringComparer.Ordinal);
+        var observers = new Dictionary<string, IEdgeObserver>(edges.Count, StringComparer.Ordinal);
+        foreach (var edge in edges)
+        {
+            byId[edge.EdgeId] = edge;
+            observers[edge.EdgeId] = edge.Observer;
+        }
+
+        Observers = observers;
+        IsKnown = known;
+    }
+
+    /// <summary>False until the registry has answered once: then no session may be dropped for its edge's sake.</summary>
+    public bool IsKnown { get; }
+
+    /// <summary>The live edges' observers by edge id.</summary>
+    public IReadOnlyDictionary<string, IEdgeObserver> Observers { get; }
+
+    public IEnumerable<LiveEdge> All => byId.Values;
+
+    public bool Contains(string edgeId) => byId.ContainsKey(edgeId);
+
+    /// <summary>True when the session's edge is live and still the run of the process that registered it.</summary>
+    public bool Holds(SessionInfo session) =>
+        byId.TryGetValue(session.EdgeId, out var edge)
+        && (session.EdgeIncarnation is null || edge.Incarnation.Length == 0 || edge.Incarnation == session.EdgeIncarnation);
+
+    /// <summary>True when the session is certainly gone: its edge died or restarted (never while nothing is known).</summary>
+    public bool HasLost(SessionInfo session) => IsKnown && !Holds(session);
+}
