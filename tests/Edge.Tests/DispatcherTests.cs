@@ -36,6 +36,21 @@ public sealed class DispatcherTests(RunningSystem system) : IClassFixture<Runnin
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
     }
 
+    [Fact]
+    public async Task An_edge_that_stops_heartbeating_is_no_longer_picked_within_seconds()
+    {
+        // A "killed" edge: it heartbeated once, as the least loaded edge, then went silent.
+        var registry = system.Cluster.GetGrain<Sessions.IEdgeRegistryGrain>(0);
+        var observer = system.Cluster.CreateObjectReference<Sessions.IEdgeObserver>(system.EdgeServices<Devices.EdgeObserver>());
+        await registry.HeartbeatAsync(new Sessions.EdgeInfo("edge-killed", "127.0.0.1:1", "ws://127.0.0.1:1/ws", -1, "run-1"), observer);
+        Assert.Equal("edge-killed", (await PickAsync(_ => true))["edgeId"]);
+
+        var started = DateTime.UtcNow;
+        await PickAsync(r => r["edgeId"] != "edge-killed");
+        Assert.True(DateTime.UtcNow - started < Sessions.EdgeLiveness.PickableFor + TimeSpan.FromSeconds(3), "the silent edge was picked for too long");
+        await registry.UnregisterAsync("edge-killed");
+    }
+
     private Task<ApiClient.Response> PickAsync(Func<ApiClient.Response, bool> wanted) =>
         Eventually.ReturnsAsync(() => system.Api.GetAsync("/v1/edges/pick?terminalType=1"),
             r => r.Status == HttpStatusCode.OK && wanted(r), HeartbeatWait, "the wanted edge picked");
