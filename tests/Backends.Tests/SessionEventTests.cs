@@ -61,8 +61,8 @@ public sealed class SessionEventTests(BackendSystem system)
         Assert.Equal("online", online.GetProperty("type").GetString());
         var seenBefore = SessionLines(probe).Count;
 
-        await system.RestartAsync();
         await device.DisposeAsync();
+        await system.RestartAsync();
 
         // The probe (another process) reconnects and renews; the event it never acknowledged comes again from the store.
         var again = await Eventually.ReturnsAsync(() => Task.FromResult(SessionLines(probe).Skip(seenBefore).ToList()),
@@ -88,8 +88,8 @@ public sealed class SessionEventTests(BackendSystem system)
         var onlineId = failed.Json.GetProperty("event").GetProperty("id").GetString();
         Assert.Equal("online", failed.Json.GetProperty("event").GetProperty("type").GetString());
 
-        await system.RestartAsync();
         await device.DisposeAsync();
+        await system.RestartAsync();
         receiver.Behaviour = WebhookBehaviour.Ok;
 
         // Nothing in memory survived: the webhook grain reads the stored event from its cursor (woken by its reminder or the next event).
