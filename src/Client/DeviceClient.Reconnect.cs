@@ -62,6 +62,7 @@ public sealed partial class DeviceClient
                     Options,
                     _tids,
                     _events.Writer,
+                    _deliveries,
                     registered =>
                     {
                         Publish(registered);

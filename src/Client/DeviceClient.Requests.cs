@@ -72,7 +72,14 @@ public sealed partial class DeviceClient
         RequireObject(utf8Json.Span, nameof(utf8Json));
         var response = await Current().RequestAsync(OutboundMessage.ForImUp(_tids.Next(), utf8Json), MessageType.ImResp, cancellationToken)
             .ConfigureAwait(false);
-        return ImResult.FromResponse(response);
+        var result = ImResult.FromResponse(response);
+        if (result.IsSuccess && result.Timeline is { } timeline && result.Seq is { } seq)
+        {
+            // The server does not send a terminal its own message: the seq is not a gap.
+            _deliveries.Record(timeline, seq);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -92,6 +99,12 @@ public sealed partial class DeviceClient
     public Task<SyncResult> SyncAsync(IReadOnlyDictionary<string, long> cursors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cursors);
+        return SyncCoreAsync(SyncBody(cursors), nameof(cursors), cancellationToken);
+    }
+
+    /// <summary><c>{"cursors": {"&lt;timeline&gt;": &lt;seq&gt;, ...}}</c>.</summary>
+    private static ReadOnlyMemory<byte> SyncBody(IReadOnlyDictionary<string, long> cursors)
+    {
         var output = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(output))
         {
@@ -106,7 +119,7 @@ public sealed partial class DeviceClient
             writer.WriteEndObject();
         }
 
-        return SyncCoreAsync(output.WrittenMemory, nameof(cursors), cancellationToken);
+        return output.WrittenMemory;
     }
 
     private static void RequireObject(ReadOnlySpan<byte> json, string paramName)

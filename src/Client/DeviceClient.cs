@@ -21,6 +21,7 @@ public sealed partial class DeviceClient : IAsyncDisposable
     private readonly TidCounter _tids = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly DeliveryTracker _deliveries;
     private ClientConnection? _connection;
     private Task _supervisor = Task.CompletedTask;
     private int _state;
@@ -33,6 +34,8 @@ public sealed partial class DeviceClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        _deliveries = new DeliveryTracker(options.DropDuplicates, options.DuplicateWindow,
+            options.GapSyncDelay == Timeout.InfiniteTimeSpan ? static () => { } : OnGap);
     }
 
     /// <summary>The settings the client was created with.</summary>
@@ -78,7 +81,7 @@ public sealed partial class DeviceClient : IAsyncDisposable
             ClientConnection connection;
             try
             {
-                connection = await ClientConnection.OpenAsync(Options, _tids, _events.Writer, Publish, linked.Token).ConfigureAwait(false);
+                connection = await ClientConnection.OpenAsync(Options, _tids, _events.Writer, _deliveries, Publish, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -63,6 +63,26 @@ public sealed record DeviceClientOptions
     /// <summary>How long opening the TCP connection or the WebSocket handshake may take; default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether a PUSH or down IM whose envelope (<c>timeline</c>, <c>seq</c>) was received before is dropped instead of handed
+    /// to the application; default true. A dropped duplicate is still acknowledged (PUSHRESP / IMRESP 0), even with
+    /// <see cref="AutoAcknowledge"/> off, since the application never sees it.
+    /// </summary>
+    public bool DropDuplicates { get; init; } = true;
+
+    /// <summary>
+    /// How many seqs above a gap the client remembers per timeline (besides the highest contiguous seq); default 256. When more
+    /// arrive, it gives up on the oldest gap.
+    /// </summary>
+    public int DuplicateWindow { get; init; } = 256;
+
+    /// <summary>
+    /// How long after it notices a gap (a seq beyond the last contiguous + 1 on a timeline it has seen) the client sends SYNC
+    /// with the cursors it knows, so that messages still on their way arrive first; default 200 ms. At most one such SYNC is
+    /// out at a time. <see cref="Timeout.InfiniteTimeSpan"/> turns gap SYNC off.
+    /// </summary>
+    public TimeSpan GapSyncDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The largest binary frame body accepted from the server; a larger one is a protocol error. Default 64 KiB.</summary>
     public int MaxBodyLength { get; init; } = ProtocolLimits.DefaultMaxBodyLength;
 
@@ -103,6 +123,12 @@ public sealed record DeviceClientOptions
             throw new ArgumentOutOfRangeException(nameof(HeartbeatInterval), HeartbeatInterval, "Must not be negative.");
         }
 
+        if (GapSyncDelay < TimeSpan.Zero && GapSyncDelay != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GapSyncDelay), GapSyncDelay, "Must not be negative.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(DuplicateWindow, 1, nameof(DuplicateWindow));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyLength, nameof(MaxBodyLength));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxTextMessageLength, nameof(MaxTextMessageLength));
     }

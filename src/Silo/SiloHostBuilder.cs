@@ -44,7 +44,7 @@ public static class SiloHostBuilder
                 o.MaxContentBytes = settings.MaxContentBytes;
             },
             o => o.Interval = settings.PruneInterval);
-        builder.Services.AddAppMsgBackends();
+        builder.Services.AddAppMsgBackends(o => o.Retention = settings.SessionEventsRetention);
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>
         {

@@ -39,6 +39,9 @@ public sealed record SiloSettings
     /// <summary>How long a grain may sit idle before Orleans collects it (Orleans' default 15 minutes; tests shorten it).</summary>
     public TimeSpan GrainCollectionAge { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long stored session events are kept for backends that have not taken them.</summary>
+    public TimeSpan SessionEventsRetention { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     /// <exception cref="StartupException">A setting is missing or malformed.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -59,6 +62,7 @@ public sealed record SiloSettings
             MaxContentBytes = SettingReader.Int(configuration, "APPMSG_MAX_CONTENT_BYTES", "AppMsg:MaxContentBytes", 32 * 1024, 256, 1024 * 1024),
             PruneInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
             GrainCollectionAge = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_GRAIN_COLLECTION_AGE_SECONDS", "AppMsg:GrainCollectionAgeSeconds", 900, 10, 86_400)),
+            SessionEventsRetention = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_SESSION_EVENTS_RETENTION_SECONDS", "AppMsg:SessionEventsRetentionSeconds", 86_400, 60, 2_592_000)),
         };
     }
 

@@ -4,7 +4,7 @@ using AppMsg.Backends;
 namespace AppMsg.BackendProbe;
 
 /// <summary>
-/// Prints every message and session event as one JSON line on stdout and acknowledges the messages.
+/// Prints every message and session event as one JSON line on stdout and acknowledges them (not with <c>--no-ack</c>).
 /// With <c>--fail-first n</c> it throws on its first n deliveries instead (to show redelivery).
 /// </summary>
 public sealed class ProbeObserver(IGrainFactory grains, ProbeOptions options, ProbeOutput output) : IBackendObserver
@@ -31,18 +31,27 @@ public sealed class ProbeObserver(IGrainFactory grains, ProbeOptions options, Pr
         }
     }
 
-    public Task OnSessionEventAsync(string appId, SessionEvent sessionEvent)
+    public async Task OnSessionEventsAsync(string appId, IReadOnlyList<SessionEvent> sessionEvents)
     {
-        output.Write(new
+        foreach (var sessionEvent in sessionEvents)
         {
-            @event = "session",
-            appId,
-            type = sessionEvent.Kind == SessionEventKind.Online ? "online" : "offline",
-            userId = sessionEvent.UserId,
-            sessionId = sessionEvent.SessionId,
-            terminalType = sessionEvent.TerminalType,
-            edgeId = sessionEvent.EdgeId,
-        });
-        return Task.CompletedTask;
+            output.Write(new
+            {
+                @event = "session",
+                appId,
+                id = sessionEvent.Id,
+                seq = sessionEvent.Seq,
+                type = sessionEvent.Kind == SessionEventKind.Online ? "online" : "offline",
+                userId = sessionEvent.UserId,
+                sessionId = sessionEvent.SessionId,
+                terminalType = sessionEvent.TerminalType,
+                edgeId = sessionEvent.EdgeId,
+            });
+        }
+
+        if (!options.NoAck)
+        {
+            await grains.GetGrain<IAppUpstreamGrain>(appId).AcknowledgeSessionEventsAsync(options.Subscription.Name, [.. sessionEvents.Select(e => e.Seq)]);
+        }
     }
 }

@@ -39,10 +39,14 @@ public sealed class RecordingBackend(IClusterClient cluster, string appId, Backe
         await cluster.GetGrain<IAppUpstreamGrain>(app).AcknowledgeManyAsync(subscription.Name, [.. messages.Select(m => m.Seq)]);
     }
 
-    public Task OnSessionEventAsync(string app, SessionEvent sessionEvent)
+    public async Task OnSessionEventsAsync(string app, IReadOnlyList<SessionEvent> sessionEvents)
     {
-        Events.Enqueue(sessionEvent);
-        return Task.CompletedTask;
+        foreach (var sessionEvent in sessionEvents)
+        {
+            Events.Enqueue(sessionEvent);
+        }
+
+        await cluster.GetGrain<IAppUpstreamGrain>(app).AcknowledgeSessionEventsAsync(subscription.Name, [.. sessionEvents.Select(e => e.Seq)]);
     }
 
     public Task<List<long>> WaitForAsync(Func<List<long>, bool> condition, string what) =>

@@ -20,7 +20,8 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     [MemberData(nameof(Encodings))]
     public async Task Registers_receives_and_acknowledges_on_the_server_TIDs(BodyEncoding encoding)
     {
-        await using var client = Client(o => o with { BodyEncoding = encoding, TerminalType = TerminalType.Pc });
+        // The same envelope comes as PUSH and as IM: this test is about framing, not duplicates.
+        await using var client = Client(o => o with { BodyEncoding = encoding, TerminalType = TerminalType.Pc, DropDuplicates = false });
         var (device, registered) = await ConnectAsync(client);
         Assert.Equal(encoding, device.Encoding);
         Assert.Equal(new RegisterResult(RegisterResultCode.Ok, "fake-session", TimeSpan.FromSeconds(300), DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), registered);
@@ -108,7 +109,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_requests_and_acknowledgements_go_out_as_whole_frames()
     {
-        await using var client = Client(o => o with { BodyEncoding = BodyEncoding.PairSwap });
+        await using var client = Client(o => o with { BodyEncoding = BodyEncoding.PairSwap, DropDuplicates = false });
         var (device, _) = await ConnectAsync(client);
         const int Count = 200;
 
@@ -146,7 +147,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     [Fact]
     public async Task Frames_split_byte_by_byte_or_coalesced_arrive_whole()
     {
-        await using var client = Client(o => o with { BodyEncoding = BodyEncoding.RingXor });
+        await using var client = Client(o => o with { BodyEncoding = BodyEncoding.RingXor, DropDuplicates = false });
         var connect = client.ConnectAsync();
         var device = await _edge.AcceptAsync();
         var register = await device.ExpectAsync(MessageType.Register);

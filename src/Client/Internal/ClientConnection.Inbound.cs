@@ -28,12 +28,26 @@ internal sealed partial class ClientConnection
             case MessageType.SyncResp:
                 var result = SyncResult.FromResponse(new ResponseMessage(message.Code, message.Payload.ToArray()));
                 _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
-                _events.TryWrite(new SyncResponseEvent(message.Tid, result));
+                if (Interlocked.CompareExchange(ref _quietSyncTid, -1, message.Tid) != message.Tid)
+                {
+                    _events.TryWrite(new SyncResponseEvent(message.Tid, result));
+                }
+
                 return true;
             case MessageType.Push:
+                if (!_deliveries.Admit(message.Payload.Span))
+                {
+                    return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid, duplicate: true).ConfigureAwait(false);
+                }
+
                 _events.TryWrite(new PushEvent(message.Tid, message.Offline, message.Code, message.Payload.ToArray()));
                 return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid).ConfigureAwait(false);
             case MessageType.Im:
+                if (!_deliveries.Admit(message.Payload.Span))
+                {
+                    return await AutoAcknowledgeAsync(MessageType.ImResp, message.Tid, duplicate: true).ConfigureAwait(false);
+                }
+
                 _events.TryWrite(new ImEvent(message.Tid, message.Code, message.Payload.ToArray()));
                 return await AutoAcknowledgeAsync(MessageType.ImResp, message.Tid).ConfigureAwait(false);
             case MessageType.Callback:
@@ -57,9 +71,10 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private async ValueTask<bool> AutoAcknowledgeAsync(MessageType type, uint tid)
+    /// <summary>Acknowledges when told to, and always a dropped duplicate (the application never sees it to acknowledge it).</summary>
+    private async ValueTask<bool> AutoAcknowledgeAsync(MessageType type, uint tid, bool duplicate = false)
     {
-        if (!_options.AutoAcknowledge)
+        if (!_options.AutoAcknowledge && !duplicate)
         {
             return true;
         }

@@ -23,6 +23,8 @@ internal sealed partial class ClientConnection : IInboundSink
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<string> _completion;
     private readonly Action<ClientConnection> _onRegistered;
+    private readonly DeliveryTracker _deliveries;
+    private long _quietSyncTid = -1;
     private uint _registerTid;
     private string? _closeReason;
     private int _kick; // the KICK reason + 1; 0 while not kicked
@@ -32,8 +34,10 @@ internal sealed partial class ClientConnection : IInboundSink
         DeviceClientOptions options,
         TidCounter tids,
         ChannelWriter<DeviceEvent> events,
+        DeliveryTracker deliveries,
         Action<ClientConnection> onRegistered)
     {
+        _deliveries = deliveries;
         _transport = transport;
         _options = options;
         _tids = tids;
@@ -58,6 +62,7 @@ internal sealed partial class ClientConnection : IInboundSink
     /// <param name="options">The client's options.</param>
     /// <param name="tids">The client's TID counter.</param>
     /// <param name="events">Where events go.</param>
+    /// <param name="deliveries">The client's memory of what it received (duplicates, gaps).</param>
     /// <param name="onRegistered">
     /// Called on the receive loop as soon as the REGRESP is ok, before any message that follows it (a reconnect's
     /// replay) is handled: the client publishes the connection there, so that its events come in order.
@@ -69,6 +74,7 @@ internal sealed partial class ClientConnection : IInboundSink
         DeviceClientOptions options,
         TidCounter tids,
         ChannelWriter<DeviceEvent> events,
+        DeliveryTracker deliveries,
         Action<ClientConnection> onRegistered,
         CancellationToken cancellationToken)
     {
@@ -86,7 +92,7 @@ internal sealed partial class ClientConnection : IInboundSink
             }
         }
 
-        var connection = new ClientConnection(transport, options, tids, events, onRegistered);
+        var connection = new ClientConnection(transport, options, tids, events, deliveries, onRegistered);
         try
         {
             var request = new RegisterRequest(options.ProtocolVersion, options.TerminalType, options.UserId, options.Token);
@@ -132,6 +138,13 @@ internal sealed partial class ClientConnection : IInboundSink
         }
 
         return await _pending.WaitAsync(message.Tid, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A SYNC of the client's own (to fill a gap): its SYNCRESP completes the request but is not an event.</summary>
+    public Task<ResponseMessage> RequestQuietSyncAsync(OutboundMessage sync, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _quietSyncTid, sync.Tid);
+        return RequestAsync(sync, MessageType.SyncResp, cancellationToken);
     }
 
     /// <summary>Sends a message that expects no response (an acknowledgement).</summary>

@@ -13,7 +13,7 @@ public static class WebhookEndpoints
 {
     public sealed record WebhookSettingsBody(int? MaxAttempts, int? InitialBackoffMs, int? TimeoutMs, bool? SessionEvents);
 
-    public sealed record WebhookView(string? Url, int MaxAttempts, int InitialBackoffMs, int TimeoutMs, bool SessionEvents, long Delivered, int DeadLetters, bool HasSigningSecret);
+    public sealed record WebhookView(string? Url, int MaxAttempts, int InitialBackoffMs, int TimeoutMs, bool SessionEvents, long Delivered, int DeadLetters, bool HasSigningSecret, long EventsDelivered);
 
     public sealed record DeadLetterView(string Id, string Kind, long Seq, JsonElement Body, int Attempts, string LastError, DateTimeOffset FailedAt);
 
@@ -69,7 +69,7 @@ public static class WebhookEndpoints
     }
 
     private static WebhookView View(AppInfo app, WebhookStatus status) => new(app.WebhookUrl, status.Settings.MaxAttempts, status.Settings.InitialBackoffMs,
-        status.Settings.TimeoutMs, status.Settings.SessionEvents, status.Delivered, status.DeadLetters, status.HasSigningSecret);
+        status.Settings.TimeoutMs, status.Settings.SessionEvents, status.Delivered, status.DeadLetters, status.HasSigningSecret, status.EventsDelivered);
 
     /// <summary>The operator, or the app itself; 404 for anyone else.</summary>
     private static async Task<AppInfo> GetOwnAsync(string appId, Caller caller, IClusterClient cluster)

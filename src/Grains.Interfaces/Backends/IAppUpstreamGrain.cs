@@ -6,7 +6,8 @@ namespace AppMsg.Backends;
 /// An app's upstream, keyed by app id: delivers the messages of the app's upstream timeline
 /// (<see cref="AppUpstream.TimelineOf"/>) to its observer backends, at least once and in seq order, until
 /// they are acknowledged, and hands them to the app's webhook. Acknowledged cursors are persisted, so a
-/// backend (or a silo) that was down gets everything it did not acknowledge when it comes back.
+/// backend (or a silo) that was down gets everything it did not acknowledge when it comes back. The tenant's session
+/// events go the same way to the backends that asked for them, from their own consumer groups.
 /// </summary>
 public interface IAppUpstreamGrain : IGrainWithStringKey
 {
@@ -27,6 +28,12 @@ public interface IAppUpstreamGrain : IGrainWithStringKey
     /// <summary>Acknowledges several messages at once (see <see cref="AcknowledgeAsync"/>).</summary>
     Task AcknowledgeManyAsync(string name, IReadOnlyList<long> seqs);
 
+    /// <summary>
+    /// Acknowledges session events by <see cref="SessionEvent.Seq"/> for the named backend's session-events group (the shared
+    /// backends that asked for events share one, a broadcast backend has its own); unknown or repeated seqs are ignored.
+    /// </summary>
+    Task AcknowledgeSessionEventsAsync(string name, IReadOnlyList<long> seqs);
+
     /// <summary>The consumer groups that are loaded, with their cursors and live subscribers.</summary>
     Task<IReadOnlyList<UpstreamGroupStatus>> GetStatusAsync();
 
@@ -34,7 +41,7 @@ public interface IAppUpstreamGrain : IGrainWithStringKey
     [OneWay]
     Task OnStoredAsync(UpstreamMessage message);
 
-    /// <summary>Called with the session events of the app's tenant (not by backends).</summary>
+    /// <summary>Called by the tenant's session events after it stored events, in seq order (not by backends).</summary>
     [OneWay]
-    Task OnSessionEventAsync(SessionEvent sessionEvent);
+    Task OnSessionEventsStoredAsync(IReadOnlyList<SessionEvent> sessionEvents);
 }

@@ -13,7 +13,11 @@ public interface IBackendObserver : IGrainObserver
     [OneWay]
     Task OnMessagesAsync(string appId, IReadOnlyList<UpstreamMessage> messages);
 
-    /// <summary>A session of the app's tenant came online or went offline (only with <see cref="BackendSubscription.SessionEvents"/>; not acknowledged).</summary>
+    /// <summary>
+    /// Sessions of the app's tenant came online or went offline (only with <see cref="BackendSubscription.SessionEvents"/>), in
+    /// seq order within the call. Acknowledge each by <see cref="SessionEvent.Seq"/> with
+    /// <see cref="IAppUpstreamGrain.AcknowledgeSessionEventsAsync"/>; until then they come again (de-duplicate by <see cref="SessionEvent.Id"/>).
+    /// </summary>
     [OneWay]
-    Task OnSessionEventAsync(string appId, SessionEvent sessionEvent);
+    Task OnSessionEventsAsync(string appId, IReadOnlyList<SessionEvent> sessionEvents);
 }

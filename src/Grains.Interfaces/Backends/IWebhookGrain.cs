@@ -3,7 +3,8 @@ using Orleans.Concurrency;
 namespace AppMsg.Backends;
 
 /// <summary>
-/// An app's webhook (keyed by app id): POSTs each upstream message, in seq order, to the app's
+/// An app's webhook (keyed by app id): POSTs each upstream message, in seq order, and (when asked) each stored session event
+/// of the app's tenant, in seq order, to the app's
 /// <c>webhookUrl</c>, signed with HMAC-SHA256 over <c>&lt;timestamp&gt;.&lt;body&gt;</c> (headers
 /// <c>X-AppMsg-Timestamp</c> and <c>X-AppMsg-Signature: sha256=&lt;hex&gt;</c>); a 2xx answer delivers it.
 /// Failures are retried with exponential backoff; after the last attempt the item becomes a dead letter
@@ -31,7 +32,7 @@ public interface IWebhookGrain : IGrainWithStringKey
     [OneWay]
     Task OnStoredAsync(long seq);
 
-    /// <summary>Called with the session events of the app's tenant (not by backends).</summary>
+    /// <summary>Called by the app's upstream when session events of its tenant were stored, up to <paramref name="seq"/> (not by backends).</summary>
     [OneWay]
-    Task OnSessionEventAsync(SessionEvent sessionEvent);
+    Task OnSessionEventsStoredAsync(long seq);
 }

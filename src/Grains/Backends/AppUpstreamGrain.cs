@@ -11,7 +11,8 @@ namespace AppMsg.Grains.Backends;
 /// (one cursor, work split round-robin) and each broadcast backend (its own cursor). Messages go out
 /// one-way in seq-ordered batches, up to each backend's in-flight limit; what is not acknowledged within
 /// the backend's timeout is sent again. Cursors are written at most every second and on deactivation;
-/// after a crash a backend may see a message twice, never zero times.
+/// after a crash a backend may see a message twice, never zero times. The tenant's session events reach the backends that
+/// asked for them the same way, from their own groups (the same keys) over the tenant's session-events timeline.
 /// </summary>
 public sealed partial class AppUpstreamGrain(
     [PersistentState("appUpstream", StorageNames.Default)] IPersistentState<AppUpstreamState> state,
@@ -24,17 +25,23 @@ public sealed partial class AppUpstreamGrain(
     public const string SharedGroup = "shared";
     public const string BroadcastGroupPrefix = "broadcast:";
 
+    /// <summary>How <see cref="GetStatusAsync"/> names a session-events group: <c>session-events:shared</c>, <c>session-events:broadcast:&lt;name&gt;</c>.</summary>
+    public const string EventGroupStatusPrefix = "session-events:";
+
     private const int PageSize = 200;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, UpstreamSubscriber> subscribers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UpstreamGroup> groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConsumerGroup<UpstreamMessage>> groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConsumerGroup<SessionEvent>> eventGroups = new(StringComparer.Ordinal);
     private string? tenantId;
     private bool sessionEventsRegistered;
 
     private string AppId => this.GetPrimaryKeyString();
 
     private ITimelineGrain Timeline => GrainFactory.GetGrain<ITimelineGrain>(AppUpstream.TimelineOf(AppId));
+
+    private ISessionEventsGrain SessionEvents => GrainFactory.GetGrain<ISessionEventsGrain>(tenantId!);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -58,12 +65,11 @@ public sealed partial class AppUpstreamGrain(
         var groupKey = subscription.Mode == BackendDeliveryMode.Shared ? SharedGroup : BroadcastGroupPrefix + subscription.Name;
         if (subscribers.TryGetValue(subscription.Name, out var known))
         {
-            if (known.Group != groupKey || !known.Observer.Equals(observer))
+            if (known.Group != groupKey || !known.Observer.Equals(observer) || known.Options.SessionEvents != subscription.SessionEvents)
             {
                 // A new incarnation (or a new mode): what its predecessor did not acknowledge goes out again now.
-                var requeued = groups.TryGetValue(known.Group, out var old) ? old.Requeue(known.Name) : 0;
+                var requeued = Requeue(known);
                 LogReplaced(logger, AppId, known.Name, requeued);
-                known.Stalled = false;
             }
 
             known.Observer = observer;
@@ -78,10 +84,15 @@ public sealed partial class AppUpstreamGrain(
         }
 
         GroupOf(groupKey);
-        if (subscription.SessionEvents && !sessionEventsRegistered)
+        if (subscription.SessionEvents)
         {
-            await GrainFactory.GetGrain<ISessionEventsGrain>(tenantId).AddAppAsync(AppId);
-            sessionEventsRegistered = true;
+            if (!sessionEventsRegistered)
+            {
+                await SessionEvents.AddAppAsync(AppId);
+                sessionEventsRegistered = true;
+            }
+
+            await EventGroupOfAsync(groupKey);
         }
 
         await PumpAsync();
@@ -89,9 +100,9 @@ public sealed partial class AppUpstreamGrain(
 
     public async Task UnsubscribeAsync(string name)
     {
-        if (subscribers.Remove(name, out var gone) && groups.TryGetValue(gone.Group, out var group))
+        if (subscribers.Remove(name, out var gone))
         {
-            group.Requeue(name);
+            Requeue(gone);
             await PumpAsync();
         }
     }
@@ -101,25 +112,21 @@ public sealed partial class AppUpstreamGrain(
     public async Task AcknowledgeManyAsync(string name, IReadOnlyList<long> seqs)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        var group = subscribers.TryGetValue(name, out var subscriber) ? groups.GetValueOrDefault(subscriber.Group)
-            : groups.GetValueOrDefault(BroadcastGroupPrefix + name) ?? groups.GetValueOrDefault(SharedGroup);
-        if (group is null)
+        var subscriber = subscribers.GetValueOrDefault(name);
+        if (Acknowledge(groups, subscriber?.Group, name, seqs))
         {
-            LogUnknownAcknowledgement(logger, AppId, name);
-            return;
+            await PumpAsync();
         }
+    }
 
-        foreach (var seq in seqs)
+    public async Task AcknowledgeSessionEventsAsync(string name, IReadOnlyList<long> seqs)
+    {
+        ArgumentNullException.ThrowIfNull(seqs);
+        var subscriber = subscribers.GetValueOrDefault(name);
+        if (Acknowledge(eventGroups, subscriber?.EventGroup, name, seqs))
         {
-            group.Acknowledge(seq, out _);
+            await PumpAsync();
         }
-
-        if (subscriber is not null)
-        {
-            subscriber.Stalled = false;
-        }
-
-        await PumpAsync();
     }
 
     public Task<IReadOnlyList<UpstreamGroupStatus>> GetStatusAsync()
@@ -130,6 +137,9 @@ public sealed partial class AppUpstreamGrain(
             .. groups.Values.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new UpstreamGroupStatus(
                 g.Key, g.Acknowledged, g.InFlight.Count,
                 [.. subscribers.Values.Where(s => s.Group == g.Key && IsLive(s, now)).Select(s => s.Name).Order(StringComparer.Ordinal)])),
+            .. eventGroups.Values.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new UpstreamGroupStatus(
+                EventGroupStatusPrefix + g.Key, g.Acknowledged, g.InFlight.Count,
+                [.. subscribers.Values.Where(s => s.EventGroup == g.Key && IsLive(s, now)).Select(s => s.Name).Order(StringComparer.Ordinal)])),
         ];
         return Task.FromResult(status);
     }
@@ -139,26 +149,31 @@ public sealed partial class AppUpstreamGrain(
         ArgumentNullException.ThrowIfNull(message);
         foreach (var group in groups.Values)
         {
-            group.OnStored(message);
+            group.OnStored(message.Seq, message);
         }
 
         GrainFactory.GetGrain<IWebhookGrain>(AppId).OnStoredAsync(message.Seq).Ignore();
         await PumpAsync();
     }
 
-    public Task OnSessionEventAsync(SessionEvent sessionEvent)
+    public async Task OnSessionEventsStoredAsync(IReadOnlyList<SessionEvent> sessionEvents)
     {
-        var now = clock.GetUtcNow();
-        foreach (var subscriber in subscribers.Values)
+        ArgumentNullException.ThrowIfNull(sessionEvents);
+        if (sessionEvents.Count == 0)
         {
-            if (subscriber.Options.SessionEvents && IsLive(subscriber, now))
+            return;
+        }
+
+        foreach (var group in eventGroups.Values)
+        {
+            foreach (var sessionEvent in sessionEvents)
             {
-                Send(() => subscriber.Observer.OnSessionEventAsync(AppId, sessionEvent), subscriber.Name);
+                group.OnStored(sessionEvent.Seq, sessionEvent);
             }
         }
 
-        GrainFactory.GetGrain<IWebhookGrain>(AppId).OnSessionEventAsync(sessionEvent).Ignore();
-        return Task.CompletedTask;
+        GrainFactory.GetGrain<IWebhookGrain>(AppId).OnSessionEventsStoredAsync(sessionEvents.Max(e => e.Seq)).Ignore();
+        await PumpAsync();
     }
 
     private async Task TickAsync()
@@ -167,35 +182,84 @@ public sealed partial class AppUpstreamGrain(
         foreach (var lapsed in subscribers.Values.Where(s => !IsLive(s, now)).ToList())
         {
             subscribers.Remove(lapsed.Name);
-            var requeued = groups.TryGetValue(lapsed.Group, out var group) ? group.Requeue(lapsed.Name) : 0;
-            LogLapsed(logger, AppId, lapsed.Name, requeued);
+            LogLapsed(logger, AppId, lapsed.Name, Requeue(lapsed));
         }
 
         foreach (var group in groups.Values)
         {
-            var overdue = group.RequeueWhere(f =>
-            {
-                if (!subscribers.TryGetValue(f.Subscriber, out var to) || to.Group != group.Key)
-                {
-                    return true;
-                }
+            RequeueOverdue(group, s => s.Group, now);
+        }
 
-                if (now - f.SentAt < to.AckTimeout)
-                {
-                    return false;
-                }
-
-                to.Stalled = true;
-                return true;
-            });
-            if (overdue > 0)
-            {
-                LogRedelivering(logger, AppId, group.Key, overdue);
-            }
+        foreach (var group in eventGroups.Values)
+        {
+            RequeueOverdue(group, s => s.EventGroup, now);
         }
 
         await PumpAsync();
         await SaveAsync();
+    }
+
+    /// <summary>Puts what waits too long for an acknowledgement back to be sent, and marks its subscriber stalled.</summary>
+    private void RequeueOverdue<T>(ConsumerGroup<T> group, Func<UpstreamSubscriber, string?> groupOf, DateTimeOffset now)
+    {
+        var overdue = group.RequeueWhere(f =>
+        {
+            if (!subscribers.TryGetValue(f.Subscriber, out var to) || groupOf(to) != group.Key)
+            {
+                return true;
+            }
+
+            if (now - f.SentAt < to.AckTimeout)
+            {
+                return false;
+            }
+
+            group.Stalled.Add(to.Name);
+            return true;
+        });
+        if (overdue > 0)
+        {
+            LogRedelivering(logger, AppId, group.Key, overdue);
+        }
+    }
+
+    /// <summary>What was in flight to the subscriber, in both its groups, goes out again (to anyone); it is no longer stalled.</summary>
+    private int Requeue(UpstreamSubscriber subscriber)
+    {
+        var requeued = 0;
+        if (groups.TryGetValue(subscriber.Group, out var group))
+        {
+            requeued += group.Requeue(subscriber.Name);
+            group.Stalled.Remove(subscriber.Name);
+        }
+
+        if (subscriber.EventGroup is { } eventKey && eventGroups.TryGetValue(eventKey, out var eventGroup))
+        {
+            requeued += eventGroup.Requeue(subscriber.Name);
+            eventGroup.Stalled.Remove(subscriber.Name);
+        }
+
+        return requeued;
+    }
+
+    /// <summary>Acknowledges seqs in the subscriber's group (or, for a name not subscribed now, its broadcast group or the shared one).</summary>
+    private bool Acknowledge<T>(Dictionary<string, ConsumerGroup<T>> all, string? subscriberGroup, string name, IReadOnlyList<long> seqs)
+    {
+        var group = subscriberGroup is not null ? all.GetValueOrDefault(subscriberGroup)
+            : all.GetValueOrDefault(BroadcastGroupPrefix + name) ?? all.GetValueOrDefault(SharedGroup);
+        if (group is null)
+        {
+            LogUnknownAcknowledgement(logger, AppId, name);
+            return false;
+        }
+
+        foreach (var seq in seqs)
+        {
+            group.Acknowledge(seq);
+        }
+
+        group.Stalled.Remove(name);
+        return true;
     }
 
     /// <summary>Reads what each group's live subscribers have room for and sends it.</summary>
@@ -204,61 +268,89 @@ public sealed partial class AppUpstreamGrain(
         var now = clock.GetUtcNow();
         foreach (var group in groups.Values)
         {
-            var live = subscribers.Values.Where(s => s.Group == group.Key && IsLive(s, now)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-            if (live.Count == 0)
-            {
-                continue;
-            }
+            await PumpGroupAsync(group, s => s.Group, ReadMessagesAsync, (observer, batch) => observer.OnMessagesAsync(AppId, batch), now);
+        }
 
-            // Stalled subscribers get work only when no healthy one is left. A subscriber gets its next batch only
-            // when the previous one is acknowledged: one-way calls to a client may run in any order, batches must not.
-            var candidates = live.Where(s => !s.Stalled).ToList() is { Count: > 0 } healthy ? healthy : live;
-            var room = candidates.ToDictionary(s => s.Name, s => group.InFlightTo(s.Name) == 0 ? s.Options.MaxInFlight : 0, StringComparer.Ordinal);
-            var capacity = room.Values.Sum();
-            try
-            {
-                while (group.Ready.Count < capacity && group.MaybeMore)
-                {
-                    group.OnRead(await Timeline.ReadAsync(group.ReadUpTo, PageSize));
-                }
-            }
-            catch (Exception e) when (e is AppMsgException or TimeoutException or OrleansException)
-            {
-                LogReadFailed(logger, AppId, e.Message);
-            }
+        foreach (var group in eventGroups.Values)
+        {
+            await PumpGroupAsync(group, s => s.EventGroup, ReadSessionEventsAsync, (observer, batch) => observer.OnSessionEventsAsync(AppId, batch), now);
+        }
+    }
 
-            var batches = new Dictionary<string, List<UpstreamMessage>>(StringComparer.Ordinal);
-            foreach (var message in group.Ready.Values.ToList())
+    private async Task PumpGroupAsync<T>(
+        ConsumerGroup<T> group,
+        Func<UpstreamSubscriber, string?> groupOf,
+        Func<long, Task<(IEnumerable<(long Seq, T Item)> Page, bool MaybeMore)>> read,
+        Func<IBackendObserver, List<T>, Task> send,
+        DateTimeOffset now)
+    {
+        var live = subscribers.Values.Where(s => groupOf(s) == group.Key && IsLive(s, now)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        // Stalled subscribers get work only when no healthy one is left. A subscriber gets its next batch only
+        // when the previous one is acknowledged: one-way calls to a client may run in any order, batches must not.
+        var candidates = live.Where(s => !group.Stalled.Contains(s.Name)).ToList() is { Count: > 0 } healthy ? healthy : live;
+        var room = candidates.ToDictionary(s => s.Name, s => group.InFlightTo(s.Name) == 0 ? s.Options.MaxInFlight : 0, StringComparer.Ordinal);
+        var capacity = room.Values.Sum();
+        try
+        {
+            while (group.Ready.Count < capacity && group.MaybeMore)
             {
-                if (capacity == 0)
-                {
-                    break;
-                }
-
-                UpstreamSubscriber? to = null;
-                for (var i = 0; i < candidates.Count && to is null; i++)
-                {
-                    var candidate = candidates[(group.RoundRobin + i) % candidates.Count];
-                    if (room[candidate.Name] > 0)
-                    {
-                        to = candidate;
-                    }
-                }
-
-                group.RoundRobin++;
-                room[to!.Name]--;
-                capacity--;
-                group.Ready.Remove(message.Seq);
-                group.InFlight[message.Seq] = new InFlightMessage(message, to.Name, now);
-                (batches.TryGetValue(to.Name, out var batch) ? batch : batches[to.Name] = []).Add(message);
-            }
-
-            foreach (var (name, batch) in batches)
-            {
-                var observer = subscribers[name].Observer;
-                Send(() => observer.OnMessagesAsync(AppId, batch), name);
+                var (page, maybeMore) = await read(group.ReadUpTo);
+                group.OnRead(page, maybeMore);
             }
         }
+        catch (Exception e) when (e is AppMsgException or TimeoutException or OrleansException)
+        {
+            LogReadFailed(logger, AppId, group.Key, e.Message);
+        }
+
+        var batches = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        foreach (var (seq, item) in group.Ready.ToList())
+        {
+            if (capacity == 0)
+            {
+                break;
+            }
+
+            UpstreamSubscriber? to = null;
+            for (var i = 0; i < candidates.Count && to is null; i++)
+            {
+                var candidate = candidates[(group.RoundRobin + i) % candidates.Count];
+                if (room[candidate.Name] > 0)
+                {
+                    to = candidate;
+                }
+            }
+
+            group.RoundRobin++;
+            room[to!.Name]--;
+            capacity--;
+            group.Ready.Remove(seq);
+            group.InFlight[seq] = new InFlight<T>(item, to.Name, now);
+            (batches.TryGetValue(to.Name, out var batch) ? batch : batches[to.Name] = []).Add(item);
+        }
+
+        foreach (var (name, batch) in batches)
+        {
+            var observer = subscribers[name].Observer;
+            Send(() => send(observer, batch), name);
+        }
+    }
+
+    private async Task<(IEnumerable<(long Seq, UpstreamMessage Item)> Page, bool MaybeMore)> ReadMessagesAsync(long afterSeq)
+    {
+        var page = await Timeline.ReadAsync(afterSeq, PageSize);
+        return (page.Seqs.Select((seq, i) => (seq, new UpstreamMessage(seq, page.Senders[i], page.Envelopes[i]))), page.NextAfter is not null);
+    }
+
+    private async Task<(IEnumerable<(long Seq, SessionEvent Item)> Page, bool MaybeMore)> ReadSessionEventsAsync(long afterSeq)
+    {
+        var page = await SessionEvents.ReadAsync(afterSeq, PageSize);
+        return (page.Select(e => (e.Seq, e)), page.Count == PageSize);
     }
 
     private void Send(Func<Task> call, string subscriber)
@@ -276,18 +368,7 @@ public sealed partial class AppUpstreamGrain(
 
     private async Task SaveAsync()
     {
-        var changed = false;
-        foreach (var group in groups.Values)
-        {
-            var acknowledged = group.Acknowledged;
-            if (acknowledged != group.Saved)
-            {
-                state.State.Cursors[group.Key] = acknowledged;
-                group.Saved = acknowledged;
-                changed = true;
-            }
-        }
-
+        var changed = Collect(groups, state.State.Cursors) | Collect(eventGroups, state.State.EventCursors);
         if (changed)
         {
             try
@@ -302,16 +383,59 @@ public sealed partial class AppUpstreamGrain(
                     group.Saved = -1;
                 }
 
+                foreach (var group in eventGroups.Values)
+                {
+                    group.Saved = -1;
+                }
+
                 LogSaveFailed(logger, AppId, e.Message);
             }
         }
     }
 
-    private UpstreamGroup GroupOf(string key)
+    private static bool Collect<T>(Dictionary<string, ConsumerGroup<T>> all, Dictionary<string, long> cursors)
+    {
+        var changed = false;
+        foreach (var group in all.Values)
+        {
+            var acknowledged = group.Acknowledged;
+            if (acknowledged != group.Saved)
+            {
+                cursors[group.Key] = acknowledged;
+                group.Saved = acknowledged;
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The session-events group of this key; a new one starts at the tenant's last stored event (a backend gets the events
+    /// from when it first asked, not the retained history), and that start is written at once so a restart cannot skip ahead.
+    /// </summary>
+    private async Task EventGroupOfAsync(string key)
+    {
+        if (eventGroups.ContainsKey(key))
+        {
+            return;
+        }
+
+        if (!state.State.EventCursors.TryGetValue(key, out var start))
+        {
+            start = await SessionEvents.GetLastSeqAsync();
+            state.State.EventCursors[key] = start;
+            await state.WriteStateAsync();
+        }
+
+        eventGroups[key] = new ConsumerGroup<SessionEvent>(key, start);
+    }
+
+    private ConsumerGroup<UpstreamMessage> GroupOf(string key)
     {
         if (!groups.TryGetValue(key, out var group))
         {
-            group = new UpstreamGroup(key, state.State.Cursors.GetValueOrDefault(key));
+            group = new ConsumerGroup<UpstreamMessage>(key, state.State.Cursors.GetValueOrDefault(key));
             groups[key] = group;
         }
 
@@ -363,8 +487,8 @@ public sealed partial class AppUpstreamGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: sending to backend {Name} failed: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string appId, string name, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: reading the upstream timeline failed: {Reason}")]
-    private static partial void LogReadFailed(ILogger logger, string appId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: reading for group {Group} failed: {Reason}")]
+    private static partial void LogReadFailed(ILogger logger, string appId, string group, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: writing the upstream cursors failed: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string appId, string reason);

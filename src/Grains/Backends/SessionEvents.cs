@@ -5,7 +5,8 @@ namespace AppMsg.Grains.Backends;
 
 /// <summary>
 /// What the user session lists call when a session attaches or leaves: the tenant's session events, and
-/// on attach the user's stored callbacks. One-way calls: presence never waits for backends.
+/// on attach the user's stored callbacks. One-way calls: presence never waits for backends. Each event gets its id here;
+/// the tenant's <see cref="ISessionEventsGrain"/> stores it before any backend sees it.
 /// </summary>
 public static class SessionEvents
 {
@@ -36,6 +37,6 @@ public static class SessionEvents
 
     private static void Publish(IGrainFactory grains, SessionEventKind kind, SessionInfo session, DateTimeOffset now) =>
         grains.GetGrain<ISessionEventsGrain>(session.TenantId)
-            .PublishAsync(new SessionEvent(kind, session.UserId!, session.TenantId, session.SessionId, session.TerminalType, session.EdgeId, session.Since, now))
+            .PublishAsync(new SessionEvent(kind, session.UserId!, session.TenantId, session.SessionId, session.TerminalType, session.EdgeId, session.Since, now, Ids.New()))
             .Ignore();
 }

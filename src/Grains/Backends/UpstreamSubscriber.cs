@@ -9,12 +9,13 @@ internal sealed class UpstreamSubscriber(IBackendObserver observer, BackendSubsc
 
     public BackendSubscription Options { get; set; } = options;
 
+    /// <summary>Its consumer group of the upstream timeline.</summary>
     public string Group { get; set; } = group;
 
-    public DateTimeOffset RenewedAt { get; set; } = now;
+    /// <summary>Its consumer group of the session events (the same key as <see cref="Group"/>), or null when it did not ask for them.</summary>
+    public string? EventGroup => Options.SessionEvents ? Group : null;
 
-    /// <summary>Set when a message to it timed out; cleared when it acknowledges or subscribes anew. Others are preferred meanwhile.</summary>
-    public bool Stalled { get; set; }
+    public DateTimeOffset RenewedAt { get; set; } = now;
 
     public string Name => Options.Name;
 

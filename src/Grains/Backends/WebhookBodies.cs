@@ -25,7 +25,7 @@ public static class WebhookBodies
         return buffer.ToArray();
     }
 
-    /// <summary><c>{"kind":"session","appId","event":{"type":"online|offline","userId","sessionId","terminalType","edgeId","since","at"}}</c>.</summary>
+    /// <summary><c>{"kind":"session","appId","event":{"id","seq","type":"online|offline","userId","tenantId","sessionId","terminalType","edgeId","since","at"}}</c>.</summary>
     public static byte[] Session(string appId, SessionEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -35,16 +35,8 @@ public static class WebhookBodies
             writer.WriteStartObject();
             writer.WriteString("kind", "session");
             writer.WriteString("appId", appId);
-            writer.WriteStartObject("event");
-            writer.WriteString("type", e.Kind == SessionEventKind.Online ? "online" : "offline");
-            writer.WriteString("userId", e.UserId);
-            writer.WriteString("tenantId", e.TenantId);
-            writer.WriteString("sessionId", e.SessionId);
-            writer.WriteNumber("terminalType", e.TerminalType);
-            writer.WriteString("edgeId", e.EdgeId);
-            writer.WriteNumber("since", e.Since.ToUnixTimeMilliseconds());
-            writer.WriteNumber("at", e.At.ToUnixTimeMilliseconds());
-            writer.WriteEndObject();
+            writer.WritePropertyName("event");
+            SessionEventJson.Write(writer, e, withSeq: true);
             writer.WriteEndObject();
         }
 

@@ -11,7 +11,8 @@ namespace AppMsg.Grains.Backends;
 /// <summary>
 /// POSTs an app's upstream to its webhook, one item at a time and in seq order, from a pump that runs
 /// beside the grain's calls (the grain is reentrant), so neither senders nor the API ever wait for the
-/// webhook. A reminder brings the pump back after a silo restart while a backlog may remain.
+/// webhook. Session events of the app's tenant (when asked for) are read from the tenant's stored session-events timeline
+/// from their own cursor. A reminder brings the pump back after a silo restart while a backlog may remain.
 /// </summary>
 [Reentrant]
 public sealed partial class WebhookGrain(
@@ -21,7 +22,6 @@ public sealed partial class WebhookGrain(
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
     public const int MaxDeadLetters = 1_000;
-    public const int MaxQueuedEvents = 10_000;
 
     private const int PageSize = 50;
     private const string ReminderName = "webhook-pump";
@@ -31,12 +31,12 @@ public sealed partial class WebhookGrain(
     private static readonly TimeSpan IdleBeforeReminderEnds = TimeSpan.FromMinutes(3);
 
     private readonly Queue<DeadLetter> replays = new();
-    private readonly Queue<SessionEvent> events = new();
     private Task saving = Task.CompletedTask;
     private bool running;
     private bool again;
     private bool dirty;
     private long knownLast;
+    private long knownEventsLast;
     private DateTimeOffset lastActivity;
     private IGrainReminder? reminder;
 
@@ -83,7 +83,13 @@ public sealed partial class WebhookGrain(
         var app = await GrainFactory.GetGrain<IAppGrain>(AppId).GetAsync() ?? throw AppMsgException.NotFound("app");
         if (settings.SessionEvents)
         {
-            await GrainFactory.GetGrain<ISessionEventsGrain>(app.TenantId).AddAppAsync(AppId);
+            var sessionEvents = GrainFactory.GetGrain<ISessionEventsGrain>(app.TenantId);
+            await sessionEvents.AddAppAsync(AppId);
+            if (!Webhook.Settings.SessionEvents)
+            {
+                // Turned on: from the events stored from now on, not the retained history.
+                Webhook.EventsDelivered = Math.Max(Webhook.EventsDelivered, await sessionEvents.GetLastSeqAsync());
+            }
         }
 
         Webhook.Settings = settings;
@@ -125,27 +131,17 @@ public sealed partial class WebhookGrain(
         return Task.CompletedTask;
     }
 
-    public Task OnSessionEventAsync(SessionEvent sessionEvent)
+    public Task OnSessionEventsStoredAsync(long seq)
     {
-        if (Webhook.Settings.SessionEvents)
-        {
-            if (events.Count >= MaxQueuedEvents)
-            {
-                var dropped = events.Dequeue();
-                LogEventDropped(logger, AppId, dropped.SessionId);
-            }
-
-            events.Enqueue(sessionEvent);
-            EnsurePump();
-        }
-
+        knownEventsLast = Math.Max(knownEventsLast, seq);
+        EnsurePump();
         return Task.CompletedTask;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         EnsurePump();
-        if (!running && knownLast <= Webhook.Delivered && clock.GetUtcNow() - lastActivity > IdleBeforeReminderEnds)
+        if (!running && knownLast <= Webhook.Delivered && knownEventsLast <= Webhook.EventsDelivered && clock.GetUtcNow() - lastActivity > IdleBeforeReminderEnds)
         {
             await EndReminderAsync();
         }
@@ -153,7 +149,7 @@ public sealed partial class WebhookGrain(
 
     private async Task TickAsync()
     {
-        if (knownLast > Webhook.Delivered || events.Count > 0 || replays.Count > 0)
+        if (knownLast > Webhook.Delivered || knownEventsLast > Webhook.EventsDelivered || replays.Count > 0)
         {
             EnsurePump();
         }
@@ -215,7 +211,7 @@ public sealed partial class WebhookGrain(
                 dirty = true;
             }
 
-            events.Clear();
+            FollowSessionEvents();
             while (replays.TryDequeue(out var letter))
             {
                 AddDeadLetter(letter with { LastError = "no webhook is configured" });
@@ -235,9 +231,14 @@ public sealed partial class WebhookGrain(
             await DeliverAsync(uri, letter.Kind, letter.Seq, letter.Body, letter.Id);
         }
 
-        while (events.TryDequeue(out var sessionEvent))
+        var moreEvents = false;
+        if (Webhook.Settings.SessionEvents)
         {
-            await DeliverAsync(uri, "session", 0, WebhookBodies.Session(AppId, sessionEvent), Ids.New());
+            moreEvents = await DeliverSessionEventsAsync(uri, app.TenantId);
+        }
+        else
+        {
+            FollowSessionEvents();
         }
 
         var page = await GrainFactory.GetGrain<ITimelineGrain>(AppUpstream.TimelineOf(AppId)).ReadAsync(Webhook.Delivered, PageSize);
@@ -259,7 +260,7 @@ public sealed partial class WebhookGrain(
             }
         }
 
-        if (page.NextAfter is not null || events.Count > 0 || replays.Count > 0)
+        if (page.NextAfter is not null || moreEvents || replays.Count > 0)
         {
             again = true;
         }
@@ -267,6 +268,48 @@ public sealed partial class WebhookGrain(
         {
             // Drained (a seq that arrives meanwhile sets again, so the loop reads once more).
             knownLast = Webhook.Delivered;
+        }
+    }
+
+    /// <summary>Delivers a page of the tenant's stored session events after the events cursor; true when there may be more.</summary>
+    private async Task<bool> DeliverSessionEventsAsync(Uri uri, string tenantId)
+    {
+        var page = await GrainFactory.GetGrain<ISessionEventsGrain>(tenantId).ReadAsync(Webhook.EventsDelivered, PageSize);
+        if (page.Count > 0)
+        {
+            await EnsureReminderAsync();
+        }
+
+        for (var i = 0; i < page.Count; i++)
+        {
+            var sessionEvent = page[i];
+            await DeliverAsync(uri, "session", sessionEvent.Seq, WebhookBodies.Session(AppId, sessionEvent), $"{AppId}:session:{sessionEvent.Id}");
+            Webhook.EventsDelivered = sessionEvent.Seq;
+            knownEventsLast = Math.Max(knownEventsLast, sessionEvent.Seq);
+            dirty = true;
+            if (i % 10 == 9)
+            {
+                await SaveAsync();
+            }
+        }
+
+        if (page.Count == PageSize)
+        {
+            return true;
+        }
+
+        // Drained (an event stored meanwhile sets again, so the loop reads once more).
+        knownEventsLast = Webhook.EventsDelivered;
+        return false;
+    }
+
+    /// <summary>Nobody takes the session events here: the events cursor follows what was stored, so turning them on starts from then.</summary>
+    private void FollowSessionEvents()
+    {
+        if (knownEventsLast > Webhook.EventsDelivered)
+        {
+            Webhook.EventsDelivered = knownEventsLast;
+            dirty = true;
         }
     }
 
@@ -314,7 +357,7 @@ public sealed partial class WebhookGrain(
         return delay < MaxBackoff ? delay : MaxBackoff;
     }
 
-    private WebhookStatus Status() => new(Webhook.Settings, Webhook.Delivered, Webhook.DeadLetters.Count, Webhook.SigningSecret is not null);
+    private WebhookStatus Status() => new(Webhook.Settings, Webhook.Delivered, Webhook.DeadLetters.Count, Webhook.SigningSecret is not null, Webhook.EventsDelivered);
 
     /// <summary>Writes the state; writes never overlap, since the grain is reentrant and the store checks its etag.</summary>
     private Task SaveAsync()
@@ -363,9 +406,6 @@ public sealed partial class WebhookGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: too many dead letters; dropped the oldest, {Id}")]
     private static partial void LogDeadLetterDropped(ILogger logger, string appId, string id);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: too many session events wait for the webhook; dropped one of session {SessionId}")]
-    private static partial void LogEventDropped(ILogger logger, string appId, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: replaying dead letter {Id}")]
     private static partial void LogReplaying(ILogger logger, string appId, string id);

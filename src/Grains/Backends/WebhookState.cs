@@ -15,4 +15,7 @@ public sealed class WebhookState
     [Id(2)] public WebhookSettings Settings { get; set; } = new();
 
     [Id(3)] public List<DeadLetter> DeadLetters { get; set; } = [];
+
+    /// <summary>Every session event of the tenant's session-events timeline up to this seq was delivered, dead-lettered or skipped.</summary>
+    [Id(4)] public long EventsDelivered { get; set; }
 }

@@ -36,6 +36,20 @@ internal sealed class FakeDevice : IAsyncDisposable
         return await _frames.Reader.WaitToReadAsync(timeout.Token) && _frames.Reader.TryRead(out var frame) ? frame : null;
     }
 
+    /// <summary>The next frame if one comes within <paramref name="wait"/>; null otherwise (or when the device closed).</summary>
+    public async Task<ReceivedFrame?> TryReadAsync(TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            return await _frames.Reader.WaitToReadAsync(timeout.Token) && _frames.Reader.TryRead(out var frame) ? frame : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The next frame, which must be of <paramref name="type"/>.</summary>
     public async Task<ReceivedFrame> ExpectAsync(MessageType type)
     {
