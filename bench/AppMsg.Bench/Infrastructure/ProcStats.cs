@@ -28,6 +28,28 @@ public static class ProcStats
         return null;
     }
 
+    /// <summary>Bytes the process read and wrote through system calls (sockets and files: /proc/pid/io rchar + wchar), or null.</summary>
+    public static long? IoBytes(int pid)
+    {
+        try
+        {
+            long total = 0;
+            foreach (var line in File.ReadLines($"/proc/{pid}/io"))
+            {
+                if (line.StartsWith("rchar:", StringComparison.Ordinal) || line.StartsWith("wchar:", StringComparison.Ordinal))
+                {
+                    total += long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            return total;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>User plus system CPU seconds of a process, or 0 when it is gone.</summary>
     public static double CpuSeconds(int pid)
     {

@@ -33,6 +33,8 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
                 new("rss_before_mib", "RSS before MiB", "N0"),
                 new("rss_after_mib", "RSS after MiB", "N0"),
                 new("kib_per_connection", "KiB/connection", "0.00", Ratio: true),
+                new("silo_kib_per_connection", "silo KiB/connection", "0.00"),
+                new("silo_idle_bytes_per_connection_min", "silo I/O bytes/connection/min idle", "0.00"),
                 new("disconnects", "disconnects"),
             ],
         };
@@ -45,6 +47,8 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
         await Task.Delay(Settle, cancellationToken);
         var pid = system.ConnectionProcessId;
         var before = pid is { } p ? ProcStats.RssBytes(p) : null;
+        var siloPid = system.ClusterProcessId;
+        var siloBefore = siloPid is { } sp ? ProcStats.RssBytes(sp) : null;
         var cpu = Cpu(system);
         cpu.Start();
         var (connections, failures, elapsed, firstError) = await ConnectAllAsync(system, users, group: null, persistent: false, (_, _) => { }, cancellationToken);
@@ -54,6 +58,10 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
             row.CpuPercent = cpu.Stop();
             var connected = count - failures;
             ProgressTicker.Say($"{system.Name}: {connected} connected in {elapsed.TotalSeconds:0.0} s; holding {Options.DurationSeconds} s");
+            // What the cluster side costs while the devices sit idle: every byte the silo reads or writes (its edge,
+            // database and peer traffic, the session leases included), per connection and minute of holding.
+            var siloIoBefore = siloPid is { } sio ? ProcStats.IoBytes(sio) : null;
+            var held = System.Diagnostics.Stopwatch.StartNew();
             await using (new ProgressTicker($"{system.Name}: holding", () =>
                 $"RSS {(pid is { } q ? ProcStats.RssBytes(q) / 1048576.0 : null):0} MiB, disconnects {connections.Sum(c => c?.Disconnects ?? 0)}"))
             {
@@ -61,6 +69,12 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
             }
 
             var after = pid is { } r ? ProcStats.RssBytes(r) : null;
+            var siloAfter = siloPid is { } sa ? ProcStats.RssBytes(sa) : null;
+            var siloIoAfter = siloPid is { } sia ? ProcStats.IoBytes(sia) : null;
+            row.Metrics["silo_kib_per_connection"] = siloBefore is { } sb && siloAfter is { } sa2 && count > failures
+                ? Math.Round((sa2 - sb) / 1024.0 / (count - failures), 2) : null;
+            row.Metrics["silo_idle_bytes_per_connection_min"] = siloIoBefore is { } ib && siloIoAfter is { } ia && count > failures
+                ? Math.Round((ia - ib) / (double)(count - failures) / held.Elapsed.TotalMinutes, 2) : null;
             row.Metrics["connected"] = connected;
             row.Metrics["failed"] = failures;
             row.Metrics["connect_seconds"] = Math.Round(elapsed.TotalSeconds, 2);

@@ -34,6 +34,8 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
 
     public int? ConnectionProcessId => edge?.Pid ?? options.EdgePid;
 
+    public int? ClusterProcessId => silo?.Pid;
+
     /// <summary>The PostgreSQL version (of the private server), for the report.</summary>
     public string? PostgresVersion => postgres?.Version;
 

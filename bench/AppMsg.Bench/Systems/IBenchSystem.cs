@@ -23,6 +23,9 @@ public interface IBenchSystem : IAsyncDisposable
     /// <summary>The process that holds the device connections (edge, hub, broker), for memory per connection; null when not known.</summary>
     int? ConnectionProcessId { get; }
 
+    /// <summary>The process that holds cluster state about connected devices (AppMsg: the silo); null when none or not known.</summary>
+    int? ClusterProcessId => null;
+
     /// <summary>CPU sources of its processes, for the tables.</summary>
     IEnumerable<(string Name, Func<double> Seconds)> CpuSources { get; }
 

@@ -30,9 +30,10 @@ public static class ClusterRetry
         var pause = FirstPause;
         while (true)
         {
-            var attempt = call();
+            Task<T>? attempt = null;
             try
             {
+                attempt = call();
                 return await attempt.WaitAsync(AttemptTimeout, cancellationToken);
             }
             catch (Exception e) when (IsTransient(e) && Observe(attempt) && Environment.TickCount64 - started + pause.TotalMilliseconds < Bound.TotalMilliseconds
@@ -54,9 +55,9 @@ public static class ClusterRetry
     public static string RepeatableClientMsgId(string? given) => given ?? "~edge:" + Ids.New();
 
     /// <summary>An abandoned try may still fail later; its failure is observed, not left to the finalizer.</summary>
-    private static bool Observe(Task attempt)
+    private static bool Observe(Task? attempt)
     {
-        attempt.Ignore();
+        attempt?.Ignore();
         return true;
     }
 

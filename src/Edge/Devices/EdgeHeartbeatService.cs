@@ -45,10 +45,27 @@ public sealed partial class EdgeHeartbeatService(
             LogHeartbeatFailed(logger, e.Message);
         }
 
-        await Task.WhenAll(connections.All.Select(c => c.KickAsync(KickReason.EdgeDraining)));
+        await Task.WhenAll(connections.All.Select(KickForShutdownAsync));
+    }
+
+    /// <summary>A connection that breaks while it is told to go elsewhere is gone anyway; shutdown goes on.</summary>
+    private async Task KickForShutdownAsync(DeviceConnection connection)
+    {
+        try
+        {
+            await connection.KickAsync(KickReason.EdgeDraining);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
+            or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException)
+        {
+            LogKickFailed(logger, connection.Session?.SessionId, e.Message);
+        }
     }
 
     private EdgeInfo Info => new(edge.EdgeId, $"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws", connections.SessionCount, incarnation.Value);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} could not be told of the shutdown: {Reason}")]
+    private static partial void LogKickFailed(ILogger logger, string? sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge heartbeat failed: {Reason}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string reason);
