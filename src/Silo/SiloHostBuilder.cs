@@ -76,6 +76,7 @@ public static class SiloHostBuilder
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
         });
+        builder.UseConnectionBudget(settings);
         return builder;
     }
 }

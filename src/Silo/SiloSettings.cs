@@ -36,6 +36,9 @@ public sealed record SiloSettings
     /// <summary>How often expired messages are pruned.</summary>
     public TimeSpan PruneInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The PostgreSQL connections this silo may hold: its two pools' sizes and the wait for a connection.</summary>
+    public ConnectionBudget Database { get; init; } = ConnectionBudget.SiloDefault;
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     /// <exception cref="StartupException">A setting is missing or malformed.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -55,6 +58,7 @@ public sealed record SiloSettings
             MessageMaxTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_MAX_SECONDS", "AppMsg:MessageTtlMaxSeconds", 2_592_000, 1, int.MaxValue)),
             MaxContentBytes = SettingReader.Int(configuration, "APPMSG_MAX_CONTENT_BYTES", "AppMsg:MaxContentBytes", 32 * 1024, 256, 1024 * 1024),
             PruneInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
+            Database = ConnectionBudget.ForSilo(configuration),
         };
     }
 

@@ -36,7 +36,7 @@ public class RunningSystem : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        postgres = await PostgresServer.StartAsync();
+        postgres = await PostgresServer.StartAsync(MaxConnections);
         deployment = await AppMsgDeployment.CreateAsync(postgres);
         siloSettings = deployment.SiloSettings("silo-1");
         edgeSettings = ConfigureEdge(deployment.EdgeSettings("edge-1"));
@@ -66,6 +66,12 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>A service of the running edge.</summary>
     public T EdgeServices<T>() where T : notnull => edge!.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// The private server's <c>max_connections</c>: PostgreSQL's default (100) unless a test class needs more.
+    /// One silo and a few edges with the default connection budget fit under it, and every API test shows it.
+    /// </summary>
+    protected virtual int? MaxConnections => null;
 
     /// <summary>Adjusts the edge's settings before it starts (limits for a test class).</summary>
     protected virtual Edge.EdgeSettings ConfigureEdge(Edge.EdgeSettings settings) => settings;

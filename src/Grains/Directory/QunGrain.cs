@@ -18,9 +18,6 @@ public sealed class QunGrain(
     public const int MaxNameLength = 100;
     public const int MaxTopicLength = 1_000;
 
-    /// <summary>How many user grains one change calls at once.</summary>
-    private const int FanOut = 256;
-
     private QunState Qun => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -47,7 +44,7 @@ public sealed class QunGrain(
             throw AppMsgException.Invalid("ownerId", "ownerId must be a user of the qun's tenant");
         }
 
-        var members = ValidUserIds(qun.MemberIds ?? []).Where(id => id != qun.OwnerId).ToList();
+        var members = ValidUserIds(qun.MemberIds ?? [], "members").Where(id => id != qun.OwnerId).ToList();
         if (members.Count + 1 > maxMembers)
         {
             throw OverLimit(maxMembers);
@@ -121,7 +118,7 @@ public sealed class QunGrain(
     public async Task AddMembersAsync(string? actorUserId, IReadOnlyList<string> userIds)
     {
         Require(actorUserId, QunRole.Admin, "add members");
-        var added = ValidUserIds(userIds ?? []).Where(id => !Qun.Members.ContainsKey(id)).ToList();
+        var added = ValidUserIds(userIds ?? [], "members").Where(id => !Qun.Members.ContainsKey(id)).ToList();
         if (Qun.Members.Count + added.Count > Qun.MaxMembers)
         {
             throw OverLimit(Qun.MaxMembers);
@@ -291,12 +288,8 @@ public sealed class QunGrain(
 
     private async Task EnsureTenantUsersAsync(string tenantId, IReadOnlyList<string> userIds, string field)
     {
-        var outsiders = new List<string>();
-        foreach (var chunk in userIds.Chunk(FanOut))
-        {
-            var users = await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IUserGrain>(id).GetAsync()));
-            outsiders.AddRange(chunk.Where((_, i) => users[i]?.TenantId != tenantId));
-        }
+        var users = await FanOut.SelectAsync(userIds, id => GrainFactory.GetGrain<IUserGrain>(id).GetAsync());
+        var outsiders = userIds.Where((_, i) => users[i]?.TenantId != tenantId).ToList();
 
         if (outsiders.Count > 0)
         {
@@ -306,16 +299,16 @@ public sealed class QunGrain(
         }
     }
 
-    private async Task FanOutAsync(IReadOnlyList<string> userIds, Func<IUserGrain, Task> call)
-    {
-        foreach (var chunk in userIds.Chunk(FanOut))
-        {
-            await Task.WhenAll(chunk.Select(id => call(GrainFactory.GetGrain<IUserGrain>(id))));
-        }
-    }
+    private Task FanOutAsync(IReadOnlyList<string> userIds, Func<IUserGrain, Task> call) =>
+        FanOut.ForEachAsync(userIds, id => call(GrainFactory.GetGrain<IUserGrain>(id)));
 
-    private static List<string> ValidUserIds(IEnumerable<string> userIds)
+    private static List<string> ValidUserIds(IReadOnlyCollection<string> userIds, string field)
     {
+        if (userIds.Count > QunLimits.MaxMembersPerCall)
+        {
+            throw AppMsgException.Invalid(field, $"one call adds at most {QunLimits.MaxMembersPerCall} members; add more in further calls");
+        }
+
         var ids = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in userIds)
