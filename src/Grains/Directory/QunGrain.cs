@@ -44,7 +44,7 @@ public sealed class QunGrain(
             throw AppMsgException.Invalid("ownerId", "ownerId must be a user of the qun's tenant");
         }
 
-        var members = ValidUserIds(qun.MemberIds ?? [], "members").Where(id => id != qun.OwnerId).ToList();
+        var members = ValidUserIds(qun.MemberIds ?? []).Where(id => id != qun.OwnerId).ToList();
         if (members.Count + 1 > maxMembers)
         {
             throw OverLimit(maxMembers);
@@ -118,7 +118,7 @@ public sealed class QunGrain(
     public async Task AddMembersAsync(string? actorUserId, IReadOnlyList<string> userIds)
     {
         Require(actorUserId, QunRole.Admin, "add members");
-        var added = ValidUserIds(userIds ?? [], "members").Where(id => !Qun.Members.ContainsKey(id)).ToList();
+        var added = ValidUserIds(userIds ?? []).Where(id => !Qun.Members.ContainsKey(id)).ToList();
         if (Qun.Members.Count + added.Count > Qun.MaxMembers)
         {
             throw OverLimit(Qun.MaxMembers);
@@ -302,11 +302,11 @@ public sealed class QunGrain(
     private Task FanOutAsync(IReadOnlyList<string> userIds, Func<IUserGrain, Task> call) =>
         FanOut.ForEachAsync(userIds, id => call(GrainFactory.GetGrain<IUserGrain>(id)));
 
-    private static List<string> ValidUserIds(IReadOnlyCollection<string> userIds, string field)
+    private static List<string> ValidUserIds(IReadOnlyCollection<string> userIds)
     {
         if (userIds.Count > QunLimits.MaxMembersPerCall)
         {
-            throw AppMsgException.Invalid(field, $"one call adds at most {QunLimits.MaxMembersPerCall} members; add more in further calls");
+            throw AppMsgException.Invalid("members", $"one call adds at most {QunLimits.MaxMembersPerCall} members; add more in further calls");
         }
 
         var ids = new List<string>();
