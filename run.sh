@@ -78,7 +78,20 @@ choose_pg_home() {
   fi
 }
 
+# The private server's max_connections, for N silos and M edges with their connection budgets (docs/resources.md):
+# each silo APPMSG_DB_POOL_SIZE + APPMSG_DB_ORLEANS_POOL_SIZE + 1, each edge its Orleans pool + 1, plus 3 superuser
+# slots and 10 of headroom; never below PostgreSQL's default of 100.
+pg_max_connections() {
+  local silos=$1 edges=$2
+  local silo=$(( ${APPMSG_DB_POOL_SIZE:-30} + ${APPMSG_DB_ORLEANS_POOL_SIZE:-30} + 1 ))
+  local edge=$(( ${APPMSG_DB_ORLEANS_POOL_SIZE:-4} + 1 ))
+  local needed=$(( silos * silo + edges * edge + 3 + 10 ))
+  [ "$needed" -lt 100 ] && needed=100
+  echo "$needed"
+}
+
 start_postgres() {
+  local max_connections=${1:-100}
   ensure_postgres
   choose_pg_home
   local data="$PG_HOME/data"
@@ -90,11 +103,15 @@ start_postgres() {
   if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     PG_PORT=$(sed -n 4p "$data/postmaster.pid")
     say "reusing the running private PostgreSQL on port $PG_PORT"
+    local running
+    running=$(as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SHOW max_connections" 2>/dev/null || echo 0)
+    [ "${running:-0}" -ge "$max_connections" ] \
+      || say "warning: its max_connections is ${running}, fewer than the $max_connections these processes may use; stop it to have it restarted with more"
   else
     PG_PORT=$(cat "$PG_HOME/port" 2>/dev/null || echo 15432)
     port_free "$PG_PORT" || PG_PORT=$(free_port_from 15432)
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$PG_HOME/postgres.log" -w -t 60 \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start >/dev/null \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=$max_connections" start >/dev/null \
       || die "PostgreSQL did not start; see $PG_HOME/postgres.log"
   fi
   echo "$PG_PORT" | as_pg tee "$PG_HOME/port" >/dev/null
@@ -160,7 +177,7 @@ cmd_start() {
   ensure_dotnet
   command -v curl >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq curl >/dev/null; }
   trap cleanup INT TERM EXIT
-  if [ -z "${ConnectionStrings__AppMsg:-}" ]; then start_postgres; fi
+  if [ -z "${ConnectionStrings__AppMsg:-}" ]; then start_postgres "$(pg_max_connections "$silos" "$edges")"; fi
   build
 
   mkdir -p "$STATE"

@@ -69,6 +69,7 @@ public static class EdgeHostBuilder
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
         });
+        builder.UseConnectionBudget(settings);
 
         // After the Orleans client, so that the client is connected when the heartbeat starts.
         builder.Services.AddHostedService<EdgeHeartbeatService>();

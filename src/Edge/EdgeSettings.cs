@@ -34,6 +34,9 @@ public sealed record EdgeSettings
     /// <summary>The largest HTTP request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>The PostgreSQL connections this edge may hold: its Orleans client's pool (membership reads) and the wait for a connection.</summary>
+    public ConnectionBudget Database { get; init; } = ConnectionBudget.EdgeDefault;
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     public static EdgeSettings FromConfiguration(IConfiguration configuration)
     {
@@ -58,6 +61,7 @@ public sealed record EdgeSettings
             AnonymousTenantId = SettingReader.String(configuration, "APPMSG_ANONYMOUS_TENANT", "AppMsg:AnonymousTenant"),
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
+            Database = ConnectionBudget.ForEdge(configuration),
         };
     }
 }

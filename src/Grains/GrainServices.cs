@@ -2,6 +2,7 @@ using AppMsg.Grains.Directory;
 using AppMsg.Grains.Timelines;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Serialization;
 
 namespace AppMsg.Grains;
 
@@ -16,6 +17,14 @@ public static class GrainServices
         Action<TimelinePrunerOptions>? pruning = null)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // What a grain call may throw: one rule (GrainFailures), applied to every call by one filter, and to
+        // failures outside calls (a state read while activating) by letting Orleans serialize database exceptions.
+        services.AddSingleton<IIncomingGrainCallFilter, GrainFailureFilter>();
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            var previous = o.SupportedExceptionTypeFilter;
+            o.SupportedExceptionTypeFilter = type => previous?.Invoke(type) == true || GrainFailures.IsDatabaseExceptionType(type);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserIndex>();
         services.AddSingleton<AppIndex>();

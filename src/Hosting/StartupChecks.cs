@@ -25,6 +25,9 @@ public static class StartupChecks
             builder.Timeout = 10;
         }
 
+        // One connection, closed for good: it does not linger in a pool outside the process's budget.
+        builder.Pooling = false;
+
         try
         {
             await using var connection = new NpgsqlConnection(builder.ConnectionString);

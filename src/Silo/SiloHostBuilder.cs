@@ -82,6 +82,7 @@ public static class SiloHostBuilder
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
         });
+        builder.UseConnectionBudget(settings);
         return builder;
     }
 }

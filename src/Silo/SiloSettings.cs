@@ -42,6 +42,9 @@ public sealed record SiloSettings
     /// <summary>How long stored session events are kept for backends that have not taken them.</summary>
     public TimeSpan SessionEventsRetention { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>The PostgreSQL connections this silo may hold: its two pools' sizes and the wait for a connection.</summary>
+    public ConnectionBudget Database { get; init; } = ConnectionBudget.SiloDefault;
+
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
     /// <exception cref="StartupException">A setting is missing or malformed.</exception>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -63,6 +66,7 @@ public sealed record SiloSettings
             PruneInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
             GrainCollectionAge = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_GRAIN_COLLECTION_AGE_SECONDS", "AppMsg:GrainCollectionAgeSeconds", 900, 10, 86_400)),
             SessionEventsRetention = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_SESSION_EVENTS_RETENTION_SECONDS", "AppMsg:SessionEventsRetentionSeconds", 86_400, 60, 2_592_000)),
+            Database = ConnectionBudget.ForSilo(configuration),
         };
     }
 

@@ -14,20 +14,28 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string home;
     private int databases;
 
-    private PostgresServer(string binDirectory, string home, int port)
+    private PostgresServer(string binDirectory, string home, int port, int? maxConnections)
     {
         this.binDirectory = binDirectory;
         this.home = home;
         Port = port;
+        MaxConnections = maxConnections;
     }
 
     public int Port { get; }
+
+    /// <summary>The server's <c>max_connections</c>; null for PostgreSQL's default (100).</summary>
+    public int? MaxConnections { get; }
 
     private string DataDirectory => Path.Combine(home, "data");
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="maxConnections">
+    /// The server's <c>max_connections</c>, sized for what the caller runs on it
+    /// (<see cref="AppMsg.Hosting.ConnectionBudget.ServerMaxConnections"/>); null keeps PostgreSQL's default (100).
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(int? maxConnections = null)
     {
         var bin = AppMsg.Hosting.PostgresBinaries.Find("./run.sh test does this for you");
         var home = System.IO.Directory.CreateTempSubdirectory("appmsg-test-pg-").FullName;
@@ -36,7 +44,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await MustSucceed("chown", ["postgres:postgres", home]);
         }
 
-        var server = new PostgresServer(bin, home, FreePort.Next());
+        var server = new PostgresServer(bin, home, FreePort.Next(), maxConnections);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopNow();
         await server.RunPg("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
         await server.StartAgainAsync();
@@ -66,7 +74,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts the stopped server again, on the same port and data.</summary>
     public Task StartAgainAsync() => RunPg("pg_ctl", [
         "-D", DataDirectory, "-l", Path.Combine(home, "postgres.log"), "-w", "-t", "60",
-        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off{(MaxConnections is { } max ? $" -c max_connections={max}" : "")}",
         "start"]);
 
     public async ValueTask DisposeAsync()

@@ -36,7 +36,7 @@ public class RunningSystem : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        postgres = await PostgresServer.StartAsync();
+        postgres = await PostgresServer.StartAsync(MaxConnections);
         deployment = await AppMsgDeployment.CreateAsync(postgres);
         siloSettings = ConfigureSilo(deployment.SiloSettings("silo-1"));
         edgeSettings = ConfigureEdge(deployment.EdgeSettings("edge-1"));
@@ -69,6 +69,12 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>Adjusts the silo's settings before it starts (a short grain collection age, say).</summary>
     protected virtual Silo.SiloSettings ConfigureSilo(Silo.SiloSettings settings) => settings;
+
+    /// <summary>
+    /// The private server's <c>max_connections</c>: PostgreSQL's default (100) unless a test class needs more.
+    /// One silo and a few edges with the default connection budget fit under it, and every API test shows it.
+    /// </summary>
+    protected virtual int? MaxConnections => null;
 
     /// <summary>Adjusts the edge's settings before it starts (limits for a test class).</summary>
     protected virtual Edge.EdgeSettings ConfigureEdge(Edge.EdgeSettings settings) => settings;

@@ -29,8 +29,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
+    /// <summary>
+    /// The server's <c>max_connections</c>: what one silo, one edge and the Orleans publisher (a client like an
+    /// edge) may hold with the default connection budgets, and never below PostgreSQL's default.
+    /// </summary>
+    public static int MaxConnections => Math.Max(100, AppMsg.Hosting.ConnectionBudget.ServerMaxConnections(silos: 1, edges: 2));
+
+    /// <summary>A database's connection string; the silo and the edge size their pools by their own budgets.</summary>
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=100";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database}";
 
     /// <summary>The postmaster's pid (for CPU figures of the whole server), or null.</summary>
     public int? PostmasterPid
@@ -62,7 +69,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         await server.PgAsync("initdb", ["-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8"], cancellationToken);
         await server.PgAsync("pg_ctl", [
             "-D", server.Data, "-l", Path.Combine(home, "postgres.log"), "-w", "-t", "60",
-            "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB",
+            "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections={MaxConnections} -c shared_buffers=256MB",
             "start"], cancellationToken);
         await using (var connection = new NpgsqlConnection(server.ConnectionString("postgres")))
         {

@@ -5,7 +5,7 @@ namespace AppMsg.Edge.Api;
 
 /// <summary>
 /// Turns every failure of an API request into a problem detail: refusals keep their code, malformed
-/// input is a 400, an unreachable cluster a 503, anything else a logged 500. Never a crash.
+/// input is a 400, an unreachable cluster or database a 503, anything else a logged 500. Never a crash.
 /// </summary>
 public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
 {
@@ -24,7 +24,9 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
                 BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => Problems.Create(ErrorCodes.TooLarge, "the body is too large"),
                 BadHttpRequestException bad => Problems.Create(ErrorCodes.ValidationFailed, bad.Message),
                 JsonException json => Problems.Create(ErrorCodes.ValidationFailed, "the body is not valid JSON for this request", Field(json)),
-                TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException =>
+                // Every failure of the cluster or of the way to it (OrleansException covers SiloUnavailableException,
+                // OrleansMessageRejectionException, ClientNotAvailableException and the storage wrappers): retry later.
+                TimeoutException or OrleansException or Orleans.Runtime.Messaging.ConnectionFailedException =>
                     Problems.Create(ErrorCodes.Unavailable, "the cluster does not answer; retry later"),
                 _ => null,
             };
@@ -35,7 +37,7 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
             }
             else if (problem.Status >= 500)
             {
-                LogUnavailable(logger, context.Request.Method, context.Request.Path, e.Message);
+                LogUnavailable(logger, context.Request.Method, context.Request.Path, FirstLine(e.Message));
             }
             else
             {
@@ -50,6 +52,10 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
             await Problems.WriteAsync(context, problem);
         }
     }
+
+    /// <summary>Orleans puts whole stack traces in some messages; the log line keeps the first line.</summary>
+    private static string FirstLine(string message) =>
+        message.AsSpan().IndexOfAny('\r', '\n') is var end and >= 0 ? message[..end] : message;
 
     private static Dictionary<string, string[]>? Field(JsonException json) =>
         json.Path is { Length: > 2 } path ? new() { [path.TrimStart('$', '.')] = [json.Message] } : null;

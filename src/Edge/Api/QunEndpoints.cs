@@ -102,9 +102,9 @@ public static class QunEndpoints
         api.MapPost("/v1/quns/{qunId}/members", async (string qunId, AddMembersRequest body, Caller caller, IClusterClient cluster) =>
         {
             var qun = await GetVisibleAsync(qunId, caller, cluster);
-            if (body.UserIds is null || body.UserIds.Count == 0)
+            if (body.UserIds is null || body.UserIds.Count == 0 || body.UserIds.Count > QunLimits.MaxMembersPerCall)
             {
-                throw AppMsgException.Invalid("userIds", "userIds must list at least one user");
+                throw AppMsgException.Invalid("userIds", $"userIds must list 1 to {QunLimits.MaxMembersPerCall} users; add more in further calls");
             }
 
             await cluster.GetGrain<IQunGrain>(qun.Id).AddMembersAsync(Actor(caller), body.UserIds);

@@ -19,7 +19,7 @@ public interface IQunGrain : IGrainWithStringKey
     /// <summary>Creates the qun under this grain's id with its owner and first members.</summary>
     /// <exception cref="AppMsgException"><c>conflict</c> when the id is taken; <c>not_found</c> for an unknown tenant;
     /// <c>validation_failed</c> for a bad name, topic or limit (fields <c>name</c>, <c>topic</c>, <c>maxMembers</c>), an owner
-    /// or member who is not a user of the tenant (<c>ownerId</c>, <c>members</c>), or more members than the limit (<c>members</c>).</exception>
+    /// or member who is not a user of the tenant (<c>ownerId</c>, <c>members</c>), or more members than the limit or than one call takes, <see cref="QunLimits.MaxMembersPerCall"/> (<c>members</c>).</exception>
     Task<QunInfo> CreateAsync(NewQun qun);
 
     /// <summary>The qun, or null when no live qun has this id.</summary>
@@ -41,9 +41,9 @@ public interface IQunGrain : IGrainWithStringKey
 
     /// <summary>Adds members with role <see cref="QunRole.Member"/>; owner and admins. Users who are members already are left as they are.</summary>
     /// <param name="actorUserId">The acting user, or null for a privileged caller.</param>
-    /// <param name="userIds">Users of the qun's tenant.</param>
-    /// <exception cref="AppMsgException"><c>validation_failed</c> on <c>members</c> for a user who is not of the tenant or when the
-    /// qun would exceed its member limit.</exception>
+    /// <param name="userIds">Users of the qun's tenant, at most <see cref="QunLimits.MaxMembersPerCall"/>.</param>
+    /// <exception cref="AppMsgException"><c>validation_failed</c> on <c>members</c> for a user who is not of the tenant, for more
+    /// ids than one call takes, or when the qun would exceed its member limit.</exception>
     Task AddMembersAsync(string? actorUserId, IReadOnlyList<string> userIds);
 
     /// <summary>

@@ -18,9 +18,6 @@ public sealed class QunGrain(
     public const int MaxNameLength = 100;
     public const int MaxTopicLength = 1_000;
 
-    /// <summary>How many user grains one change calls at once.</summary>
-    private const int FanOut = 256;
-
     private QunState Qun => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -291,12 +288,8 @@ public sealed class QunGrain(
 
     private async Task EnsureTenantUsersAsync(string tenantId, IReadOnlyList<string> userIds, string field)
     {
-        var outsiders = new List<string>();
-        foreach (var chunk in userIds.Chunk(FanOut))
-        {
-            var users = await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IUserGrain>(id).GetAsync()));
-            outsiders.AddRange(chunk.Where((_, i) => users[i]?.TenantId != tenantId));
-        }
+        var users = await FanOut.SelectAsync(userIds, id => GrainFactory.GetGrain<IUserGrain>(id).GetAsync());
+        var outsiders = userIds.Where((_, i) => users[i]?.TenantId != tenantId).ToList();
 
         if (outsiders.Count > 0)
         {
@@ -306,16 +299,16 @@ public sealed class QunGrain(
         }
     }
 
-    private async Task FanOutAsync(IReadOnlyList<string> userIds, Func<IUserGrain, Task> call)
-    {
-        foreach (var chunk in userIds.Chunk(FanOut))
-        {
-            await Task.WhenAll(chunk.Select(id => call(GrainFactory.GetGrain<IUserGrain>(id))));
-        }
-    }
+    private Task FanOutAsync(IReadOnlyList<string> userIds, Func<IUserGrain, Task> call) =>
+        FanOut.ForEachAsync(userIds, id => call(GrainFactory.GetGrain<IUserGrain>(id)));
 
-    private static List<string> ValidUserIds(IEnumerable<string> userIds)
+    private static List<string> ValidUserIds(IReadOnlyCollection<string> userIds)
     {
+        if (userIds.Count > QunLimits.MaxMembersPerCall)
+        {
+            throw AppMsgException.Invalid("members", $"one call adds at most {QunLimits.MaxMembersPerCall} members; add more in further calls");
+        }
+
         var ids = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in userIds)

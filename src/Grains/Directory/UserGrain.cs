@@ -148,7 +148,7 @@ public sealed class UserGrain(
     public async Task RevokeAllTokensAsync()
     {
         var hashes = User.Tokens.Keys.ToList();
-        await Task.WhenAll(hashes.Select(h => GrainFactory.GetGrain<IAuthTokenGrain>(h).RevokeAsync()));
+        await FanOut.ForEachAsync(hashes, h => GrainFactory.GetGrain<IAuthTokenGrain>(h).RevokeAsync());
         User.Tokens.Clear();
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IUserSessionsGrain>(Id).KickAllAsync(LoggedOut);
