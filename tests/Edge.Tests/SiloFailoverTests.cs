@@ -28,7 +28,8 @@ public sealed class SiloFailoverTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        postgres = await PostgresServer.StartAsync();
+        // Two silos and two edges with the default connection budgets (docs/resources.md).
+        postgres = await PostgresServer.StartAsync(maxConnections: 200);
         deployment = await AppMsgDeployment.CreateAsync(postgres);
     }
 

@@ -61,6 +61,9 @@ public static class ClusterRetry
         return true;
     }
 
+    /// <summary>True when the cluster or its storage cannot answer now (the caller is told <c>unavailable</c>).</summary>
+    public static bool IsUnavailable(Exception e) => IsTransient(e) || e is AppMsgException { Code: ErrorCodes.Unavailable };
+
     /// <summary>True for failures of the cluster's plumbing that a later try can get past.</summary>
     public static bool IsTransient(Exception e) => e switch
     {

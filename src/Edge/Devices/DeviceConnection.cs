@@ -92,13 +92,13 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             }
             else
             {
-                var principal = await services.Authenticator.ValidateTokenAsync(request.Token);
+                var principal = await ClusterRetry.RunAsync(() => services.Authenticator.ValidateTokenAsync(request.Token));
                 userId = principal?.UserId == request.Id ? principal.UserId : null;
                 tenantId = userId is null ? null : principal!.TenantId;
-                tenant = tenantId is null ? null : await services.Cluster.GetGrain<ITenantGrain>(tenantId).GetAsync();
+                tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITenantGrain>(tenantId).GetAsync());
             }
         }
-        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        catch (Exception e) when (ClusterRetry.IsUnavailable(e))
         {
             await RefuseAsync(tid, RegisterResultCode.Busy);
             return;
@@ -130,7 +130,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 var policy = new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive);
                 await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserSessionsGrain>(userId).AttachAsync(info, policy));
             }
-            catch (Exception e) when (ClusterRetry.IsTransient(e))
+            catch (Exception e) when (ClusterRetry.IsUnavailable(e))
             {
                 services.Connections.Remove(info.SessionId, userId, this);
                 session = null;
