@@ -94,21 +94,9 @@ public sealed class FaultCluster : IAsyncDisposable
         var cluster = new FaultCluster(postgres, adminKey, silos, gatewayPorts, edges, edgeHttp, edgeTcp);
         try
         {
-            // The first silo migrates the database alone; the second then joins a migrated one.
-            for (var i = 0; i < silos.Length; i++)
-            {
-                await cluster.StartSiloAsync(i, cancellationToken);
-            }
-
-            for (var i = 0; i < edges.Length; i++)
-            {
-                edges[i].Start();
-            }
-
-            for (var i = 0; i < edges.Length; i++)
-            {
-                await cluster.WaitEdgeReadyAsync(i, cancellationToken);
-            }
+            // All at once: silos started together migrate once (an advisory lock), and edges wait for a gateway.
+            await Task.WhenAll(Enumerable.Range(0, silos.Length).Select(i => cluster.StartSiloAsync(i, cancellationToken))
+                .Concat(Enumerable.Range(0, edges.Length).Select(i => cluster.StartEdgeAsync(i, cancellationToken))));
         }
         catch
         {

@@ -150,7 +150,7 @@ public sealed class FaultDevice
             var now = Stopwatch.GetTimestamp();
             lock (spans)
             {
-                spans.Add(new ConnectedSpan(now, long.MaxValue));
+                spans.Add(new ConnectedSpan(now, long.MaxValue, endpoint));
             }
 
             Volatile.Write(ref session, new DeviceSession(registration.SessionId ?? "", now));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace AppMsg.Bench.Faults;
 
@@ -36,6 +37,14 @@ public static class FaultOracle
         var windowOf = new int[messages.Length];
         var failed = new bool[messages.Length];
         var single = new FaultDevice[1];
+        var findings = new List<string> { "finding,window,number,kind,target,request_edge,sent_s,answered_s,status,code,seq,device,device_endpoint,live_at_s" };
+        string Finding(string what, int window, int number, in SentMessage m, FaultDevice? device, long? liveAt)
+        {
+            var endpoint = device is null ? null : EndpointAt(device, m.SentAt);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what},{windows[window].Name},{number},{m.Kind},{m.Target},{m.Edge},{Seconds(m.SentAt - trafficStart):0.000},{Seconds(m.AnsweredAt - trafficStart):0.000},{m.Status},{m.Code},{m.Seq},{device?.Index},{endpoint},{(liveAt is { } at ? Seconds(at - trafficStart).ToString("0.000", CultureInfo.InvariantCulture) : "")}");
+        }
+
         for (var i = 0; i < messages.Length; i++)
         {
             ref readonly var m = ref messages[i];
@@ -43,17 +52,28 @@ public static class FaultOracle
             windowOf[i] = w;
             var figure = figures[w];
             figure.Sent++;
+            var withinBound = windows[w].Injected is { } injected && m.SentAt < injected + bound;
             if (!m.Accepted)
             {
                 figure.Refused++;
                 var code = m.Done ? m.Code ?? "unknown" : "unanswered";
                 figure.RefusedBy[code] = figure.RefusedBy.GetValueOrDefault(code) + 1;
                 failed[i] = true;
+                findings.Add(Finding("refused", w, i, m, null, null));
+
+                // "No such session" for a session that stayed registered: the cluster lost a live session.
+                if (m.Kind == MessageKind.Session && code == "not_found" && LiveEligible(devices[m.Target], m, settle, deadline))
+                {
+                    figure.LiveEligible++;
+                    figure.SessionMissed++;
+                    CountMiss(figure, withinBound);
+                    findings.Add(Finding("live-miss-session-not-found", w, i, m, devices[m.Target], null));
+                }
+
                 continue;
             }
 
             figure.Accepted++;
-            var withinBound = windows[w].Injected is { } injected && m.SentAt < injected + bound;
             IReadOnlyList<FaultDevice> recipients;
             if (m.Kind == MessageKind.Qun)
             {
@@ -74,6 +94,7 @@ public static class FaultOracle
                     if (count == 0)
                     {
                         figure.Lost++;
+                        findings.Add(Finding("lost", w, i, m, device, null));
                     }
 
                     figure.Duplicates += Math.Max(0, count - 1);
@@ -102,14 +123,8 @@ public static class FaultOracle
                 if (!live)
                 {
                     failed[i] = true;
-                    if (withinBound)
-                    {
-                        figure.LiveMissesWithinBound++;
-                    }
-                    else
-                    {
-                        figure.LiveMissesAfterBound++;
-                    }
+                    CountMiss(figure, withinBound);
+                    findings.Add(Finding(liveAt is null ? "live-miss" : "live-late", w, i, m, device, liveAt));
                 }
             }
         }
@@ -126,7 +141,7 @@ public static class FaultOracle
             Add(overall, figures[w]);
         }
 
-        return new FaultSuiteResult
+        var result = new FaultSuiteResult
         {
             Windows = figures,
             Overall = overall,
@@ -136,6 +151,35 @@ public static class FaultOracle
             OtherTimelines = devices.Sum(d => d.OtherTimelines),
             TrafficSeconds = Seconds(trafficEnd - trafficStart),
         };
+        result.Findings.AddRange(findings);
+        return result;
+    }
+
+    /// <summary>The edge the device was registered on (last) at <paramref name="at"/>.</summary>
+    private static string? EndpointAt(FaultDevice device, long at)
+    {
+        string? endpoint = null;
+        foreach (var span in device.Spans)
+        {
+            if (span.From <= at)
+            {
+                endpoint = span.Endpoint;
+            }
+        }
+
+        return endpoint;
+    }
+
+    private static void CountMiss(WindowFigures figure, bool withinBound)
+    {
+        if (withinBound)
+        {
+            figure.LiveMissesWithinBound++;
+        }
+        else
+        {
+            figure.LiveMissesAfterBound++;
+        }
     }
 
     /// <summary>

@@ -16,8 +16,16 @@ public sealed class FaultSuite(FaultSuiteOptions options, string logDirectory)
     /// <summary>The private PostgreSQL's version, once started.</summary>
     public string? PostgresVersion { get; private set; }
 
+    /// <exception cref="ArgumentException">The steady period leaves no time after the bound, so nothing would be judged there.</exception>
     public async Task<FaultSuiteResult> RunAsync(CancellationToken cancellationToken)
     {
+        if (options.SteadySeconds <= options.BoundSeconds + options.LiveDeadlineSeconds)
+        {
+            throw new ArgumentException(
+                $"the steady period ({options.SteadySeconds} s) must be longer than the bound plus the live deadline ({options.BoundSeconds} + {options.LiveDeadlineSeconds} s): " +
+                "a window's sends after the bound are what the verdict is about");
+        }
+
         Say($"starting PostgreSQL, 2 silos and 2 edges (logs in {logDirectory})");
         await using var cluster = await FaultCluster.StartAsync(options, logDirectory, cancellationToken);
         PostgresVersion = cluster.Postgres.Version;
@@ -74,6 +82,9 @@ public sealed class FaultSuite(FaultSuiteOptions options, string logDirectory)
             var result = FaultOracle.Evaluate(sender.Messages, devices, directory.QunIds.Count, windows, options, trafficStart, trafficEnd);
             result.ConnectedAtEnd = connectedAtEnd;
             result.NotSent = sender.NotSent;
+            var findings = Path.Combine(logDirectory, "findings.csv");
+            await File.WriteAllLinesAsync(findings, result.Findings, CancellationToken.None);
+            Say($"{result.Findings.Count - 1} findings (refusals, losses, live misses) in {findings}");
             return result;
         }
         finally

@@ -25,7 +25,11 @@ public sealed class FaultSuiteResult
 
     public double TrafficSeconds { get; init; }
 
-    public List<string> Notes { get; } = [];
+    /// <summary>
+    /// CSV lines, header first: every refusal, lost (message, device) pair and live miss with its times, edge and seq
+    /// (the suite writes them to findings.csv next to the process logs).
+    /// </summary>
+    public List<string> Findings { get; } = [];
 
     /// <summary>The suite's verdict: nothing lost, no gaps, no live miss after the bound.</summary>
     public bool Passed => Overall.Lost == 0 && Overall.Gaps == 0 && Overall.LiveMissesAfterBound == 0;
