@@ -10,7 +10,7 @@ namespace AppMsg.Bench.Faults;
 public static class FaultOracle
 {
     /// <summary>A device must have been registered this long before a send to be expected to get it live.</summary>
-    public static readonly TimeSpan SettleBeforeSend = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan SettleBeforeSend = TimeSpan.FromSeconds(2);
 
     public static FaultSuiteResult Evaluate(
         ReadOnlySpan<SentMessage> messages, IReadOnlyList<FaultDevice> devices, int qunCount, IReadOnlyList<FaultWindow> windows,
@@ -37,13 +37,15 @@ public static class FaultOracle
         var windowOf = new int[messages.Length];
         var failed = new bool[messages.Length];
         var single = new FaultDevice[1];
-        var findings = new List<string> { "finding,window,number,kind,target,request_edge,sent_s,answered_s,status,code,seq,device,device_endpoint,live_at_s" };
-        string Finding(string what, int window, int number, in SentMessage m, FaultDevice? device, long? liveAt)
+        var findings = new List<string> { "finding,window,number,kind,target,request_edge,sent_s,answered_s,status,code,seq,device,device_endpoint,device_registered_s,live_at_s,receipts" };
+        string Finding(string what, int window, int number, in SentMessage m, FaultDevice? device, long? liveAt, int receipts = 0)
         {
-            var endpoint = device is null ? null : EndpointAt(device, m.SentAt);
+            var span = device is null ? null : SpanAt(device, m.SentAt);
             return string.Create(CultureInfo.InvariantCulture,
-                $"{what},{windows[window].Name},{number},{m.Kind},{m.Target},{m.Edge},{Seconds(m.SentAt - trafficStart):0.000},{Seconds(m.AnsweredAt - trafficStart):0.000},{m.Status},{m.Code},{m.Seq},{device?.Index},{endpoint},{(liveAt is { } at ? Seconds(at - trafficStart).ToString("0.000", CultureInfo.InvariantCulture) : "")}");
+                $"{what},{windows[window].Name},{number},{m.Kind},{m.Target},{m.Edge},{Seconds(m.SentAt - trafficStart):0.000},{Seconds(m.AnsweredAt - trafficStart):0.000},{m.Status},{m.Code},{m.Seq},{device?.Index},{span?.Endpoint},{Time(span?.From)},{Time(liveAt)},{receipts}");
         }
+
+        string Time(long? at) => at is { } t ? Seconds(t - trafficStart).ToString("0.000", CultureInfo.InvariantCulture) : "";
 
         for (var i = 0; i < messages.Length; i++)
         {
@@ -97,7 +99,11 @@ public static class FaultOracle
                         findings.Add(Finding("lost", w, i, m, device, null));
                     }
 
-                    figure.Duplicates += Math.Max(0, count - 1);
+                    if (count > 1)
+                    {
+                        figure.Duplicates += count - 1;
+                        findings.Add(Finding("duplicate", w, i, m, device, receipts.FirstLive(m.Seq), count));
+                    }
                 }
 
                 if (!LiveEligible(device, m, settle, deadline))
@@ -124,7 +130,7 @@ public static class FaultOracle
                 {
                     failed[i] = true;
                     CountMiss(figure, withinBound);
-                    findings.Add(Finding(liveAt is null ? "live-miss" : "live-late", w, i, m, device, liveAt));
+                    findings.Add(Finding(liveAt is null ? "live-miss" : "live-late", w, i, m, device, liveAt, receipts.Count(m.Seq)));
                 }
             }
         }
@@ -155,19 +161,19 @@ public static class FaultOracle
         return result;
     }
 
-    /// <summary>The edge the device was registered on (last) at <paramref name="at"/>.</summary>
-    private static string? EndpointAt(FaultDevice device, long at)
+    /// <summary>The registration the device had (last) at <paramref name="at"/>.</summary>
+    private static ConnectedSpan? SpanAt(FaultDevice device, long at)
     {
-        string? endpoint = null;
+        ConnectedSpan? found = null;
         foreach (var span in device.Spans)
         {
             if (span.From <= at)
             {
-                endpoint = span.Endpoint;
+                found = span;
             }
         }
 
-        return endpoint;
+        return found;
     }
 
     private static void CountMiss(WindowFigures figure, bool withinBound)

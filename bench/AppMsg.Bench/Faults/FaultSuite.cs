@@ -48,6 +48,9 @@ public sealed class FaultSuite(FaultSuiteOptions options, string logDirectory)
                 throw new TimeoutException($"only {devices.Count(d => d.Session is not null)} of {devices.Length} devices registered in {ConnectLimit.TotalSeconds:0} s");
             }
 
+            // Registered is not settled: REGRESP comes before the replay, and a message stored during the replay
+            // arrives by replay, not live. Traffic starts once the last device has settled.
+            await Task.Delay(FaultOracle.SettleBeforeSend, cancellationToken);
             var plannedSeconds = options.SteadySeconds * (options.Faults.Count + 1) + options.Faults.Sum(f => f == FaultKind.Idle ? options.IdleSeconds : options.DownSeconds + 30);
             var sender = new TrafficSender(api, cluster, devices, directory, options.Rate, (int)Math.Min(int.MaxValue, (long)options.Rate * plannedSeconds * 2 + 10_000));
             var windows = new List<FaultWindow>();

@@ -66,7 +66,7 @@ public sealed class FaultsScenario(BenchOptions options, string logDirectory) : 
             }
 
             report.Notes.Add("Definitions (docs/faults.md): lost = (accepted message, recipient device) never received after SYNC; gaps = seqs missing below a device's highest; " +
-                "live expected = pairs whose device stayed registered from 1 s before the send to the live deadline after the accept; a miss is no live receipt by then; " +
+                "live expected = pairs whose device stayed registered from 2 s before the send to the live deadline after the accept; a miss is no live receipt by then; " +
                 "'after bound' = sent later than the bound after the injection (always, in the baseline); recovery = injection to the first fully good send after the last failed one.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
