@@ -64,8 +64,6 @@ public sealed class FaultDevice
     /// <summary>Envelopes received, duplicates included.</summary>
     public long Received => Interlocked.Read(ref received);
 
-    public long Duplicates => Inbox.Duplicates + QunReceipts.Duplicates;
-
     /// <summary>The device's registrations so far; read once the device has stopped.</summary>
     public IReadOnlyList<ConnectedSpan> Spans => spans;
 

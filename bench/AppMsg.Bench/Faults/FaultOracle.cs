@@ -12,6 +12,9 @@ public static class FaultOracle
     /// <summary>A device must have been registered this long before a send to be expected to get it live.</summary>
     public static readonly TimeSpan SettleBeforeSend = TimeSpan.FromSeconds(2);
 
+    /// <summary>findings.csv keeps this many lines of each kind (a large run has a duplicate per member of many qun messages).</summary>
+    private const int FindingsPerKind = 100_000;
+
     public static FaultSuiteResult Evaluate(
         ReadOnlySpan<SentMessage> messages, IReadOnlyList<FaultDevice> devices, int qunCount, IReadOnlyList<FaultWindow> windows,
         FaultSuiteOptions options, long trafficStart, long trafficEnd)
@@ -38,7 +41,17 @@ public static class FaultOracle
         var failed = new bool[messages.Length];
         var single = new FaultDevice[1];
         var findings = new List<string> { "finding,window,number,kind,target,request_edge,sent_s,answered_s,status,code,seq,device,device_endpoint,device_registered_s,live_at_s,receipts" };
-        string Finding(string what, int window, int number, in SentMessage m, FaultDevice? device, long? liveAt, int receipts = 0)
+        var findingsOfKind = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Record(string what, int window, int number, in SentMessage m, FaultDevice? device, long? liveAt, int receipts = 0)
+        {
+            var n = findingsOfKind[what] = findingsOfKind.GetValueOrDefault(what) + 1;
+            if (n <= FindingsPerKind)
+            {
+                findings.Add(Finding(what, window, number, m, device, liveAt, receipts));
+            }
+        }
+
+        string Finding(string what, int window, int number, in SentMessage m, FaultDevice? device, long? liveAt, int receipts)
         {
             var span = device is null ? null : SpanAt(device, m.SentAt);
             return string.Create(CultureInfo.InvariantCulture,
@@ -61,7 +74,7 @@ public static class FaultOracle
                 var code = m.Done ? m.Code ?? "unknown" : "unanswered";
                 figure.RefusedBy[code] = figure.RefusedBy.GetValueOrDefault(code) + 1;
                 failed[i] = true;
-                findings.Add(Finding("refused", w, i, m, null, null));
+                Record("refused", w, i, m, null, null);
 
                 // "No such session" for a session that stayed registered: the cluster lost a live session.
                 if (m.Kind == MessageKind.Session && code == "not_found" && LiveEligible(devices[m.Target], m, settle, deadline))
@@ -69,7 +82,7 @@ public static class FaultOracle
                     figure.LiveEligible++;
                     figure.SessionMissed++;
                     CountMiss(figure, withinBound);
-                    findings.Add(Finding("live-miss-session-not-found", w, i, m, devices[m.Target], null));
+                    Record("live-miss-session-not-found", w, i, m, devices[m.Target], null);
                 }
 
                 continue;
@@ -96,13 +109,13 @@ public static class FaultOracle
                     if (count == 0)
                     {
                         figure.Lost++;
-                        findings.Add(Finding("lost", w, i, m, device, null));
+                        Record("lost", w, i, m, device, null);
                     }
 
                     if (count > 1)
                     {
                         figure.Duplicates += count - 1;
-                        findings.Add(Finding("duplicate", w, i, m, device, receipts.FirstLive(m.Seq), count));
+                        Record("duplicate", w, i, m, device, receipts.FirstLive(m.Seq), count);
                     }
                 }
 
@@ -130,7 +143,7 @@ public static class FaultOracle
                 {
                     failed[i] = true;
                     CountMiss(figure, withinBound);
-                    findings.Add(Finding(liveAt is null ? "live-miss" : "live-late", w, i, m, device, liveAt, receipts.Count(m.Seq)));
+                    Record(liveAt is null ? "live-miss" : "live-late", w, i, m, device, liveAt, receipts.Count(m.Seq));
                 }
             }
         }
@@ -158,6 +171,7 @@ public static class FaultOracle
             TrafficSeconds = Seconds(trafficEnd - trafficStart),
         };
         result.Findings.AddRange(findings);
+        result.Notes.AddRange(findingsOfKind.Where(k => k.Value > FindingsPerKind).Select(k => $"findings.csv keeps the first {FindingsPerKind:N0} of {k.Value:N0} '{k.Key}' lines"));
         return result;
     }
 

@@ -49,7 +49,8 @@ public sealed class FaultSuite(FaultSuiteOptions options, string logDirectory)
             }
 
             // Registered is not settled: REGRESP comes before the replay, and a message stored during the replay
-            // arrives by replay, not live. Traffic starts once the last device has settled.
+            // arrives by replay, not live. Traffic starts once the replays (of the quns' notices) are over.
+            await WaitQuietAsync(devices, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60), cancellationToken);
             await Task.Delay(FaultOracle.SettleBeforeSend, cancellationToken);
             var plannedSeconds = options.SteadySeconds * (options.Faults.Count + 1) + options.Faults.Sum(f => f == FaultKind.Idle ? options.IdleSeconds : options.DownSeconds + 30);
             var sender = new TrafficSender(api, cluster, devices, directory, options.Rate, (int)Math.Min(int.MaxValue, (long)options.Rate * plannedSeconds * 2 + 10_000));
@@ -172,10 +173,17 @@ public sealed class FaultSuite(FaultSuiteOptions options, string logDirectory)
             }
         });
         Say($"SYNC answered on {synced} of {devices.Length} devices ({registered} registered)");
+        await WaitQuietAsync(devices, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60), cancellationToken);
+        return registered;
+    }
+
+    /// <summary>Waits until no device has received anything for <paramref name="quiet"/>, at most <paramref name="limit"/>.</summary>
+    private static async Task WaitQuietAsync(FaultDevice[] devices, TimeSpan quiet, TimeSpan limit, CancellationToken cancellationToken)
+    {
         var last = devices.Sum(d => d.Received);
         var quietSince = Stopwatch.GetTimestamp();
-        var limit = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(3) && Stopwatch.GetElapsedTime(limit) < TimeSpan.FromSeconds(60))
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(quietSince) < quiet && Stopwatch.GetElapsedTime(started) < limit)
         {
             await Task.Delay(250, cancellationToken);
             var now = devices.Sum(d => d.Received);
@@ -185,8 +193,6 @@ public sealed class FaultSuite(FaultSuiteOptions options, string logDirectory)
                 quietSince = Stopwatch.GetTimestamp();
             }
         }
-
-        return registered;
     }
 
     private static async Task<bool> WaitConnectedAsync(FaultDevice[] devices, TimeSpan limit, CancellationToken cancellationToken)

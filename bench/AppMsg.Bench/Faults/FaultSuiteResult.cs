@@ -25,6 +25,9 @@ public sealed class FaultSuiteResult
 
     public double TrafficSeconds { get; init; }
 
+    /// <summary>Remarks for the report.</summary>
+    public List<string> Notes { get; } = [];
+
     /// <summary>
     /// CSV lines, header first: every refusal, lost (message, device) pair and live miss with its times, edge and seq
     /// (the suite writes them to findings.csv next to the process logs).

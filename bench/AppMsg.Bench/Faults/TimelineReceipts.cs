@@ -10,19 +10,16 @@ public sealed class TimelineReceipts
     private long[] firstLive = [];
     private int[] count = [];
 
-    /// <summary>Receipts of a seq seen before (duplicates, dropped).</summary>
-    public long Duplicates { get; private set; }
-
     /// <summary>The highest seq received.</summary>
     public long HighestSeq { get; private set; }
 
+    /// <summary>Counts a receipt; a duplicate only counts (and, if it is the first live copy, sets the live time).</summary>
     /// <param name="at">Stopwatch timestamp of the receipt.</param>
-    /// <returns>False for a duplicate.</returns>
-    public bool Record(long seq, bool live, long at)
+    public void Record(long seq, bool live, long at)
     {
         if (seq <= 0 || seq > int.MaxValue)
         {
-            return false;
+            return;
         }
 
         var i = (int)seq;
@@ -33,18 +30,16 @@ public sealed class TimelineReceipts
 
         if (count[i]++ > 0)
         {
-            Duplicates++;
             if (live && firstLive[i] == NotReceived)
             {
                 firstLive[i] = at;
             }
 
-            return false;
+            return;
         }
 
         firstLive[i] = live ? at : NotReceived;
         HighestSeq = Math.Max(HighestSeq, seq);
-        return true;
     }
 
     /// <summary>How many times <paramref name="seq"/> arrived (duplicates included).</summary>

@@ -60,6 +60,7 @@ public sealed class FaultsScenario(BenchOptions options, string logDirectory) : 
 
             report.Notes.Add($"Devices: {result.Devices:N0}; reconnects {result.Reconnects:N0}; registered at the final SYNC {result.ConnectedAtEnd:N0}; " +
                 $"sends the schedule skipped (too many unanswered) {result.NotSent:N0}; unreadable envelopes {result.Unreadable:N0}; envelopes of other timelines {result.OtherTimelines:N0}; traffic {result.TrafficSeconds:0} s.");
+            report.Notes.AddRange(result.Notes);
             foreach (var window in result.Windows.Where(w => w.RefusedBy.Count > 0))
             {
                 report.Notes.Add($"Refused in '{window.Name}': {string.Join(", ", window.RefusedBy.Select(r => $"{r.Key} {r.Value:N0}"))}.");
