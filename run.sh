@@ -4,7 +4,7 @@
 #   ./run.sh [--silos N] [--edges M]   private PostgreSQL + N silos + M edges; Ctrl-C stops everything
 #   ./run.sh test                      the whole test suite (each test run starts its own PostgreSQL)
 #   ./run.sh migrate                   migrate the private database and exit
-#   ./run.sh bench [scenario] [opts]   the benchmark tool (bench/)
+#   ./run.sh bench [scenario] [opts]   the benchmark tool (bench/); ./run.sh bench faults: the fault suite (docs/faults.md)
 #
 # Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
 # APPMSG_GATEWAY_PORT (30000), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
@@ -263,10 +263,15 @@ cmd_migrate() {
 cmd_bench() {
   ensure_dotnet
   ensure_postgres
-  say "building the benchmark tool, the silo, the edge and the SignalR peer ($CONFIG)"
+  # The fault suite (bench faults) measures AppMsg alone: no peer to build.
+  local projects=(src/Silo/AppMsg.Silo.csproj src/Edge/AppMsg.Edge.csproj bench/AppMsg.Bench/AppMsg.Bench.csproj) what="the benchmark tool, the silo and the edge"
+  if [ "${1:-}" != faults ]; then
+    projects+=(bench/peers/SignalRPeer/SignalRPeer.csproj)
+    what="the benchmark tool, the silo, the edge and the SignalR peer"
+  fi
+  say "building $what ($CONFIG)"
   local project
-  for project in src/Silo/AppMsg.Silo.csproj src/Edge/AppMsg.Edge.csproj \
-    bench/peers/SignalRPeer/SignalRPeer.csproj bench/AppMsg.Bench/AppMsg.Bench.csproj; do
+  for project in "${projects[@]}"; do
     dotnet build "$ROOT/$project" -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the build of $project failed"
   done
   # exec: Ctrl-C and SIGTERM go straight to the tool, which stops everything it started.

@@ -13,12 +13,14 @@ public sealed record BenchOptions
           direct    1:1 messages at --rate between --devices devices; then a ramp to the highest sustained rate
           connect   --connections idle devices: edge memory per connection, connections per second
           replay    --users offline users with --messages stored each reconnect at once: time until all caught up
-          all       the four, one after the other (defaults)
+          faults    2 silos + 2 edges as processes, --devices devices in --quns quns, --rate messages/s; kill -9 of a
+                    silo and of an edge, a PostgreSQL crash-restart, an idle period; lost, gaps, live misses (docs/faults.md)
+          all       the four benchmarks (not faults), one after the other (defaults)
 
         Options (defaults in brackets):
           --members N          fanout: qun members, all online [1000]
-          --devices N          direct: devices, one user each [2000]
-          --rate R             direct: messages per second of the fixed-rate phase [5000]
+          --devices N          direct, faults: devices, one user each [2000]
+          --rate R             direct: messages per second of the fixed-rate phase [5000]; faults: steady rate [200]
           --no-ramp            direct: skip the ramp to the highest sustained rate
           --ramp-rates a,b,..  direct: the ramp's steps [500,1000,2000,3000,4000,5000,6000,8000,10000,15000,20000]
           --step S             direct: seconds per ramp step [8]
@@ -33,6 +35,14 @@ public sealed record BenchOptions
           --systems LIST       appmsg,signalr,mosquitto [all three]
           --appmsg-publishers  http,orleans [both]
           --concurrency C      set-up and connect concurrency [64]
+          --faults LIST        faults: silo,edge,postgres,idle in the order given, or none [silo,edge,postgres,idle]
+          --quns Q             faults: quns the users are dealt into [4]
+          --steady S           faults: seconds of steady traffic before the first fault and after each [30]
+          --down S             faults: seconds a killed silo/edge or the stopped database stays down [5]
+          --idle S             faults: seconds without traffic in the idle fault [45]
+          --collection-age S   faults: the silos' APPMSG_GRAIN_COLLECTION_AGE_SECONDS [30]
+          --bound S            faults: seconds after an injection within which misses are tolerated [10]
+          --live-deadline S    faults: how late after the accept a live delivery still counts as live [5]
           --timeout S          hard limit for the whole run, seconds [1800]
           --out DIR            where the JSON goes [bench/results]
           --target URL         benchmark a running AppMsg (edge HTTP URL) instead of starting one; with
@@ -47,6 +57,8 @@ public sealed record BenchOptions
     public int Devices { get; init; } = 2000;
     public int Rate { get; init; } = 5000;
     public bool Ramp { get; init; } = true;
+    public Faults.FaultSuiteOptions FaultSuite { get; init; } = new();
+
     public IReadOnlyList<int> RampRates { get; init; } = [500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 15000, 20000];
     public int StepSeconds { get; init; } = 8;
     public int Connections { get; init; } = 15000;
@@ -81,7 +93,7 @@ public sealed record BenchOptions
         }
 
         var scenario = args[0];
-        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "all"))
+        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "faults" or "all"))
         {
             throw new ArgumentException($"unknown scenario '{scenario}'");
         }
@@ -113,11 +125,29 @@ public sealed record BenchOptions
                 return values.Length > 0 && values.All(v => v > 0) ? values : throw new ArgumentException($"{name} must list positive whole numbers, not '{text}'");
             }
 
+            IReadOnlyList<Faults.FaultKind> FaultList()
+            {
+                var text = Value();
+                if (text == "none")
+                {
+                    return [];
+                }
+
+                return [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.ToLowerInvariant() switch
+                {
+                    "silo" => Faults.FaultKind.Silo,
+                    "edge" => Faults.FaultKind.Edge,
+                    "postgres" => Faults.FaultKind.Postgres,
+                    "idle" => Faults.FaultKind.Idle,
+                    _ => throw new ArgumentException($"{name}: choose from silo, edge, postgres, idle (or none), not '{f}'"),
+                })];
+            }
+
             options = name switch
             {
                 "--members" => options with { Members = Int(2, 100_000) },
-                "--devices" => options with { Devices = Int(2, 100_000) },
-                "--rate" => options with { Rate = Int(1, 1_000_000) },
+                "--devices" => Int(2, 100_000) is var devices ? options with { Devices = devices, FaultSuite = options.FaultSuite with { Devices = devices } } : options,
+                "--rate" => Int(1, 1_000_000) is var rate ? options with { Rate = rate, FaultSuite = options.FaultSuite with { Rate = rate } } : options,
                 "--no-ramp" => options with { Ramp = false },
                 "--ramp-rates" => options with { RampRates = IntList() },
                 "--step" => options with { StepSeconds = Int(2, 600) },
@@ -130,7 +160,16 @@ public sealed record BenchOptions
                 "--window" => options with { Window = Int(1, 1_000_000) },
                 "--systems" => options with { Systems = List("appmsg", "signalr", "mosquitto") },
                 "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans") },
-                "--concurrency" => options with { SetupConcurrency = Int(1, 10_000) },
+                "--concurrency" => Int(1, 10_000) is var concurrency
+                    ? options with { SetupConcurrency = concurrency, FaultSuite = options.FaultSuite with { SetupConcurrency = concurrency } } : options,
+                "--faults" => options with { FaultSuite = options.FaultSuite with { Faults = FaultList() } },
+                "--quns" => options with { FaultSuite = options.FaultSuite with { Quns = Int(1, 1000) } },
+                "--steady" => options with { FaultSuite = options.FaultSuite with { SteadySeconds = Int(1, 3600) } },
+                "--down" => options with { FaultSuite = options.FaultSuite with { DownSeconds = Int(0, 600) } },
+                "--idle" => options with { FaultSuite = options.FaultSuite with { IdleSeconds = Int(1, 3600) } },
+                "--collection-age" => options with { FaultSuite = options.FaultSuite with { GrainCollectionAgeSeconds = Int(1, 86_400) } },
+                "--bound" => options with { FaultSuite = options.FaultSuite with { BoundSeconds = Int(0, 3600) } },
+                "--live-deadline" => options with { FaultSuite = options.FaultSuite with { LiveDeadlineSeconds = Int(1, 600) } },
                 "--timeout" => options with { TimeoutSeconds = Int(10, 86_400) },
                 "--out" => options with { OutDirectory = Value() },
                 "--target" => options with { Target = Uri.TryCreate(Value(), UriKind.Absolute, out var uri) ? uri : throw new ArgumentException("--target must be a URL such as http://127.0.0.1:8080") },

@@ -57,8 +57,9 @@ try
 {
     foreach (var name in scenarios)
     {
-        Scenario scenario = name switch
+        IScenario scenario = name switch
         {
+            "faults" => new FaultsScenario(options, logDirectory),
             "fanout" => new FanoutScenario(options, logDirectory),
             "direct" => new DirectScenario(options, logDirectory),
             "connect" => new ConnectScenario(options, logDirectory),

@@ -33,7 +33,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// The server's <c>max_connections</c>: what one silo, one edge and the Orleans publisher (a client like an
     /// edge) may hold with the default connection budgets, and never below PostgreSQL's default.
     /// </summary>
-    public static int MaxConnections => Math.Max(100, AppMsg.Hosting.ConnectionBudget.ServerMaxConnections(silos: 1, edges: 2));
+    public static int MaxConnections => Math.Max(100, AppMsg.Hosting.ConnectionBudget.ServerMaxConnections(silos: 2, edges: 2));
 
     /// <summary>A database's connection string; the silo and the edge size their pools by their own budgets.</summary>
     public string ConnectionString(string database) =>
@@ -67,10 +67,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var server = new PrivatePostgres(bin, home, FreePorts.Next());
         server.atExit = ChildProcesses.AtExit(server.StopNow);
         await server.PgAsync("initdb", ["-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8"], cancellationToken);
-        await server.PgAsync("pg_ctl", [
-            "-D", server.Data, "-l", Path.Combine(home, "postgres.log"), "-w", "-t", "60",
-            "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections={MaxConnections} -c shared_buffers=256MB",
-            "start"], cancellationToken);
+        await server.StartServerAsync(cancellationToken);
         await using (var connection = new NpgsqlConnection(server.ConnectionString("postgres")))
         {
             await connection.OpenAsync(cancellationToken);
@@ -82,12 +79,28 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// An abrupt restart, as a crash of the database would be: <c>pg_ctl stop -m immediate</c> (no checkpoint, clients
+    /// cut off), <paramref name="downFor"/> with no server, then a start on the same port and data (crash recovery).
+    /// </summary>
+    public async Task RestartImmediateAsync(TimeSpan downFor, CancellationToken cancellationToken)
+    {
+        await PgAsync("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"], cancellationToken);
+        await Task.Delay(downFor, cancellationToken);
+        await StartServerAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await PgAsync("pg_ctl", ["-D", Data, "-m", "fast", "-w", "stop"], CancellationToken.None, mustSucceed: false);
         atExit?.Dispose();
         Delete();
     }
+
+    private Task StartServerAsync(CancellationToken cancellationToken) => PgAsync("pg_ctl", [
+        "-D", Data, "-l", Path.Combine(home, "postgres.log"), "-w", "-t", "60",
+        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections={MaxConnections} -c shared_buffers=256MB",
+        "start"], cancellationToken);
 
     private void StopNow()
     {

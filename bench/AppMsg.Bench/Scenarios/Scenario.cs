@@ -10,7 +10,7 @@ namespace AppMsg.Bench.Scenarios;
 /// each started fresh and stopped afterwards. A system that fails to start, fails during the run, or loses
 /// messages gets a row saying so.
 /// </summary>
-public abstract class Scenario(BenchOptions options, string logDirectory)
+public abstract class Scenario(BenchOptions options, string logDirectory) : IScenario
 {
     protected BenchOptions Options { get; } = options;
 
