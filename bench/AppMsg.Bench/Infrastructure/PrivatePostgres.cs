@@ -30,8 +30,9 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private static bool IsRoot => Environment.UserName == "root";
 
     /// <summary>
-    /// The server's <c>max_connections</c>: what one silo, one edge and the Orleans publisher (a client like an
-    /// edge) may hold with the default connection budgets, and never below PostgreSQL's default.
+    /// The server's <c>max_connections</c>: what two silos and two edges (the fault suite's cluster; the other scenarios
+    /// run one silo, one edge and the Orleans publisher) may hold with the default connection budgets, and never below
+    /// PostgreSQL's default.
     /// </summary>
     public static int MaxConnections => Math.Max(100, AppMsg.Hosting.ConnectionBudget.ServerMaxConnections(silos: 2, edges: 2));
 

@@ -14,7 +14,8 @@ public sealed partial class QunWatches(IClusterClient cluster, EdgeSettings edge
 {
     private readonly Lock sync = new();
     private readonly Dictionary<string, Watch> watches = new(StringComparer.Ordinal);
-    private long generation;
+    // Starts from the clock, so that a restarted edge's registrations (same edge id) outrank its earlier run's.
+    private long generation = DateTime.UtcNow.Ticks;
 
     /// <summary>Qun timelines watched now (for tests and metrics).</summary>
     public int Count

@@ -261,9 +261,10 @@ public sealed class TimelineGrain(
 
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
             var to = await AudiencesAsync(address.Value);
+            var processes = await liveEdges.GetAsync();
             foreach (var (edgeId, edge) in await EdgesToPublishToAsync(address.Value))
             {
-                await edge.PublishAsync(sentToEdges.Chain(edgeId, delivery), to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
+                await edge.PublishAsync(sentToEdges.Chain(processes.ProcessOf(edgeId), delivery), to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             }
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or Npgsql.NpgsqlException)

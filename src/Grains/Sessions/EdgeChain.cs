@@ -13,7 +13,7 @@ public sealed class EdgeChain
     private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, (long Seq, DateTime At)> last = new(StringComparer.Ordinal);
 
-    /// <summary>The delivery as sent to <paramref name="edgeId"/>: with the seq sent there before it.</summary>
+    /// <summary>The delivery as sent to the edge process <paramref name="edgeId"/> (<see cref="LiveEdgeSet.ProcessOf"/>): with the seq sent there before it.</summary>
     public Delivery Chain(string edgeId, Delivery delivery)
     {
         if (delivery.Timeline is null)

@@ -9,14 +9,17 @@ public sealed class LiveEdgeSet
     public static readonly LiveEdgeSet Unknown = new([], known: false);
 
     private readonly Dictionary<string, LiveEdge> byId;
+    private readonly Dictionary<string, string> processes;
 
     public LiveEdgeSet(IReadOnlyList<LiveEdge> edges, bool known = true)
     {
         byId = new Dictionary<string, LiveEdge>(edges.Count, StringComparer.Ordinal);
+        processes = new Dictionary<string, string>(edges.Count, StringComparer.Ordinal);
         var observers = new Dictionary<string, IEdgeObserver>(edges.Count, StringComparer.Ordinal);
         foreach (var edge in edges)
         {
             byId[edge.EdgeId] = edge;
+            processes[edge.EdgeId] = $"{edge.EdgeId}#{edge.Incarnation}";
             observers[edge.EdgeId] = edge.Observer;
         }
 
@@ -33,6 +36,12 @@ public sealed class LiveEdgeSet
     public IEnumerable<LiveEdge> All => byId.Values;
 
     public bool Contains(string edgeId) => byId.ContainsKey(edgeId);
+
+    /// <summary>
+    /// The edge's current process (its id and incarnation): what an <see cref="EdgeChain"/> follows, so that a restarted
+    /// edge is never told to wait for deliveries its earlier run received.
+    /// </summary>
+    public string ProcessOf(string edgeId) => processes.TryGetValue(edgeId, out var process) ? process : edgeId;
 
     /// <summary>True when the session's edge is live and still the run of the process that registered it.</summary>
     public bool Holds(SessionInfo session) =>

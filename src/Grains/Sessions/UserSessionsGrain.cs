@@ -107,7 +107,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
             targets += send.Count;
             if (edges.Observers.TryGetValue(byEdge.Key, out var edge))
             {
-                await edge.PushAsync(send, sentToEdges.Chain(byEdge.Key, delivery), passOver);
+                await edge.PushAsync(send, sentToEdges.Chain(edges.ProcessOf(byEdge.Key), delivery), passOver);
             }
         }
 
