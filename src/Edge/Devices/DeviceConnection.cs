@@ -385,7 +385,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                             continue;
                         }
 
-                        await SendAsync(new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
+                        // A message that also reached this edge live while the replay ran goes out as the live one.
+                        await SendAsync(TakeHeldBack(timeline, page.Seqs[i]) ?? new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
                             asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal), from: page.Senders[i],
                             expiresAtMs: page.ExpiresAtMs?[i] ?? 0), attempt: 1, onlyIfNew: false);
                     }
@@ -431,6 +432,24 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         return complete;
+    }
+
+    private PushDelivery? TakeHeldBack(string timeline, long seq)
+    {
+        lock (replayLock)
+        {
+            for (var i = 0; i < heldBack.Count; i++)
+            {
+                if (heldBack[i].Seq == seq && heldBack[i].Timeline == timeline)
+                {
+                    var held = heldBack[i];
+                    heldBack.RemoveAt(i);
+                    return held;
+                }
+            }
+        }
+
+        return null;
     }
 
     private async Task<(ImResultCode Code, ReadOnlyMemory<byte> Answer)> ImAsync(ReadOnlyMemory<byte> json)
