@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # AppMsg: start the system locally, run the tests, or run the benchmarks.
 #
-#   ./run.sh [--silos N] [--edges M]   private PostgreSQL + N silos + M edges; Ctrl-C stops everything
+#   ./run.sh [--silos N] [--edges M] [--tls]   private PostgreSQL + N silos + M edges; Ctrl-C stops everything;
+#                                      --tls: edges also serve TLS with a self-signed certificate kept in .appmsg/tls
 #   ./run.sh test                      the whole test suite (each test run starts its own PostgreSQL)
 #   ./run.sh migrate                   migrate the private database and exit
 #   ./run.sh bench [scenario] [opts]   the benchmark tool (bench/); ./run.sh bench faults: the fault suite (docs/faults.md)
@@ -9,7 +10,8 @@
 # Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
 # APPMSG_GATEWAY_PORT (30000), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
 # ConnectionStrings__AppMsg (set it to use your own PostgreSQL instead of the private one),
-# APPMSG_STATE_DIR (.appmsg: the private PostgreSQL cluster, the admin key).
+# APPMSG_STATE_DIR (.appmsg: the private PostgreSQL cluster, the admin key), with --tls: APPMSG_TLS_TCP_PORT (7443),
+# APPMSG_HTTPS_PORT (8443), APPMSG_TLS_CERT_PEM / APPMSG_TLS_KEY_PEM (your own certificate instead of the generated one).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -165,13 +167,33 @@ wait_ready() {
   die "$url did not become ready in time"
 }
 
+# --tls: a self-signed certificate for localhost and 127.0.0.1 in $STATE/tls (made once, renewed when it expires within
+# a day), unless APPMSG_TLS_CERT_PEM and APPMSG_TLS_KEY_PEM name one already. Exports both.
+ensure_tls_certificate() {
+  if [ -z "${APPMSG_TLS_CERT_PEM:-}" ] && [ -z "${APPMSG_TLS_KEY_PEM:-}" ]; then
+    command -v openssl >/dev/null 2>&1 || die "--tls needs openssl to make a certificate (apt-get install openssl), or set APPMSG_TLS_CERT_PEM and APPMSG_TLS_KEY_PEM"
+    local dir="$STATE/tls"
+    APPMSG_TLS_CERT_PEM="$dir/edge.crt.pem" APPMSG_TLS_KEY_PEM="$dir/edge.key.pem"
+    mkdir -p "$dir"
+    if ! openssl x509 -in "$APPMSG_TLS_CERT_PEM" -noout -checkend 86400 >/dev/null 2>&1 || [ ! -s "$APPMSG_TLS_KEY_PEM" ]; then
+      (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+        -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$APPMSG_TLS_KEY_PEM" -out "$APPMSG_TLS_CERT_PEM" 2>/dev/null) || die "openssl could not make a certificate in $dir"
+      say "made a self-signed TLS certificate in $dir"
+    fi
+  fi
+  [ -n "${APPMSG_TLS_CERT_PEM:-}" ] && [ -n "${APPMSG_TLS_KEY_PEM:-}" ] || die "set both APPMSG_TLS_CERT_PEM and APPMSG_TLS_KEY_PEM, or neither"
+  export APPMSG_TLS_CERT_PEM APPMSG_TLS_KEY_PEM
+}
+
 cmd_start() {
-  local silos=1 edges=1
+  local silos=1 edges=1 tls=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --silos) silos=$2; shift 2 ;;
       --edges) edges=$2; shift 2 ;;
-      *) die "unknown option $1 (use --silos N --edges M)" ;;
+      --tls) tls=1; shift ;;
+      *) die "unknown option $1 (use --silos N --edges M --tls)" ;;
     esac
   done
   ensure_dotnet
@@ -186,11 +208,13 @@ cmd_start() {
     APPMSG_ADMIN_KEY=$(cat "$STATE/admin-key")
   fi
   export APPMSG_ADMIN_KEY
+  if [ "$tls" = 1 ]; then ensure_tls_certificate; fi
 
   dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate || die "migration failed"
 
   local silo_port=${APPMSG_SILO_PORT:-11111} gateway_port=${APPMSG_GATEWAY_PORT:-30000}
   local http_port=${APPMSG_HTTP_PORT:-8080} tcp_port=${APPMSG_TCP_PORT:-7100}
+  local tls_tcp_port=${APPMSG_TLS_TCP_PORT:-7443} https_port=${APPMSG_HTTPS_PORT:-8443}
   for ((i = 0; i < silos; i++)); do
     APPMSG_SILO_PORT=$((silo_port + i)) APPMSG_GATEWAY_PORT=$((gateway_port + i)) APPMSG_SILO_NAME="silo-$((i + 1))" \
       dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" &
@@ -198,6 +222,7 @@ cmd_start() {
   done
   for ((i = 0; i < edges; i++)); do
     APPMSG_HTTP_PORT=$((http_port + i)) APPMSG_TCP_PORT=$((tcp_port + i)) APPMSG_EDGE_ID="edge-$((i + 1))" \
+      APPMSG_TLS_TCP_PORT=$((tls_tcp_port + i)) APPMSG_HTTPS_PORT=$((https_port + i)) \
       dotnet "$ROOT/src/Edge/$BIN/AppMsg.Edge.dll" &
     PIDS+=($!)
   done
@@ -207,7 +232,14 @@ cmd_start() {
   say "AppMsg is running: $silos silo(s), $edges edge(s)"
   for ((i = 0; i < edges; i++)); do
     say "  edge-$((i + 1)): HTTP API http://127.0.0.1:$((http_port + i))  WebSocket ws://127.0.0.1:$((http_port + i))/ws  binary tcp://127.0.0.1:$((tcp_port + i))"
+    if [ -n "${APPMSG_TLS_CERT_PEM:-}" ]; then
+      say "         TLS: HTTPS https://127.0.0.1:$((https_port + i))  WebSocket wss://127.0.0.1:$((https_port + i))/ws  binary tls://127.0.0.1:$((tls_tcp_port + i))"
+    fi
   done
+  if [ -n "${APPMSG_TLS_CERT_PEM:-}" ]; then
+    say "  TLS certificate: $APPMSG_TLS_CERT_PEM"
+    say "  its SHA-256 fingerprint (DeviceClientOptions.PinnedCertificateSha256): $(openssl x509 -in "$APPMSG_TLS_CERT_PEM" -noout -fingerprint -sha256 2>/dev/null | cut -d= -f2)"
+  fi
   say "  PostgreSQL: ${ConnectionStrings__AppMsg}"
   say "  admin key: $APPMSG_ADMIN_KEY   (Authorization: Bearer <admin key>)"
   say "Ctrl-C stops everything."

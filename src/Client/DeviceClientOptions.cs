@@ -7,10 +7,18 @@ namespace AppMsg.Client;
 public sealed record DeviceClientOptions
 {
     /// <summary>
-    /// Where the edge is: <c>host:port</c> (or <c>tcp://host:port</c>) for <see cref="DeviceTransportKind.Tcp"/>,
-    /// a <c>ws://</c> or <c>wss://</c> URL (the edge's <c>/ws</c>) for the WebSocket transports.
+    /// Where the edge is: <c>host:port</c> (or <c>tcp://host:port</c>), or <c>tls://host:port</c> for the binary protocol over
+    /// TLS, for <see cref="DeviceTransportKind.Tcp"/>; a <c>ws://</c> or <c>wss://</c> URL (the edge's <c>/ws</c>) for the
+    /// WebSocket transports. Login and <c>GET /v1/edges/pick</c> name the TLS ones as <c>tcpTls</c> and <c>wss</c>.
     /// </summary>
     public required string Endpoint { get; init; }
+
+    /// <summary>
+    /// With TLS (<c>tls://</c>, <c>wss://</c>): the SHA-256 (hex, colons allowed) of the server's certificate or of its public
+    /// key (SubjectPublicKeyInfo). When set, the server is trusted if and only if its certificate matches, instead of the
+    /// platform's chain and host name validation: for self-signed certificates. Default null: the platform validates.
+    /// </summary>
+    public string? PinnedCertificateSha256 { get; init; }
 
     /// <summary>The transport and framing; default <see cref="DeviceTransportKind.Tcp"/>.</summary>
     public DeviceTransportKind Transport { get; init; } = DeviceTransportKind.Tcp;
@@ -108,6 +116,11 @@ public sealed record DeviceClientOptions
         }
 
         _ = Transport == DeviceTransportKind.Tcp ? DeviceEndpoint.ParseTcp(Endpoint).Host : DeviceEndpoint.ParseWebSocket(Endpoint).Host;
+        if (PinnedCertificateSha256 is not null)
+        {
+            _ = CertificatePin.Parse(PinnedCertificateSha256);
+        }
+
         RequireRegisterField(UserId, nameof(UserId));
         RequireRegisterField(Token, nameof(Token));
         RequirePositive(RequestTimeout, nameof(RequestTimeout));

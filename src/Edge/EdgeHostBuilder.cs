@@ -6,6 +6,8 @@ using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
 using AppMsg.Edge.Devices;
 using AppMsg.Edge.Health;
+using AppMsg.Edge.Security;
+using AppMsg.Edge.Tls;
 using AppMsg.Hosting;
 using Orleans.Configuration;
 
@@ -30,6 +32,12 @@ public static class EdgeHostBuilder
             kestrel.ListenAnyIP(settings.HttpPort);
             kestrel.ListenAnyIP(settings.TcpPort, listen => listen.UseConnectionHandler<TcpDeviceHandler>());
         });
+        if (settings.Tls is not null)
+        {
+            builder.AddEdgeTls(settings.Tls);
+        }
+
+        builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy.WithOrigins([.. settings.CorsOrigins]).AllowAnyHeader().AllowAnyMethod()));
         builder.Services.AddSingleton(settings.Devices);
         builder.Services.AddSingleton<DeviceConnections>();
         builder.Services.AddSingleton<TimelineIndex>();
@@ -80,7 +88,21 @@ public static class EdgeHostBuilder
     /// <summary>Maps every endpoint of the edge.</summary>
     public static WebApplication MapEdge(this WebApplication app)
     {
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(60) });
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        var settings = app.Services.GetRequiredService<EdgeSettings>();
+        if (settings.CorsOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
+
+        // With origins set, a browser's handshake from any other origin is refused (403); devices send no Origin.
+        var webSockets = new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(60) };
+        foreach (var origin in settings.CorsOrigins)
+        {
+            webSockets.AllowedOrigins.Add(origin);
+        }
+
+        app.UseWebSockets(webSockets);
         app.Map("/ws", (HttpContext context, WebSocketDeviceEndpoint endpoint) => endpoint.HandleAsync(context));
         app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();

@@ -31,6 +31,18 @@ public sealed record EdgeSettings
     /// <summary>Limits of device connections.</summary>
     public Devices.DeviceSettings Devices { get; init; } = new();
 
+    /// <summary>TLS listeners and their certificate; null serves no TLS.</summary>
+    public Tls.EdgeTlsSettings? Tls { get; init; }
+
+    /// <summary>Browser origins allowed to call the API and open <c>/ws</c>; empty sends no CORS headers and checks no Origin.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>The binary-over-TLS address devices are told (<c>tls://host:port</c>), or null without TLS.</summary>
+    public string? PublicTcpTlsAddress => Tls is null ? null : $"tls://{PublicHost}:{Tls.TcpPort}";
+
+    /// <summary>The <c>wss://</c> URL of <c>/ws</c> devices are told, or null without TLS.</summary>
+    public string? PublicSecureWebSocketUrl => Tls is null ? null : $"wss://{PublicHost}:{Tls.HttpsPort}/ws";
+
     /// <summary>The largest HTTP request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
@@ -62,6 +74,8 @@ public sealed record EdgeSettings
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
             Database = ConnectionBudget.ForEdge(configuration),
+            Tls = Edge.Tls.EdgeTlsSettings.FromConfiguration(configuration),
+            CorsOrigins = Security.CorsOrigins.FromConfiguration(configuration),
         };
     }
 }

@@ -15,6 +15,11 @@ try
     await StartupChecks.CheckDatabaseAsync(settings.ConnectionString);
     StartupChecks.CheckPortFree(settings.HttpPort, "APPMSG_HTTP_PORT");
     StartupChecks.CheckPortFree(settings.TcpPort, "APPMSG_TCP_PORT");
+    if (settings.Tls is not null)
+    {
+        StartupChecks.CheckPortFree(settings.Tls.TcpPort, "APPMSG_TLS_TCP_PORT");
+        StartupChecks.CheckPortFree(settings.Tls.HttpsPort, "APPMSG_HTTPS_PORT");
+    }
 
     await using var app = EdgeHostBuilder.Create(settings, args).Build().MapEdge();
     await app.RunAsync();

@@ -37,11 +37,33 @@ public sealed class EdgeStartupFailureTests(PostgresFixture postgres)
         Assert.Contains("APPMSG_HTTP_PORT", result.Output, StringComparison.Ordinal);
     }
 
-    private static Task<ProcessRunner.Result> RunEdgeAsync(string connectionString, int httpPort) =>
-        ProcessRunner.RunAsync("dotnet", [EdgeDll], new Dictionary<string, string?>
+    [Theory]
+    [InlineData("APPMSG_TLS_CERT_PEM", "APPMSG_TLS_KEY_PEM")]
+    [InlineData("APPMSG_TLS_KEY_PEM", "APPMSG_TLS_CERT_PEM")]
+    public async Task One_TLS_file_without_the_other_is_a_configuration_error(string set, string missing)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"appmsg-lonely-{Guid.NewGuid():N}.pem");
+
+        var result = await RunEdgeAsync("Host=127.0.0.1;Username=postgres;Database=appmsg", FreePort.Next(), new() { [set] = path });
+
+        Assert.Equal(ExitCodes.Configuration, result.ExitCode);
+        Assert.Contains($"only {set} is set", result.Output, StringComparison.Ordinal);
+        Assert.Contains(missing, result.Output, StringComparison.Ordinal);
+    }
+
+    private static Task<ProcessRunner.Result> RunEdgeAsync(string connectionString, int httpPort, Dictionary<string, string?>? more = null)
+    {
+        var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__AppMsg"] = connectionString,
             ["APPMSG_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_TCP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, TimeSpan.FromSeconds(60));
+        };
+        foreach (var (name, value) in more ?? [])
+        {
+            environment[name] = value;
+        }
+
+        return ProcessRunner.RunAsync("dotnet", [EdgeDll], environment, TimeSpan.FromSeconds(60));
+    }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using AppMsg.Protocol;
 
 namespace AppMsg.Testing;
@@ -13,13 +15,13 @@ public sealed class RawDevice : IAsyncDisposable
 {
     private readonly Socket socket;
     private readonly PipeReader reader;
-    private readonly NetworkStream stream;
+    private readonly Stream stream;
 
-    private RawDevice(Socket socket)
+    private RawDevice(Socket socket, Stream? stream = null)
     {
         this.socket = socket;
-        stream = new NetworkStream(socket, ownsSocket: true);
-        reader = PipeReader.Create(stream);
+        this.stream = stream ?? new NetworkStream(socket, ownsSocket: true);
+        reader = PipeReader.Create(this.stream);
     }
 
     public BodyEncoding Encoding { get; set; }
@@ -29,6 +31,30 @@ public sealed class RawDevice : IAsyncDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync("127.0.0.1", port);
         return new RawDevice(socket);
+    }
+
+    /// <summary>Connects to the edge's binary-over-TLS listener; <paramref name="validate"/> judges its certificate.</summary>
+    public static async Task<RawDevice> ConnectTlsAsync(int port, RemoteCertificateValidationCallback validate, SslProtocols protocols = SslProtocols.None)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync("127.0.0.1", port);
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                EnabledSslProtocols = protocols,
+                RemoteCertificateValidationCallback = validate,
+            });
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
+
+        return new RawDevice(socket, tls);
     }
 
     /// <summary>Sends REGISTER and returns the REGRESP.</summary>

@@ -1,24 +1,26 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using AppMsg.Client.Internal;
 using AppMsg.Protocol;
 
 namespace AppMsg.Client.Transports;
 
-/// <summary>Binary frames over TCP, read and written through System.IO.Pipelines.</summary>
+/// <summary>Binary frames over TCP, or over TLS on TCP (<c>tls://</c>), read and written through System.IO.Pipelines.</summary>
 internal sealed class TcpTransport : DeviceTransport
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly BodyEncoding _encoding;
     private readonly BinaryReceiver _receiver;
 
-    private TcpTransport(Socket socket, DeviceClientOptions options)
+    private TcpTransport(Socket socket, Stream stream, DeviceClientOptions options)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _encoding = options.BodyEncoding;
@@ -27,15 +29,34 @@ internal sealed class TcpTransport : DeviceTransport
 
     public static async Task<TcpTransport> ConnectAsync(DeviceClientOptions options, CancellationToken cancellationToken)
     {
-        var (host, port) = DeviceEndpoint.ParseTcp(options.Endpoint);
+        var (host, port, tls) = DeviceEndpoint.ParseTcp(options.Endpoint);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-            return new TcpTransport(socket, options);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = secure;
+                await secure.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = host,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    RemoteCertificateValidationCallback = CertificatePin.Validator(options),
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new TcpTransport(socket, stream, options);
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             throw;
         }
@@ -93,10 +114,15 @@ internal sealed class TcpTransport : DeviceTransport
         }
     }
 
-    protected override ValueTask CloseOutputCoreAsync(CancellationToken cancellationToken)
+    protected override async ValueTask CloseOutputCoreAsync(CancellationToken cancellationToken)
     {
+        if (_stream is SslStream secure)
+        {
+            // close_notify first, so that the server reads a clean end of the TLS stream.
+            await secure.ShutdownAsync().ConfigureAwait(false);
+        }
+
         _socket.Shutdown(SocketShutdown.Send);
-        return ValueTask.CompletedTask;
     }
 
     protected override void Abort() => _socket.Close();

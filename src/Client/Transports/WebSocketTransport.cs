@@ -24,6 +24,7 @@ internal abstract class WebSocketTransport : DeviceTransport
     {
         var uri = DeviceEndpoint.ParseWebSocket(options.Endpoint);
         var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = CertificatePin.Validator(options);
         try
         {
             await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,8 @@ public static class AuthEndpoints
 {
     public sealed record LoginRequest(string? TenantId, string? Username, string? Password, int? TerminalType);
 
-    public sealed record EdgeAddresses(string Tcp, string Ws);
+    /// <summary>This edge's endpoints; <paramref name="TcpTls"/> and <paramref name="Wss"/> are null when it serves no TLS.</summary>
+    public sealed record EdgeAddresses(string Tcp, string Ws, string? TcpTls, string? Wss);
 
     public sealed record LoginResponse(string UserId, string Token, DateTimeOffset ExpiresAt, EdgeAddresses Edge);
 
@@ -34,7 +35,8 @@ public static class AuthEndpoints
 
             var token = await user.IssueTokenAsync(terminalType);
             return Results.Ok(new LoginResponse(userId, token.Token, token.ExpiresAt,
-                new EdgeAddresses($"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws")));
+                new EdgeAddresses($"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws",
+                    edge.PublicTcpTlsAddress, edge.PublicSecureWebSocketUrl)));
         });
 
         api.MapPost("/v1/auth/logout", async (HttpContext context, Caller caller, IClusterClient cluster) =>

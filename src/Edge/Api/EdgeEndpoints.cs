@@ -5,7 +5,8 @@ namespace AppMsg.Edge.Api;
 /// <summary><c>/v1/edges</c>: the dispatcher.</summary>
 public static class EdgeEndpoints
 {
-    public sealed record PickedEdge(string EdgeId, string Tcp, string Ws);
+    /// <summary>The edge's endpoints; <paramref name="TcpTls"/> and <paramref name="Wss"/> are null when it serves no TLS.</summary>
+    public sealed record PickedEdge(string EdgeId, string Tcp, string Ws, string? TcpTls, string? Wss);
 
     public static IEndpointRouteBuilder MapEdges(this IEndpointRouteBuilder api)
     {
@@ -18,7 +19,7 @@ public static class EdgeEndpoints
 
             var edge = await cluster.GetGrain<IEdgeRegistryGrain>(0).PickAsync()
                 ?? throw new AppMsgException(ErrorCodes.Unavailable, "no edge is alive");
-            return Results.Ok(new PickedEdge(edge.EdgeId, edge.TcpAddress, edge.WebSocketUrl));
+            return Results.Ok(new PickedEdge(edge.EdgeId, edge.TcpAddress, edge.WebSocketUrl, edge.TcpTlsAddress, edge.SecureWebSocketUrl));
         });
         return api;
     }

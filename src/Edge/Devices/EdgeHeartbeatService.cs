@@ -62,7 +62,8 @@ public sealed partial class EdgeHeartbeatService(
         }
     }
 
-    private EdgeInfo Info => new(edge.EdgeId, $"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws", connections.SessionCount, incarnation.Value);
+    private EdgeInfo Info => new(edge.EdgeId, $"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws", connections.SessionCount, incarnation.Value,
+        edge.PublicTcpTlsAddress, edge.PublicSecureWebSocketUrl);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} could not be told of the shutdown: {Reason}")]
     private static partial void LogKickFailed(ILogger logger, string? sessionId, string reason);
