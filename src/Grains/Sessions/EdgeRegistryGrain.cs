@@ -28,7 +28,7 @@ public sealed partial class EdgeRegistryGrain(
             try
             {
                 var observer = GrainFactory.GetGrain<IEdgeObserver>(GrainId.Parse(stored.ObserverId));
-                var info = new EdgeInfo(edgeId, stored.TcpAddress, stored.WebSocketUrl, 0, stored.Incarnation);
+                var info = new EdgeInfo(edgeId, stored.TcpAddress, stored.WebSocketUrl, 0, stored.Incarnation, stored.TcpTlsAddress, stored.SecureWebSocketUrl);
                 edges[edgeId] = new Entry(info, observer, now, HeardAt: null);
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
@@ -127,6 +127,8 @@ public sealed partial class EdgeRegistryGrain(
                 {
                     TcpAddress = e.Value.Edge.TcpAddress,
                     WebSocketUrl = e.Value.Edge.WebSocketUrl,
+                    TcpTlsAddress = e.Value.Edge.TcpTlsAddress,
+                    SecureWebSocketUrl = e.Value.Edge.SecureWebSocketUrl,
                     Incarnation = e.Value.Edge.Incarnation,
                     ObserverId = e.Value.Observer.GetGrainId().ToString(),
                 },

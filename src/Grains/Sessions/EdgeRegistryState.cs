@@ -12,6 +12,10 @@ public sealed class EdgeRegistryState
 
         public string WebSocketUrl { get; set; } = "";
 
+        public string? TcpTlsAddress { get; set; }
+
+        public string? SecureWebSocketUrl { get; set; }
+
         public string Incarnation { get; set; } = "";
 
         public string ObserverId { get; set; } = "";
