@@ -112,7 +112,19 @@ public sealed class UserGrain(
         // Exactly one hash on every path (a missing or disabled user included), so the answer's timing tells nothing.
         var usable = User.TenantId is not null && User.Status == UserStatus.Active;
         var matches = await passwords.VerifyAsync(password ?? "", usable ? User.PasswordHash : null);
-        return usable && matches && password is not null;
+        if (!usable || !matches || password is null)
+        {
+            return false;
+        }
+
+        if (passwords.IsWeakerThanCurrent(User.PasswordHash))
+        {
+            // Made before the iterations rose: the password is at hand, so it gets the current cost now.
+            User.PasswordHash = await passwords.HashAsync(password);
+            await state.WriteStateAsync();
+        }
+
+        return true;
     }
 
     public async Task<IssuedToken> IssueTokenAsync(int terminalType)

@@ -29,6 +29,10 @@ public static class PasswordHasher
             && IsBase64(parts[2]) && IsBase64(parts[3]);
     }
 
+    /// <summary>The iterations recorded in <paramref name="stored"/>, or 0 when it is malformed.</summary>
+    public static int Iterations(string stored) =>
+        IsWellFormed(stored) ? int.Parse(stored.Split('$')[1], CultureInfo.InvariantCulture) : 0;
+
     public static bool Verify(string password, string stored)
     {
         if (!IsWellFormed(stored))
@@ -38,7 +42,6 @@ public static class PasswordHasher
 
         var parts = stored.Split('$');
         var iterations = int.Parse(parts[1], CultureInfo.InvariantCulture);
-
         var salt = Convert.FromBase64String(parts[2]);
         var expected = Convert.FromBase64String(parts[3]);
         var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);

@@ -11,19 +11,26 @@ namespace AppMsg.Grains.Security;
 public sealed class PasswordHashing : IDisposable
 {
     private readonly SemaphoreSlim slots = new(Environment.ProcessorCount, Environment.ProcessorCount);
-    private readonly int iterations;
+    private readonly IOptions<DirectoryOptions> options;
     private readonly Lazy<Task<string>> dummy;
 
     public PasswordHashing(IOptions<DirectoryOptions> options)
     {
-        iterations = options.Value.PasswordIterations;
+        this.options = options;
         // A hash of a random password nobody knows, with the current iterations: what an unknown user name
         // (or a user without a usable hash) is checked against, so that it costs what a known one costs.
         dummy = new Lazy<Task<string>>(() => HashAsync(Secrets.New()));
     }
 
     /// <summary>A new hash of <paramref name="password"/> with the configured iterations.</summary>
-    public Task<string> HashAsync(string password) => RunAsync(() => PasswordHasher.Hash(password, iterations));
+    public Task<string> HashAsync(string password)
+    {
+        var iterations = options.Value.PasswordIterations;
+        return RunAsync(() => PasswordHasher.Hash(password, iterations));
+    }
+
+    /// <summary>Whether <paramref name="stored"/> was made with fewer iterations than new hashes get (so it should be made again).</summary>
+    public bool IsWeakerThanCurrent(string stored) => PasswordHasher.Iterations(stored) < options.Value.PasswordIterations;
 
     /// <summary>Whether <paramref name="password"/> matches <paramref name="stored"/>; a malformed stored hash costs a dummy check and fails.</summary>
     public async Task<bool> VerifyAsync(string password, string? stored)
