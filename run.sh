@@ -9,9 +9,11 @@
 #
 # Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
 # APPMSG_GATEWAY_PORT (30000), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
+# APPMSG_SECRETS_KEY (base64 of 32 bytes: encrypts stored secrets; generated and kept in .appmsg/secrets-key),
 # ConnectionStrings__AppMsg (set it to use your own PostgreSQL instead of the private one),
-# APPMSG_STATE_DIR (.appmsg: the private PostgreSQL cluster, the admin key), with --tls: APPMSG_TLS_TCP_PORT (7443),
-# APPMSG_HTTPS_PORT (8443), APPMSG_TLS_CERT_PEM / APPMSG_TLS_KEY_PEM (your own certificate instead of the generated one).
+# APPMSG_STATE_DIR (.appmsg: the private PostgreSQL cluster, the admin key, the secrets key), with --tls:
+# APPMSG_TLS_TCP_PORT (7443), APPMSG_HTTPS_PORT (8443), APPMSG_TLS_CERT_PEM / APPMSG_TLS_KEY_PEM (your own certificate
+# instead of the generated one).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -209,6 +211,12 @@ cmd_start() {
   fi
   export APPMSG_ADMIN_KEY
   if [ "$tls" = 1 ]; then ensure_tls_certificate; fi
+  # The key that encrypts stored secrets (webhook signing secrets): 32 random bytes, kept like the admin key.
+  if [ -z "${APPMSG_SECRETS_KEY:-}" ]; then
+    [ -s "$STATE/secrets-key" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$STATE/secrets-key")
+    APPMSG_SECRETS_KEY=$(cat "$STATE/secrets-key")
+  fi
+  export APPMSG_SECRETS_KEY
 
   dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate || die "migration failed"
 

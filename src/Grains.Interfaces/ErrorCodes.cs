@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string Conflict = "conflict";
     /// <summary>A quota or limit would be exceeded.</summary>
     public const string OverQuota = "over_quota";
+    /// <summary>Too many failed login attempts: wait for the <c>Retry-After</c> seconds.</summary>
+    public const string TooManyAttempts = "too_many_attempts";
     /// <summary>The content or body is larger than the configured limit.</summary>
     public const string TooLarge = "too_large";
     /// <summary>A dependency (the database, the cluster) cannot answer now; retry.</summary>

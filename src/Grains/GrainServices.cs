@@ -14,7 +14,9 @@ public static class GrainServices
         string connectionString,
         Action<DirectoryOptions>? directory = null,
         Action<Messaging.MessagingOptions>? messaging = null,
-        Action<TimelinePrunerOptions>? pruning = null)
+        Action<TimelinePrunerOptions>? pruning = null,
+        Action<LoginThrottleOptions>? loginThrottle = null,
+        Action<Security.SecretsOptions>? secrets = null)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         // What a grain call may throw: one rule (GrainFailures), applied to every call by one filter, and to
@@ -40,6 +42,10 @@ public static class GrainServices
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();
         services.AddOptions<DirectoryOptions>().Configure(o => directory?.Invoke(o));
+        services.AddOptions<LoginThrottleOptions>().Configure(o => loginThrottle?.Invoke(o));
+        services.AddSingleton<Security.PasswordHashing>();
+        services.AddOptions<Security.SecretsOptions>().Configure(o => secrets?.Invoke(o));
+        services.AddSingleton<Security.SecretProtector>();
         return services;
     }
 }

@@ -43,7 +43,19 @@ public static class SiloHostBuilder
                 o.MaxTtl = settings.MessageMaxTtl;
                 o.MaxContentBytes = settings.MaxContentBytes;
             },
-            o => o.Interval = settings.PruneInterval);
+            o => o.Interval = settings.PruneInterval,
+            o =>
+            {
+                o.FreeAttemptsPerUser = settings.LoginFreeAttemptsPerUser;
+                o.FreeAttemptsPerAddress = settings.LoginFreeAttemptsPerAddress;
+                o.FirstLockout = settings.LoginFirstLockout;
+                o.MaxLockout = settings.LoginMaxLockout;
+            },
+            o =>
+            {
+                o.CurrentKey = settings.SecretsKey;
+                o.PreviousKey = settings.SecretsKeyPrevious;
+            });
         builder.Services.AddAppMsgBackends(o => o.Retention = settings.SessionEventsRetention);
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>

@@ -18,8 +18,26 @@ public sealed record SiloSettings
 
     public string? SiloName { get; init; }
 
-    /// <summary>PBKDF2 iterations for new password hashes.</summary>
-    public int PasswordIterations { get; init; } = 100_000;
+    /// <summary>PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP's figure; each hash records its own, so old ones keep working).</summary>
+    public int PasswordIterations { get; init; } = 600_000;
+
+    /// <summary>Failed logins a tenant's user name may make before lockouts begin.</summary>
+    public int LoginFreeAttemptsPerUser { get; init; } = 5;
+
+    /// <summary>Failed logins a client address may make before lockouts begin.</summary>
+    public int LoginFreeAttemptsPerAddress { get; init; } = 30;
+
+    /// <summary>The first login lockout; it doubles with each further failure.</summary>
+    public TimeSpan LoginFirstLockout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest login lockout.</summary>
+    public TimeSpan LoginMaxLockout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The AES-256 key that encrypts stored secrets (<c>APPMSG_SECRETS_KEY</c>, base64 of 32 bytes); null: none can be stored.</summary>
+    public byte[]? SecretsKey { get; init; }
+
+    /// <summary>The key before the last rotation (<c>APPMSG_SECRETS_KEY_PREVIOUS</c>): decrypts what it encrypted until it is written again.</summary>
+    public byte[]? SecretsKeyPrevious { get; init; }
 
     /// <summary>How long login tokens live.</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(30);
@@ -58,7 +76,13 @@ public sealed record SiloSettings
             GatewayPort = SettingReader.Port(configuration, "APPMSG_GATEWAY_PORT", "AppMsg:GatewayPort", 30000),
             AdvertisedHost = SettingReader.String(configuration, "APPMSG_ADVERTISED_HOST", "AppMsg:AdvertisedHost") ?? "127.0.0.1",
             SiloName = SettingReader.String(configuration, "APPMSG_SILO_NAME", "AppMsg:SiloName"),
-            PasswordIterations = SettingReader.Int(configuration, "APPMSG_PASSWORD_ITERATIONS", "AppMsg:PasswordIterations", 100_000, 1_000, 10_000_000),
+            PasswordIterations = SettingReader.Int(configuration, "APPMSG_PASSWORD_ITERATIONS", "AppMsg:PasswordIterations", 600_000, 1_000, 10_000_000),
+            LoginFreeAttemptsPerUser = SettingReader.Int(configuration, "APPMSG_LOGIN_FREE_ATTEMPTS_PER_USER", "AppMsg:LoginFreeAttemptsPerUser", 5, 1, 1_000),
+            LoginFreeAttemptsPerAddress = SettingReader.Int(configuration, "APPMSG_LOGIN_FREE_ATTEMPTS_PER_ADDRESS", "AppMsg:LoginFreeAttemptsPerAddress", 30, 1, 1_000_000),
+            LoginFirstLockout = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_LOGIN_FIRST_LOCKOUT_SECONDS", "AppMsg:LoginFirstLockoutSeconds", 1, 1, 3_600)),
+            LoginMaxLockout = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_LOGIN_MAX_LOCKOUT_SECONDS", "AppMsg:LoginMaxLockoutSeconds", 900, 1, 86_400)),
+            SecretsKey = Key(configuration, "APPMSG_SECRETS_KEY", "AppMsg:SecretsKey"),
+            SecretsKeyPrevious = Key(configuration, "APPMSG_SECRETS_KEY_PREVIOUS", "AppMsg:SecretsKeyPrevious"),
             TokenLifetime = TimeSpan.FromDays(SettingReader.Int(configuration, "APPMSG_TOKEN_LIFETIME_DAYS", "AppMsg:TokenLifetimeDays", 30, 1, 3650)),
             MessageDefaultTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_DEFAULT_SECONDS", "AppMsg:MessageTtlDefaultSeconds", 604_800, 1, int.MaxValue)),
             MessageMaxTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_MAX_SECONDS", "AppMsg:MessageTtlMaxSeconds", 2_592_000, 1, int.MaxValue)),
@@ -68,6 +92,24 @@ public sealed record SiloSettings
             SessionEventsRetention = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_SESSION_EVENTS_RETENTION_SECONDS", "AppMsg:SessionEventsRetentionSeconds", 86_400, 60, 2_592_000)),
             Database = ConnectionBudget.ForSilo(configuration),
         };
+    }
+
+    /// <exception cref="StartupException">The value is not base64 of 32 bytes.</exception>
+    private static byte[]? Key(IConfiguration configuration, string environmentName, string key)
+    {
+        var text = SettingReader.String(configuration, environmentName, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var bytes = new byte[64];
+        if (Convert.TryFromBase64String(text.Trim(), bytes, out var length) && length == 32)
+        {
+            return bytes[..32];
+        }
+
+        throw new StartupException($"{environmentName} must be base64 of 32 random bytes (head -c 32 /dev/urandom | base64)", ExitCodes.Configuration);
     }
 
     /// <summary>Resolves <see cref="AdvertisedHost"/> to an IPv4 address.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using AppMsg.Testing;
+using Npgsql;
 
 namespace AppMsg.Backends.Tests;
 
@@ -115,6 +116,44 @@ public sealed class WebhookTests(BackendSystem system)
         Assert.Equal("not_found", (await system.Api.GetAsync($"/v1/apps/{appId}/dead-letters", otherCredential)).Expect(HttpStatusCode.NotFound).Code);
         Assert.Equal("not_found", (await system.Api.PostAsync($"/v1/apps/{appId}/webhook/secret", null, otherCredential)).Expect(HttpStatusCode.NotFound).Code);
         Assert.Equal("validation_failed", (await system.Api.PutAsync($"/v1/apps/{appId}/webhook", new { maxAttempts = 0 }, credential)).Expect(HttpStatusCode.BadRequest).Code);
+    }
+
+    [Fact]
+    public async Task The_signing_secret_is_encrypted_in_the_database_and_still_signs_after_a_reactivation()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (tenantId, userId) = await system.NewUserAsync();
+        var (appId, credential) = await system.NewAppAsync(tenantId, receiver.Url);
+        var secret = (await system.Api.PostAsync($"/v1/apps/{appId}/webhook/secret", null, credential)).Expect(HttpStatusCode.OK)["secret"];
+
+        var rows = await StoredStatesAsync(appId);
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.DoesNotContain(secret, row, StringComparison.Ordinal));
+        Assert.Contains(rows, row => row.Contains("aesgcm1:", StringComparison.Ordinal));
+
+        // The webhook grain reads its secret back from storage (decrypting it) and signs with it.
+        await Task.Delay(200);
+        await system.Cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromMilliseconds(100));
+        await system.SendToAppAsync(appId, userId, "signed after decryption");
+        var request = (await receiver.WaitForAsync(r => r.Count >= 1, "one POST"))[0];
+        Assert.True(Verifies(secret, request), "the signature verifies with the secret the app was given");
+    }
+
+    /// <summary>The grain state rows of a grain key as text (the storage serializer writes JSON).</summary>
+    private async Task<List<string>> StoredStatesAsync(string key)
+    {
+        await using var connection = new NpgsqlConnection(system.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT payloadbinary FROM orleansstorage WHERE grainidextensionstring = @key AND payloadbinary IS NOT NULL", connection);
+        command.Parameters.AddWithValue("key", key);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Encoding.UTF8.GetString((byte[])reader[0]));
+        }
+
+        return rows;
     }
 
     /// <summary>The receiver's check: HMAC-SHA256 with the signing secret over "timestamp.body".</summary>

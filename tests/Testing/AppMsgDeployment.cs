@@ -28,6 +28,9 @@ public sealed class AppMsgDeployment : IAsyncDisposable
 
     public string AdminKey { get; } = "test-admin-key-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>The deployment's random <c>APPMSG_SECRETS_KEY</c>, the same for every silo.</summary>
+    public byte[] SecretsKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     /// <summary>A migrated, empty database on <paramref name="postgres"/>.</summary>
     public static async Task<AppMsgDeployment> CreateAsync(PostgresServer postgres)
     {
@@ -45,6 +48,7 @@ public sealed class AppMsgDeployment : IAsyncDisposable
         SiloPort = siloPort ?? FreePort.Next(),
         GatewayPort = gatewayPort ?? FreePort.Next(),
         PasswordIterations = 1_000, // the slow hash is the product's; tests create thousands of users
+        SecretsKey = SecretsKey,
     };
 
     public EdgeSettings EdgeSettings(string edgeId, int? httpPort = null, int? tcpPort = null) => new()

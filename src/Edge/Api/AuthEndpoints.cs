@@ -14,26 +14,42 @@ public static class AuthEndpoints
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/auth/login", async (LoginRequest body, IClusterClient cluster, EdgeSettings edge) =>
+        api.MapPost("/v1/auth/login", async (LoginRequest body, HttpContext context, IClusterClient cluster, EdgeSettings edge) =>
         {
             var tenantId = Validate.Required(body.TenantId, "tenantId");
             var username = Validate.Required(body.Username, "username");
             var password = Validate.Required(body.Password, "password");
             var terminalType = Validate.TerminalType(body.TerminalType);
             var refused = new AppMsgException(ErrorCodes.Unauthorized, "wrong tenant, username or password");
-            if (!Ids.IsValid(tenantId))
+
+            // Throttled per user name and per client address (the connection's own: no forwarding header is
+            // believed), in grains so every edge counts alike; checked before any password is.
+            var userThrottle = cluster.GetGrain<ILoginThrottleGrain>(LoginThrottleKeys.ForUser(tenantId, username));
+            var addressThrottle = context.Connection.RemoteIpAddress is { } address
+                ? cluster.GetGrain<ILoginThrottleGrain>(LoginThrottleKeys.ForAddress(address))
+                : null;
+            var userWait = userThrottle.BeginAttemptAsync();
+            var addressWait = addressThrottle?.BeginAttemptAsync() ?? Task.FromResult(TimeSpan.Zero);
+            var wait = TimeSpan.FromTicks(Math.Max((await userWait).Ticks, (await addressWait).Ticks));
+            if (wait > TimeSpan.Zero)
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new AppMsgException(ErrorCodes.TooManyAttempts, "too many failed login attempts; retry later");
+            }
+
+            var userId = await cluster.GetGrain<ILoginGrain>(0).VerifyAsync(tenantId, username, password);
+            if (userId is null)
             {
                 throw refused;
             }
 
-            var userId = await cluster.GetGrain<IDirectoryQueryGrain>(0).FindUserIdAsync(tenantId, username) ?? throw refused;
-            var user = cluster.GetGrain<IUserGrain>(userId);
-            if (!await user.VerifyPasswordAsync(password))
+            await userThrottle.SucceededAsync(reset: true);
+            if (addressThrottle is not null)
             {
-                throw refused;
+                await addressThrottle.SucceededAsync(reset: false);
             }
 
-            var token = await user.IssueTokenAsync(terminalType);
+            var token = await cluster.GetGrain<IUserGrain>(userId).IssueTokenAsync(terminalType);
             return Results.Ok(new LoginResponse(userId, token.Token, token.ExpiresAt,
                 new EdgeAddresses($"{edge.PublicHost}:{edge.TcpPort}", $"ws://{edge.PublicHost}:{edge.HttpPort}/ws",
                     edge.PublicTcpTlsAddress, edge.PublicSecureWebSocketUrl)));

@@ -13,6 +13,7 @@ public static class Problems
         ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,
         ErrorCodes.OverQuota => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.TooManyAttempts => StatusCodes.Status429TooManyRequests,
         ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         "timeout" => StatusCodes.Status504GatewayTimeout,

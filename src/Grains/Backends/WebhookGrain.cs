@@ -18,6 +18,7 @@ namespace AppMsg.Grains.Backends;
 public sealed partial class WebhookGrain(
     [PersistentState("webhook", StorageNames.Default)] IPersistentState<WebhookState> state,
     WebhookSender sender,
+    SecretProtector secrets,
     TimeProvider clock,
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
@@ -39,16 +40,21 @@ public sealed partial class WebhookGrain(
     private long knownEventsLast;
     private DateTimeOffset lastActivity;
     private IGrainReminder? reminder;
+    private string? signingSecret;
 
     private string AppId => this.GetPrimaryKeyString();
 
     private WebhookState Webhook => state.State;
+
+    /// <summary>What the signing secret's encryption is bound to: this app's webhook.</summary>
+    private string SecretPurpose => "webhook/" + AppId;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         lastActivity = clock.GetUtcNow();
         reminder = await this.GetReminder(ReminderName);
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
+        ReencryptSigningSecret();
         EnsurePump();
     }
 
@@ -100,7 +106,8 @@ public sealed partial class WebhookGrain(
     public async Task<string> RotateSigningSecretAsync()
     {
         var secret = Secrets.New();
-        Webhook.SigningSecret = secret;
+        Webhook.SigningSecret = secrets.Protect(secret, SecretPurpose);
+        signingSecret = secret;
         await SaveAsync();
         return secret;
     }
@@ -222,7 +229,9 @@ public sealed partial class WebhookGrain(
 
         if (Webhook.SigningSecret is null)
         {
-            Webhook.SigningSecret = Secrets.New();
+            var secret = Secrets.New();
+            Webhook.SigningSecret = secrets.Protect(secret, SecretPurpose);
+            signingSecret = secret;
             await SaveAsync();
         }
 
@@ -321,7 +330,8 @@ public sealed partial class WebhookGrain(
         var attempt = 0;
         while (++attempt <= settings.MaxAttempts)
         {
-            error = await sender.PostAsync(uri, Webhook.SigningSecret!, body, deliveryId, attempt, TimeSpan.FromMilliseconds(settings.TimeoutMs));
+            signingSecret ??= secrets.Unprotect(Webhook.SigningSecret!, SecretPurpose);
+            error = await sender.PostAsync(uri, signingSecret, body, deliveryId, attempt, TimeSpan.FromMilliseconds(settings.TimeoutMs));
             lastActivity = clock.GetUtcNow();
             if (error is null)
             {
@@ -348,6 +358,29 @@ public sealed partial class WebhookGrain(
         {
             LogDeadLetterDropped(logger, AppId, Webhook.DeadLetters[0].Id);
             Webhook.DeadLetters.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// A signing secret stored in clear (before encryption existed) or under the previous key is encrypted
+    /// under the current key; the tick writes it.
+    /// </summary>
+    private void ReencryptSigningSecret()
+    {
+        if (Webhook.SigningSecret is not { } stored || !secrets.CanProtect || secrets.IsCurrent(stored))
+        {
+            return;
+        }
+
+        try
+        {
+            signingSecret = secrets.Unprotect(stored, SecretPurpose);
+            Webhook.SigningSecret = secrets.Protect(signingSecret, SecretPurpose);
+            dirty = true;
+        }
+        catch (AppMsgException e)
+        {
+            LogSecretUnreadable(logger, AppId, e.Message);
         }
     }
 
@@ -409,6 +442,9 @@ public sealed partial class WebhookGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: replaying dead letter {Id}")]
     private static partial void LogReplaying(ILogger logger, string appId, string id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "App {AppId}: the webhook signing secret cannot be read: {Reason}")]
+    private static partial void LogSecretUnreadable(ILogger logger, string appId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: webhook pump stopped, retrying shortly: {Reason}")]
     private static partial void LogPumpFailed(ILogger logger, string appId, string reason);

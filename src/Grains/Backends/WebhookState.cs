@@ -9,7 +9,10 @@ public sealed class WebhookState
     /// <summary>Every upstream message up to this seq was delivered or dead-lettered.</summary>
     [Id(0)] public long Delivered { get; set; }
 
-    /// <summary>The HMAC-SHA256 key (kept in clear: it signs; the app verifies).</summary>
+    /// <summary>
+    /// The HMAC-SHA256 key, encrypted (<see cref="Security.SecretProtector"/>: the key must be recoverable to sign,
+    /// so it cannot be hashed); a value without the scheme prefix was stored in clear by an older version.
+    /// </summary>
     [Id(1)] public string? SigningSecret { get; set; }
 
     [Id(2)] public WebhookSettings Settings { get; set; } = new();

@@ -4,7 +4,7 @@ namespace AppMsg.Grains.Directory;
 public sealed class DirectoryOptions
 {
     /// <summary>PBKDF2-SHA256 iterations for new password hashes (stored with each hash, so changing it keeps old hashes valid).</summary>
-    public int PasswordIterations { get; set; } = 100_000;
+    public int PasswordIterations { get; set; } = 600_000;
 
     /// <summary>How long a login token lives.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);

@@ -9,6 +9,7 @@ namespace AppMsg.Grains.Directory;
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     UserIndex index,
+    PasswordHashing passwords,
     IOptions<DirectoryOptions> options) : Grain, IUserGrain
 {
     private const byte LoggedOut = 4;
@@ -43,7 +44,7 @@ public sealed class UserGrain(
         User.DisplayName = displayName;
         User.AvatarUrl = avatarUrl;
         User.Status = UserStatus.Active;
-        User.PasswordHash = PasswordHasher.Hash(password, options.Value.PasswordIterations);
+        User.PasswordHash = await passwords.HashAsync(password);
         User.CreatedAt = DateTimeOffset.UtcNow;
         try
         {
@@ -101,14 +102,30 @@ public sealed class UserGrain(
     public async Task ChangePasswordAsync(string newPassword)
     {
         EnsureExists();
-        User.PasswordHash = PasswordHasher.Hash(UserValidation.Password(newPassword), options.Value.PasswordIterations);
+        User.PasswordHash = await passwords.HashAsync(UserValidation.Password(newPassword));
         await state.WriteStateAsync();
         await RevokeAllTokensAsync();
     }
 
-    public Task<bool> VerifyPasswordAsync(string password) =>
-        Task.FromResult(User.TenantId is not null && User.Status == UserStatus.Active && password is not null
-            && PasswordHasher.Verify(password, User.PasswordHash));
+    public async Task<bool> VerifyPasswordAsync(string password)
+    {
+        // Exactly one hash on every path (a missing or disabled user included), so the answer's timing tells nothing.
+        var usable = User.TenantId is not null && User.Status == UserStatus.Active;
+        var matches = await passwords.VerifyAsync(password ?? "", usable ? User.PasswordHash : null);
+        if (!usable || !matches || password is null)
+        {
+            return false;
+        }
+
+        if (passwords.IsWeakerThanCurrent(User.PasswordHash))
+        {
+            // Made before the iterations rose: the password is at hand, so it gets the current cost now.
+            User.PasswordHash = await passwords.HashAsync(password);
+            await state.WriteStateAsync();
+        }
+
+        return true;
+    }
 
     public async Task<IssuedToken> IssueTokenAsync(int terminalType)
     {

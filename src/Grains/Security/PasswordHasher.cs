@@ -20,17 +20,33 @@ public static class PasswordHasher
         return string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
-    public static bool Verify(string password, string stored)
+    /// <summary>Whether <paramref name="stored"/> has this hasher's form (a positive iteration count, base64 salt and hash).</summary>
+    public static bool IsWellFormed(string stored)
     {
         var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var iterations))
+        return parts.Length == 4 && parts[0] == Scheme
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) && iterations > 0
+            && IsBase64(parts[2]) && IsBase64(parts[3]);
+    }
+
+    /// <summary>The iterations recorded in <paramref name="stored"/>, or 0 when it is malformed.</summary>
+    public static int Iterations(string stored) =>
+        IsWellFormed(stored) ? int.Parse(stored.Split('$')[1], CultureInfo.InvariantCulture) : 0;
+
+    public static bool Verify(string password, string stored)
+    {
+        if (!IsWellFormed(stored))
         {
             return false;
         }
 
+        var parts = stored.Split('$');
+        var iterations = int.Parse(parts[1], CultureInfo.InvariantCulture);
         var salt = Convert.FromBase64String(parts[2]);
         var expected = Convert.FromBase64String(parts[3]);
         var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
+
+    private static bool IsBase64(string text) => text.Length > 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 }
