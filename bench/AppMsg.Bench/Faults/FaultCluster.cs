@@ -142,37 +142,12 @@ public sealed class FaultCluster : IAsyncDisposable
         await Postgres.DisposeAsync();
     }
 
-    private async Task WaitEdgeReadyAsync(int index, CancellationToken cancellationToken)
+    private Task WaitEdgeReadyAsync(int index, CancellationToken cancellationToken)
     {
         var edge = edges[index];
-        using var probe = new HttpClient { BaseAddress = EdgeHttp[index], Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartLimit;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (!edge.IsRunning)
-            {
-                throw new InvalidOperationException($"{edge.Name} exited during start-up (code {edge.Process?.ExitCode}): {edge.Process?.Tail(5)}");
-            }
-
-            try
-            {
-                using var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative), cancellationToken);
-                if (ready.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-
-        throw new TimeoutException($"{edge.Name} did not become ready in {StartLimit.TotalSeconds:0} s: {edge.Process?.Tail(5)}");
+        return Readiness.WaitAsync(EdgeHttp[index], StartLimit, TimeSpan.FromMilliseconds(250),
+            () => edge.IsRunning ? null : $"{edge.Name} exited during start-up (code {edge.Process?.ExitCode}): {edge.Process?.Tail(5)}",
+            () => $"{edge.Name} ({edge.Process?.Tail(5)})", cancellationToken);
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

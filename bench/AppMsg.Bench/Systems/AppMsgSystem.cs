@@ -190,40 +190,12 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         return baseAddress;
     }
 
-    private async Task WaitReadyAsync(Uri baseAddress, CancellationToken cancellationToken)
-    {
-        using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var process in new[] { silo!, edge! })
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"the AppMsg {process.Name} exited during start-up (code {process.ExitCode}): {process.Tail(5)}");
-                }
-            }
-
-            try
-            {
-                using var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative), cancellationToken);
-                if (ready.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await Task.Delay(500, cancellationToken);
-        }
-
-        throw new TimeoutException($"AppMsg did not become ready in 120 s; edge log: {edge!.Tail(5)}");
-    }
+    private Task WaitReadyAsync(Uri baseAddress, CancellationToken cancellationToken) =>
+        Readiness.WaitAsync(baseAddress, TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(500),
+            () => new[] { silo!, edge! }.FirstOrDefault(p => p.HasExited) is { } gone
+                ? $"the AppMsg {gone.Name} exited during start-up (code {gone.ExitCode}): {gone.Tail(5)}"
+                : null,
+            () => $"AppMsg (edge log: {edge!.Tail(5)})", cancellationToken);
 
     private async Task<JsonDocument> PostAsync(string path, string json, CancellationToken cancellationToken)
     {
