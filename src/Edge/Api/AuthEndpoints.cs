@@ -22,14 +22,16 @@ public static class AuthEndpoints
             var terminalType = Validate.TerminalType(body.TerminalType);
             var refused = new AppMsgException(ErrorCodes.Unauthorized, "wrong tenant, username or password");
 
-            // Throttled per user name and per client address (the connection's own: no forwarding header is
-            // believed), in grains so every edge counts alike; checked before any password is.
+            // Throttled per user name (every attempt counts from its start, so a burst cannot slip through) and per
+            // client address (the connection's own: no forwarding header is believed; only failures count, so many
+            // users behind one address may log in at once), in grains so every edge counts alike; checked before any
+            // password is.
             var userThrottle = cluster.GetGrain<ILoginThrottleGrain>(LoginThrottleKeys.ForUser(tenantId, username));
             var addressThrottle = context.Connection.RemoteIpAddress is { } address
                 ? cluster.GetGrain<ILoginThrottleGrain>(LoginThrottleKeys.ForAddress(address))
                 : null;
             var userWait = userThrottle.BeginAttemptAsync();
-            var addressWait = addressThrottle?.BeginAttemptAsync() ?? Task.FromResult(TimeSpan.Zero);
+            var addressWait = addressThrottle?.GetLockoutAsync() ?? Task.FromResult(TimeSpan.Zero);
             var wait = TimeSpan.FromTicks(Math.Max((await userWait).Ticks, (await addressWait).Ticks));
             if (wait > TimeSpan.Zero)
             {
@@ -40,14 +42,15 @@ public static class AuthEndpoints
             var userId = await cluster.GetGrain<ILoginGrain>(0).VerifyAsync(tenantId, username, password);
             if (userId is null)
             {
+                if (addressThrottle is not null)
+                {
+                    await addressThrottle.FailedAsync();
+                }
+
                 throw refused;
             }
 
             await userThrottle.SucceededAsync(reset: true);
-            if (addressThrottle is not null)
-            {
-                await addressThrottle.SucceededAsync(reset: false);
-            }
 
             var token = await cluster.GetGrain<IUserGrain>(userId).IssueTokenAsync(terminalType);
             return Results.Ok(new LoginResponse(userId, token.Token, token.ExpiresAt,

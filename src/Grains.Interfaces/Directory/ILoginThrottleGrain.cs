@@ -14,6 +14,16 @@ public interface ILoginThrottleGrain : IGrainWithStringKey
     Task<TimeSpan> BeginAttemptAsync();
 
     /// <summary>
+    /// How long the key is locked out (<see cref="TimeSpan.Zero"/>: not), without counting anything: a client address is
+    /// checked this way, and only its failures count (<see cref="FailedAsync"/>), so that many users logging in at once
+    /// from one address (an office behind NAT, a backend) are never taken for a guesser.
+    /// </summary>
+    Task<TimeSpan> GetLockoutAsync();
+
+    /// <summary>Counts a failed attempt (a client address's), locking the key out once its free attempts are spent.</summary>
+    Task FailedAsync();
+
+    /// <summary>
     /// The attempt begun last succeeded. <paramref name="reset"/>: forget every failure (a user name);
     /// otherwise only that attempt is taken back (an address, where others may be failing).
     /// </summary>

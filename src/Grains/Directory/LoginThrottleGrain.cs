@@ -33,11 +33,35 @@ public sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options, T
             return Task.FromResult(lockedUntil - now);
         }
 
+        Count(now);
+        return Task.FromResult(TimeSpan.Zero);
+    }
+
+    public Task<TimeSpan> GetLockoutAsync()
+    {
+        var now = clock.GetUtcNow();
+        return Task.FromResult(now < lockedUntil && now - lastAttempt <= options.Value.ForgetAfter ? lockedUntil - now : TimeSpan.Zero);
+    }
+
+    public Task FailedAsync()
+    {
+        var now = clock.GetUtcNow();
+        if (now - lastAttempt > options.Value.ForgetAfter)
+        {
+            attempts = 0;
+            lockedUntil = default;
+        }
+
+        Count(now);
+        return Task.CompletedTask;
+    }
+
+    private void Count(DateTimeOffset now)
+    {
         attempts++;
         lastAttempt = now;
         lockedUntil = attempts >= FreeAttempts ? now + Lockout(attempts - FreeAttempts) : default;
         DelayDeactivation(options.Value.ForgetAfter);
-        return Task.FromResult(TimeSpan.Zero);
     }
 
     public Task SucceededAsync(bool reset)
