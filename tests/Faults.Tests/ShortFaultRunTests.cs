@@ -28,7 +28,7 @@ public sealed class ShortFaultRunTests(ITestOutputHelper output)
         Progress = false,
     };
 
-    [FaultSuiteFact]
+    [Fact]
     public async Task Nothing_is_lost_and_live_delivery_recovers_within_the_bound_after_each_fault()
     {
         var logs = Path.Combine(Path.GetTempPath(), $"appmsg-faults-test-{DateTime.Now:yyyyMMdd-HHmmss}");
