@@ -21,7 +21,7 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
         report.Parameters["concurrency"] = Options.SetupConcurrency;
         report.Parameters["transport"] = Options.Transport;
         report.Notes.Add("Memory: VmRSS of the process holding the connections (AppMsg: the edge) after connecting and holding, minus before connecting, over the connections. GC heaps make this noisy; it includes per-session state, not only sockets.");
-        report.Notes.Add("Connections per second: all devices connecting with --concurrency at a time; AppMsg's include REGISTER (token check, session grain, presence).");
+        report.Notes.Add("Connections per second: all devices connecting with --concurrency at a time; AppMsg's include REGISTER (token check, tenant, attach to the user's sessions grain).");
         return new ResultTable
         {
             Title = $"Idle connections: {Options.Connections:N0} devices",

@@ -261,8 +261,8 @@ public sealed class TimelineGrain(
 
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
             var to = await AudiencesAsync(address.Value);
-            var processes = await liveEdges.GetAsync();
-            foreach (var (edgeId, edge) in await EdgesToPublishToAsync(address.Value))
+            var (processes, targets) = await EdgesToPublishToAsync(address.Value);
+            foreach (var (edgeId, edge) in targets)
             {
                 await edge.PublishAsync(sentToEdges.Chain(processes.ProcessOf(edgeId), delivery), to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             }
@@ -277,18 +277,20 @@ public sealed class TimelineGrain(
     /// activation, until registrations made with an earlier activation are renewed); other group messages
     /// go to every live edge.
     /// </summary>
-    private async Task<IEnumerable<KeyValuePair<string, IEdgeObserver>>> EdgesToPublishToAsync(Address address)
+    private async Task<(LiveEdgeSet Set, IEnumerable<KeyValuePair<string, IEdgeObserver>> Targets)> EdgesToPublishToAsync(Address address)
     {
-        var live = (await liveEdges.GetAsync()).Observers;
+        var set = await liveEdges.GetAsync();
+        var live = set.Observers;
         var now = DateTime.UtcNow;
         if (address.Kind != AddressKind.Qun || now - activatedAt < EdgeWatch.ActivationGrace)
         {
-            return live;
+            return (set, live);
         }
 
         if (watchingEdges.Keys.Any(id => !live.ContainsKey(id)))
         {
-            live = (await liveEdges.GetAsync(fresh: true)).Observers;
+            set = await liveEdges.GetAsync(fresh: true);
+            live = set.Observers;
         }
 
         var targets = new List<KeyValuePair<string, IEdgeObserver>>(watchingEdges.Count);
@@ -310,7 +312,7 @@ public sealed class TimelineGrain(
             watchingEdges.Remove(edgeId);
         }
 
-        return targets;
+        return (set, targets);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
 
     public async Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy)
     {
-        await RefreshAsync();
+        var edges = await RefreshAsync();
         var kicks = new List<SessionKick>();
         foreach (var other in sessions.Values)
         {
@@ -52,7 +52,6 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
             }
         }
 
-        var edges = await liveEdges.GetAsync();
         foreach (var kick in kicks)
         {
             sessions.Remove(kick.Session.SessionId);
