@@ -42,7 +42,6 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton<DeviceConnections>();
         builder.Services.AddSingleton<TimelineIndex>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<TimelineSequencer>();
         builder.Services.AddSingleton<QunWatches>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();

@@ -69,6 +69,8 @@ public sealed record EdgeSettings
                 IdleLimit = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_IDLE_LIMIT_SECONDS", "AppMsg:IdleLimitSeconds", 600, 5, 7200)),
                 MaxBodyLength = SettingReader.Int(configuration, "APPMSG_MAX_FRAME_BODY_BYTES", "AppMsg:MaxFrameBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
                 MaxConnections = SettingReader.Int(configuration, "APPMSG_MAX_CONNECTIONS", "AppMsg:MaxConnections", 100_000, 1, 10_000_000),
+                SendQueueLimit = SettingReader.Int(configuration, "APPMSG_SEND_QUEUE_FRAMES", "AppMsg:SendQueueFrames", 1_024, 16, 1_000_000),
+                StallLimit = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_STALL_LIMIT_SECONDS", "AppMsg:StallLimitSeconds", 10, 1, 600)),
             },
             AnonymousTenantId = SettingReader.String(configuration, "APPMSG_ANONYMOUS_TENANT", "AppMsg:AnonymousTenant"),
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -54,7 +54,7 @@ public sealed partial class DeviceConnection
             }
 
             LogCallbackSent(services.Logger, session.SessionId, callbackId, tid);
-            await channel.SendCallbackAsync(tid, payloadJson);
+            channel.SendCallback(tid, payloadJson);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException or ArgumentException)
         {

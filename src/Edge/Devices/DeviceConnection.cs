@@ -27,6 +27,26 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private SessionInfo? session;
     private int closed;
 
+    /// <summary>A connection for the transport's channel; the channel's send queue is bounded by the settings, and a connection that overflows it is closed.</summary>
+    public static DeviceConnection Open(DeviceChannel channel, DeviceServices services, Action abort)
+    {
+        var connection = new DeviceConnection(channel, services, abort);
+        channel.Bound(services.Settings.SendQueueLimit, connection.OnChannelClosed);
+        return connection;
+    }
+
+    /// <summary>The channel gave up: a frame did not fit in its queue (counted, logged), or the transport broke.</summary>
+    private void OnChannelClosed()
+    {
+        if (channel.Overflowed && !IsClosing)
+        {
+            LogSlow(services.Logger, channel.Transport, session?.SessionId, channel.Queued);
+            services.Connections.ClosedForSlowness();
+        }
+
+        Close();
+    }
+
     /// <summary>Which of <see cref="DeviceMaintenanceService.Slices"/> maintenance ticks looks after this connection.</summary>
     public int MaintenanceSlice { get; } = Random.Shared.Next(DeviceMaintenanceService.Slices);
 
@@ -48,7 +68,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         channel.Encoding = encoding;
         if (session is not null)
         {
-            await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(session));
+            channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(session));
             return;
         }
 
@@ -158,11 +178,15 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
-        await channel.SendRegisterResponseAsync(tid, RegisterResultCode.Ok, RegisterJson(info));
+        channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
         _ = Task.Run(() => ReplayAsync(requested: null, joined));
     }
 
-    public ValueTask OnPingAsync(uint tid) => channel.SendPongAsync(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
+    public ValueTask OnPingAsync(uint tid)
+    {
+        channel.SendPong(tid, IsRegistered ? PongCode.Ok : PongCode.NotRegistered);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Any request other than REGISTER and PING, whatever the framing: acknowledgements, IM and SYNC
@@ -210,19 +234,19 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         if (type == MessageType.Im)
         {
             var (code, answer) = await ImAsync(json);
-            await channel.SendImResponseAsync(tid, code, answer);
+            channel.SendImResponse(tid, code, answer);
         }
         else if (type == MessageType.Sync)
         {
             if (!SyncRequest.TryParse(json.Span, out var request, out var error))
             {
                 LogProtocolError(services.Logger, channel.Transport, error.Reason);
-                await channel.SendSyncResponseAsync(tid, SyncResultCode.BadRequest, complete: false);
+                channel.SendSyncResponse(tid, SyncResultCode.BadRequest, complete: false);
                 return;
             }
 
             var complete = await ReplayAsync(request.Cursors.Count == 0 ? null : request.Cursors);
-            await channel.SendSyncResponseAsync(tid, complete ? SyncResultCode.Ok : SyncResultCode.Failed, complete);
+            channel.SendSyncResponse(tid, complete ? SyncResultCode.Ok : SyncResultCode.Failed, complete);
         }
     }
 
@@ -230,16 +254,26 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// Resends overdue PUSHes once, and returns the cursors acknowledgements moved since the last call, for the
     /// maintenance batch (called every second).
     /// </summary>
-    public async Task<CursorAdvance?> MaintainAsync()
+    public Task<CursorAdvance?> MaintainAsync() => Task.FromResult(Maintain());
+
+    private CursorAdvance? Maintain()
     {
         if (session is not { } live || IsClosing)
         {
             return null;
         }
 
+        if (channel.PendingWriteAge(Environment.TickCount64) > services.Settings.StallLimit)
+        {
+            LogSlow(services.Logger, channel.Transport, live.SessionId, channel.Queued);
+            services.Connections.ClosedForSlowness();
+            Close();
+            return TakeMovedCursors(live);
+        }
+
         foreach (var overdue in tracker.TakeOverdue() ?? [])
         {
-            await SendAsync(overdue, attempt: 2, onlyIfNew: false);
+            Send(overdue, attempt: 2, onlyIfNew: false);
         }
 
         return TakeMovedCursors(live);
@@ -262,13 +296,13 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         Close();
     }
 
-    /// <summary>Delivers a live PUSH or IM to this connection (held back while a replay runs, so that seq order holds).</summary>
-    public ValueTask PushAsync(PushDelivery delivery)
+    /// <summary>Queues a live PUSH or IM to this connection (held back while a replay runs, so that seq order holds).</summary>
+    public void Push(PushDelivery delivery)
     {
         if (delivery.Sender is { } sender && muted.Contains(sender))
         {
             PassOver(delivery);
-            return ValueTask.CompletedTask;
+            return;
         }
 
         lock (replayLock)
@@ -276,11 +310,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             if (replaying)
             {
                 heldBack.Add(delivery);
-                return ValueTask.CompletedTask;
+                return;
             }
         }
 
-        return SendAsync(delivery, attempt: 1, onlyIfNew: true);
+        Send(delivery, attempt: 1, onlyIfNew: true);
     }
 
     /// <summary>True when the user muted <paramref name="sender"/>, as this connection knows it.</summary>
@@ -306,21 +340,24 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    private ValueTask SendAsync(PushDelivery delivery, int attempt, bool onlyIfNew)
+    private void Send(PushDelivery delivery, int attempt, bool onlyIfNew)
     {
         if (IsClosing)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         if (delivery.IsExpired())
         {
             PassOver(delivery);
-            return ValueTask.CompletedTask;
+            return;
         }
 
         var tid = tids.Next();
-        return tracker.TrySend(tid, delivery, attempt, onlyIfNew) ? channel.SendPushAsync(tid, delivery, flag: 0) : ValueTask.CompletedTask;
+        if (tracker.TrySend(tid, delivery, attempt, onlyIfNew))
+        {
+            channel.SendPush(tid, delivery, flag: 0);
+        }
     }
 
     /// <summary>
@@ -386,11 +423,13 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                         }
 
                         // A message that also reached this edge live while the replay ran goes out as the live one.
-                        await SendAsync(TakeHeldBack(timeline, page.Seqs[i]) ?? new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
+                        Send(TakeHeldBack(timeline, page.Seqs[i]) ?? new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
                             asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal), from: page.Senders[i],
                             expiresAtMs: page.ExpiresAtMs?[i] ?? 0), attempt: 1, onlyIfNew: false);
                     }
 
+                    // The next page waits until this one is written: a long replay never floods the send queue.
+                    await channel.WhenEmptyAsync();
                     if (page.NextAfter is not { } next)
                     {
                         break;
@@ -426,7 +465,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
                 foreach (var delivery in held)
                 {
-                    await SendAsync(delivery, attempt: 1, onlyIfNew: true);
+                    Send(delivery, attempt: 1, onlyIfNew: true);
                 }
             }
         }
@@ -557,16 +596,17 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     }
 
     /// <summary>Sends KICK and closes the connection.</summary>
-    public async Task KickAsync(KickReason reason)
+    public Task KickAsync(KickReason reason)
     {
         if (IsClosing)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         LogKicked(services.Logger, session?.SessionId, reason);
-        await channel.SendKickAsync(tids.Next(), reason);
+        channel.SendKick(tids.Next(), reason);
         Close();
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -665,10 +705,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    private async Task RefuseAsync(uint tid, RegisterResultCode code)
+    private Task RefuseAsync(uint tid, RegisterResultCode code)
     {
-        await channel.SendRegisterResponseAsync(tid, code, ReadOnlyMemory<byte>.Empty);
+        channel.SendRegisterResponse(tid, code, ReadOnlyMemory<byte>.Empty);
         Close();
+        return Task.CompletedTask;
     }
 
     private ReadOnlyMemory<byte> RegisterJson(SessionInfo info) => Encoding.UTF8.GetBytes(
@@ -691,6 +732,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: replay or cursor update failed: {Reason}")]
     private static partial void LogReplayFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Transport}: session {SessionId} does not read what it is sent ({Queued} frames queued); closed, it gets them by replay when it returns")]
+    private static partial void LogSlow(ILogger logger, string transport, string? sessionId, int queued);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not end session {SessionId} in the cluster: {Reason}")]
     private static partial void LogEndFailed(ILogger logger, string sessionId, string reason);

@@ -11,12 +11,18 @@ public sealed class DeviceConnections
     // user than a concurrent set would.
     private readonly ConcurrentDictionary<string, DeviceConnection[]> byUser = new(StringComparer.Ordinal);
     private int open;
+    private long closedForSlowness;
 
     /// <summary>Connections open now, registered or not.</summary>
     public int OpenCount => Volatile.Read(ref open);
 
     /// <summary>Registered sessions.</summary>
     public int SessionCount => bySession.Count;
+
+    /// <summary>Connections closed because they did not read what they were sent (their queue overflowed or their write stalled).</summary>
+    public long ClosedForSlownessCount => Interlocked.Read(ref closedForSlowness);
+
+    public void ClosedForSlowness() => Interlocked.Increment(ref closedForSlowness);
 
     public void Opened() => Interlocked.Increment(ref open);
 

@@ -6,17 +6,16 @@ namespace AppMsg.Edge.Devices;
 /// Once a second per connection: resends PUSHes left unacknowledged for 5 s (once), and hands the cursors that
 /// acknowledgements moved to the users' cursor grains, in one batch call per tick. The connections are taken in
 /// ten slices, one every 100 ms, so that the cursor work does not come all at once (a burst of per-user calls
-/// each second was the tail of 1:1 latency). Every 30 s, forgets the ordering state of idle timelines.
+/// each second was the tail of 1:1 latency). A connection whose write has stalled past the limit is closed.
 /// </summary>
 public sealed partial class DeviceMaintenanceService(
-    DeviceConnections connections, TimelineSequencer sequencer, IClusterClient cluster, ILogger<DeviceMaintenanceService> logger)
+    DeviceConnections connections, IClusterClient cluster, ILogger<DeviceMaintenanceService> logger)
     : BackgroundService
 {
     /// <summary>How many slices the connections are maintained in, one slice per tick.</summary>
     public const int Slices = 10;
 
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1) / Slices;
-    private const int SweepEvery = 30 * Slices;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,12 +23,7 @@ public sealed partial class DeviceMaintenanceService(
         var ticks = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (++ticks % SweepEvery == 0)
-            {
-                sequencer.Sweep();
-            }
-
-            var slice = ticks % Slices;
+            var slice = ++ticks % Slices;
             List<CursorAdvance>? advances = null;
             foreach (var connection in connections.All)
             {

@@ -22,4 +22,13 @@ public sealed record DeviceSettings
 
     /// <summary>Device connections this edge accepts at once; more are refused with REGRESP 6.</summary>
     public int MaxConnections { get; init; } = 100_000;
+
+    /// <summary>
+    /// Frames a connection may have queued for sending; a connection that falls further behind (its reader stopped reading,
+    /// and the transport's own buffers are full) is closed and gets the rest by replay when it returns.
+    /// </summary>
+    public int SendQueueLimit { get; init; } = 1_024;
+
+    /// <summary>A connection whose pending write has not completed for this long is closed (a reader that stopped reading).</summary>
+    public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(10);
 }

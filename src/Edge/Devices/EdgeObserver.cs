@@ -7,9 +7,15 @@ namespace AppMsg.Edge.Devices;
 /// <summary>
 /// Where grains deliver to this edge's connections, ask which sessions it holds, and send membership and mute changes
 /// (applied to the connections of the users concerned, so joining or leaving a group takes effect without a reconnect).
+/// A batch of deliveries is applied in order and only queued to the connections' writers, so the call returns at once.
 /// </summary>
-public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index, TimelineSequencer sequencer) : IEdgeObserver
+public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index) : IEdgeObserver
 {
+    private long publishes;
+
+    /// <summary>Group messages this edge was sent (each once, whatever its number of subscribers).</summary>
+    public long Publishes => Interlocked.Read(ref publishes);
+
     public Task<IReadOnlyList<SessionInfo>> GetSessionsOfUserAsync(string userId)
     {
         var ofUser = connections.OfUser(userId);
@@ -53,25 +59,31 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
         return Task.CompletedTask;
     }
 
-    public Task PushAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver = null)
+    public Task DeliverAsync(IReadOnlyList<EdgeDelivery> batch)
     {
-        if (message.Timeline is null)
+        foreach (var item in batch)
         {
-            return PushNowAsync(sessionIds, message, passOver);
+            if (item.Audiences is { } audiences)
+            {
+                Interlocked.Increment(ref publishes);
+                Publish(PushDelivery.From(item.Delivery), audiences, item.TerminalTypes, item.ExceptSessionId, item.OnlySessions);
+            }
+            else
+            {
+                Push(PushDelivery.From(item.Delivery), item.SessionIds ?? [], item.PassOver);
+            }
         }
 
-        sequencer.Offer(message.Timeline, message.Seq, message.PreviousSeq, () => PushNowAsync(sessionIds, message, passOver));
         return Task.CompletedTask;
     }
 
-    private async Task PushNowAsync(IReadOnlyList<string> sessionIds, Delivery message, IReadOnlyList<string>? passOver)
+    private void Push(PushDelivery delivery, IReadOnlyList<string> sessionIds, IReadOnlyList<string>? passOver)
     {
-        var delivery = PushDelivery.From(message);
         foreach (var sessionId in sessionIds)
         {
             if (connections.TryGet(sessionId, out var connection))
             {
-                await connection.PushAsync(delivery);
+                connection.Push(delivery);
             }
         }
 
@@ -84,25 +96,8 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
         }
     }
 
-    private long publishes;
-
-    /// <summary>Group messages this edge was sent (each once, whatever its number of subscribers).</summary>
-    public long Publishes => Interlocked.Read(ref publishes);
-
-    public Task PublishAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
+    private void Publish(PushDelivery delivery, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
     {
-        Interlocked.Increment(ref publishes);
-        if (message.Timeline is not null)
-        {
-            sequencer.Offer(message.Timeline, message.Seq, message.PreviousSeq, () => PublishNowAsync(message, audiences, terminalTypes, exceptSessionId, onlySessions));
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task PublishNowAsync(Delivery message, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
-    {
-        var delivery = PushDelivery.From(message);
         // A connection in several audiences (an org and its sub-org) gets the message once.
         HashSet<DeviceConnection>? seen = audiences.Count > 1 ? [] : null;
         foreach (var audience in audiences)
@@ -117,7 +112,7 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
                 if ((session.TerminalType & terminalTypes) != 0 && session.SessionId != exceptSessionId
                     && (onlySessions is null || onlySessions.Contains(session.SessionId)))
                 {
-                    await connection.PushAsync(delivery);
+                    connection.Push(delivery);
                 }
                 else
                 {

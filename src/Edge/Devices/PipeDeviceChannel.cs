@@ -3,28 +3,33 @@ using System.IO.Pipelines;
 
 namespace AppMsg.Edge.Devices;
 
-/// <summary>Binary frames written to a TCP connection's pipe.</summary>
+/// <summary>Binary frames written to a TCP connection's pipe: everything queued goes out with one flush.</summary>
 public sealed class PipeDeviceChannel(PipeWriter output) : BinaryDeviceChannel
 {
-    private readonly SemaphoreSlim writeLock = new(1, 1);
-
     public override string Transport => "tcp";
 
-    protected override async ValueTask WriteAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    protected override async ValueTask WriteAsync(ReadOnlyMemory<OutboundFrame> frames)
     {
-        await writeLock.WaitAsync();
-        try
+        WriteAll(frames.Span);
+        var flushed = await output.FlushAsync();
+        if (flushed.IsCompleted || flushed.IsCanceled)
         {
-            write(output, state);
-            await output.FlushAsync();
+            throw new IOException("the connection's output is closed");
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
+    }
+
+    private void WriteAll(ReadOnlySpan<OutboundFrame> frames)
+    {
+        foreach (var frame in frames)
         {
-            // The connection is gone; its read loop ends it.
-        }
-        finally
-        {
-            writeLock.Release();
+            if (frame.Push is { } push)
+            {
+                push.FrameFor(Encoding, frame.Flag).WriteTo(output, frame.Tid);
+            }
+            else
+            {
+                output.Write(frame.Encoded.AsSpan());
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
     {
         var input = context.Transport.Input;
         var channel = new PipeDeviceChannel(context.Transport.Output);
-        var connection = new DeviceConnection(channel, services, () => input.CancelPendingRead());
+        var connection = DeviceConnection.Open(channel, services, () => input.CancelPendingRead());
         services.Connections.Opened();
         using var timeout = new ReadDeadline();
         try
@@ -74,6 +74,7 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
         {
             services.Connections.Closed();
             await connection.EndAsync();
+            await channel.CompleteAsync(DeviceChannel.FinalWritesWait);
             await context.Transport.Output.CompleteAsync();
         }
     }

@@ -1,31 +1,34 @@
-using System.Buffers;
 using System.Net.WebSockets;
 
 namespace AppMsg.Edge.Devices;
 
-/// <summary>Binary frames sent as WebSocket binary messages, one frame per message.</summary>
+/// <summary>Binary frames sent as WebSocket binary messages, one frame per message (what the protocol page promises).</summary>
 public sealed class WebSocketBinaryChannel(WebSocket socket) : BinaryDeviceChannel
 {
-    private readonly SemaphoreSlim writeLock = new(1, 1);
-    private readonly PooledBufferWriter buffer = new();
-
     public override string Transport => "ws-binary";
 
-    protected override async ValueTask WriteAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    protected override async ValueTask WriteAsync(ReadOnlyMemory<OutboundFrame> frames)
     {
-        await writeLock.WaitAsync();
+        var buffer = new PooledBufferWriter();
         try
         {
-            write(buffer, state);
-            await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-        }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
-        {
+            for (var i = 0; i < frames.Length; i++)
+            {
+                var frame = frames.Span[i];
+                ReadOnlyMemory<byte> message = frame.Encoded;
+                if (frame.Push is { } push)
+                {
+                    push.FrameFor(Encoding, frame.Flag).WriteTo(buffer, frame.Tid);
+                    message = buffer.WrittenMemory;
+                }
+
+                await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                buffer.Clear();
+            }
         }
         finally
         {
             buffer.Release();
-            writeLock.Release();
         }
     }
 }

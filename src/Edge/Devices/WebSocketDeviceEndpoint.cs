@@ -62,7 +62,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
                     DeviceChannel channel = framing == Framing.Binary
                         ? new WebSocketBinaryChannel(socket)
                         : new WebSocketJsonChannel(socket, galopushFraming: framing == Framing.Galopush);
-                    connection = new DeviceConnection(channel, services, timeout.Stop);
+                    connection = DeviceConnection.Open(channel, services, timeout.Stop);
                 }
 
                 if ((type == WebSocketMessageType.Binary) != (framing == Framing.Binary))
@@ -111,6 +111,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
             if (connection is not null)
             {
                 await connection.EndAsync();
+                await connection.Channel.CompleteAsync(DeviceChannel.FinalWritesWait);
             }
 
             await CloseQuietlyAsync(socket, closeStatus);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using AppMsg.Protocol;
 
@@ -10,66 +9,87 @@ namespace AppMsg.Edge.Devices;
 /// </summary>
 public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming) : DeviceChannel
 {
-    private readonly SemaphoreSlim writeLock = new(1, 1);
-    private readonly PooledBufferWriter json = new();
-    private readonly PooledBufferWriter wrapped = new();
-
     public override string Transport => galopushFraming ? "ws-galopush" : "ws-json";
 
-    public override ValueTask SendRegisterResponseAsync(uint tid, RegisterResultCode code, ReadOnlyMemory<byte> extra) =>
-        SendAsync((tid, code, extra), static (w, s) => JsonFrameCodec.WriteRegisterResponse(w, s.tid, s.code, s.extra.Span));
+    public override void SendRegisterResponse(uint tid, RegisterResultCode code, ReadOnlyMemory<byte> extra) =>
+        EnqueueEncoded((tid, code, extra), static (w, s) => JsonFrameCodec.WriteRegisterResponse(w, s.tid, s.code, s.extra.Span));
 
-    public override ValueTask SendPongAsync(uint tid, PongCode code) =>
-        SendAsync((tid, code), static (w, s) => JsonFrameCodec.WritePong(w, s.tid, s.code));
+    public override void SendPong(uint tid, PongCode code) =>
+        EnqueueEncoded((tid, code), static (w, s) => JsonFrameCodec.WritePong(w, s.tid, s.code));
 
-    public override ValueTask SendKickAsync(uint tid, KickReason reason) =>
-        SendAsync((tid, reason), static (w, s) => JsonFrameCodec.WriteKick(w, s.tid, s.reason));
+    public override void SendKick(uint tid, KickReason reason) =>
+        EnqueueEncoded((tid, reason), static (w, s) => JsonFrameCodec.WriteKick(w, s.tid, s.reason));
 
-    public override ValueTask SendPushAsync(uint tid, PushDelivery delivery, byte flag) =>
-        SendAsync((tid, delivery, flag), static (w, s) =>
-        {
-            if (s.delivery.AsIm)
-            {
-                JsonFrameCodec.WriteImDown(w, s.tid, s.flag, s.delivery.Envelope.Span);
-            }
-            else
-            {
-                JsonFrameCodec.WritePush(w, s.tid, s.delivery.Offline, s.flag, s.delivery.Envelope.Span);
-            }
-        });
+    public override void SendImResponse(uint tid, ImResultCode code, ReadOnlyMemory<byte> json) =>
+        EnqueueEncoded((tid, code, json), static (w, s) => JsonFrameCodec.WriteImResponse(w, s.tid, s.code, s.json.Span));
 
-    public override ValueTask SendImResponseAsync(uint tid, ImResultCode code, ReadOnlyMemory<byte> json) =>
-        SendAsync((tid, code, json), static (w, s) => JsonFrameCodec.WriteImResponse(w, s.tid, s.code, s.json.Span));
+    public override void SendSyncResponse(uint tid, SyncResultCode code, bool complete) =>
+        EnqueueEncoded((tid, code, complete), static (w, s) => JsonFrameCodec.WriteSyncResponse(w, s.tid, s.code, s.complete ? "{\"complete\":true}"u8 : "{\"complete\":false}"u8));
 
-    public override ValueTask SendSyncResponseAsync(uint tid, SyncResultCode code, bool complete) =>
-        SendAsync((tid, code, complete), static (w, s) => JsonFrameCodec.WriteSyncResponse(w, s.tid, s.code, s.complete ? "{\"complete\":true}"u8 : "{\"complete\":false}"u8));
+    public override void SendCallback(uint tid, ReadOnlyMemory<byte> payload) =>
+        EnqueueEncoded((tid, payload), static (w, s) => JsonFrameCodec.WriteCallback(w, s.tid, s.payload.Span));
 
-    public override ValueTask SendCallbackAsync(uint tid, ReadOnlyMemory<byte> payload) =>
-        SendAsync((tid, payload), static (w, s) => JsonFrameCodec.WriteCallback(w, s.tid, s.payload.Span));
-
-    private async ValueTask SendAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    protected override byte[] Finish(ReadOnlySpan<byte> encoded)
     {
-        await writeLock.WaitAsync();
+        if (!galopushFraming)
+        {
+            return encoded.ToArray();
+        }
+
+        var wrapped = new PooledBufferWriter();
         try
         {
-            write(json, state);
-            var message = json.WrittenMemory;
-            if (galopushFraming)
-            {
-                GalopushWebFraming.Wrap(json.WrittenSpan, wrapped);
-                message = wrapped.WrittenMemory;
-            }
-
-            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            GalopushWebFraming.Wrap(encoded, wrapped);
+            return wrapped.WrittenSpan.ToArray();
         }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        finally
         {
+            wrapped.Release();
+        }
+    }
+
+    protected override async ValueTask WriteAsync(ReadOnlyMemory<OutboundFrame> frames)
+    {
+        var json = new PooledBufferWriter();
+        var wrapped = new PooledBufferWriter();
+        try
+        {
+            for (var i = 0; i < frames.Length; i++)
+            {
+                var frame = frames.Span[i];
+                ReadOnlyMemory<byte> message = frame.Encoded;
+                if (frame.Push is { } push)
+                {
+                    WritePush(json, frame.Tid, push, frame.Flag);
+                    message = json.WrittenMemory;
+                    if (galopushFraming)
+                    {
+                        GalopushWebFraming.Wrap(json.WrittenSpan, wrapped);
+                        message = wrapped.WrittenMemory;
+                    }
+                }
+
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                json.Clear();
+                wrapped.Clear();
+            }
         }
         finally
         {
             json.Release();
             wrapped.Release();
-            writeLock.Release();
+        }
+    }
+
+    private static void WritePush(PooledBufferWriter json, uint tid, PushDelivery push, byte flag)
+    {
+        if (push.AsIm)
+        {
+            JsonFrameCodec.WriteImDown(json, tid, flag, push.Envelope.Span);
+        }
+        else
+        {
+            JsonFrameCodec.WritePush(json, tid, push.Offline, flag, push.Envelope.Span);
         }
     }
 }

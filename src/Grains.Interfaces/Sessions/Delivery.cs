@@ -7,8 +7,6 @@ namespace AppMsg.Sessions;
 /// <param name="AsIm">Sent as IM (a user's message) rather than PUSH (an app's or the system's).</param>
 /// <param name="From">The sender's address (terminals that muted it do not receive app broadcasts from it).</param>
 /// <param name="ExpiresAtMs">When it expires (unix ms), 0 for never: an expired message is not sent, not even resent.</param>
-/// <param name="PreviousSeq">The seq of this timeline the sender last sent to the same edge (0: none recently, start
-/// afresh; -1: unknown). The edge holds a delivery until that one has arrived, so concurrent calls cannot reorder them.</param>
 [GenerateSerializer, Immutable]
 public sealed record Delivery(
     [property: Id(0)] string? Timeline,
@@ -16,5 +14,4 @@ public sealed record Delivery(
     [property: Id(2)] byte[] Envelope,
     [property: Id(3)] bool AsIm = false,
     [property: Id(4)] string? From = null,
-    [property: Id(5)] long ExpiresAtMs = 0,
-    [property: Id(6)] long PreviousSeq = -1);
+    [property: Id(5)] long ExpiresAtMs = 0);

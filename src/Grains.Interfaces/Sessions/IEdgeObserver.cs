@@ -15,22 +15,12 @@ public interface IEdgeObserver : AppMsg.Directory.IMembershipObserver
     Task<SessionInfo?> FindSessionAsync(string sessionId);
 
     /// <summary>
-    /// Sends a PUSH (or IM) of the delivery to the sessions, if they are connected to this edge; the
-    /// <paramref name="passOver"/> sessions do not get it (outside its terminal mask or session filter), but their
-    /// acknowledgement cursors move past it.
+    /// Sends each delivery, in the order given, as a PUSH (or IM) to the connections it names that this edge holds. A
+    /// sender keeps at most one such call in flight per edge and puts whatever queued meanwhile in the next one, so an edge
+    /// receives each sender's deliveries in order by construction. The edge only queues the frames to its connections'
+    /// writers before it answers; a slow connection never holds up the call.
     /// </summary>
-    [OneWay]
-    Task PushAsync(IReadOnlyList<string> sessionIds, Delivery delivery, IReadOnlyList<string>? passOver = null);
-
-    /// <summary>
-    /// A group message: the edge sends it once to each of its connections subscribed to any of the
-    /// <paramref name="audiences"/> (see <see cref="AppMsg.Messaging.Audiences"/>) whose terminal type is in
-    /// <paramref name="terminalTypes"/>, except <paramref name="exceptSessionId"/> (the terminal that sent it) and,
-    /// when <paramref name="onlySessions"/> is set, only to those sessions. One call per edge, however many
-    /// members the group has.
-    /// </summary>
-    [OneWay]
-    Task PublishAsync(Delivery delivery, IReadOnlyList<string> audiences, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions);
+    Task DeliverAsync(IReadOnlyList<EdgeDelivery> batch);
 
     /// <summary>Sends KICK with the reason and closes the session's connection.</summary>
     [OneWay]

@@ -16,7 +16,7 @@ namespace AppMsg.Grains.Messaging;
 /// grain then re-reads the last seq before it answers again.
 /// Appends are pipelined: the grain numbers a message and hands it to the group-commit writer without
 /// waiting for the previous commit, so many messages of one timeline share a commit; deliveries still go
-/// out in seq order (a chain), and when one append fails, the later ones in flight fail too and the grain
+/// out in seq order (a chain, then one outbox per edge: <see cref="EdgeOutboxes"/>), and when one append fails, the later ones in flight fail too and the grain
 /// re-reads the last seq, so the numbering stays without gaps.
 /// </summary>
 [Reentrant]
@@ -25,7 +25,8 @@ public sealed class TimelineGrain(
     TimelineReader reader,
     OrgIndex orgs,
     LiveEdges liveEdges,
-    IOptions<MessagingOptions> options) : Grain, ITimelineGrain
+    IOptions<MessagingOptions> options,
+    Microsoft.Extensions.Logging.ILogger<TimelineGrain> logger) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
 
@@ -38,7 +39,7 @@ public sealed class TimelineGrain(
     private readonly Dictionary<(string Sender, string ClientMsgId), Task<MessageReceipt>> recentClientIds = [];
     private readonly Queue<(string Sender, string ClientMsgId)> recentClientIdOrder = new();
     private readonly DateTime activatedAt = DateTime.UtcNow;
-    private readonly EdgeChain sentToEdges = new();
+    private readonly EdgeOutboxes outboxes = new(logger);
     private readonly Dictionary<string, (long Generation, DateTime RenewedAt)> watchingEdges = new(StringComparer.Ordinal);
     private string[]? audiences;
     private DateTime audiencesRead;
@@ -262,9 +263,10 @@ public sealed class TimelineGrain(
             // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
             var to = await AudiencesAsync(address.Value);
             var (processes, targets) = await EdgesToPublishToAsync(address.Value);
+            var toAudiences = EdgeDelivery.ToAudiences(delivery, to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
             foreach (var (edgeId, edge) in targets)
             {
-                await edge.PublishAsync(sentToEdges.Chain(processes.ProcessOf(edgeId), delivery), to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
+                outboxes.Send(processes.ProcessOf(edgeId), edge, toAudiences);
             }
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or Npgsql.NpgsqlException)

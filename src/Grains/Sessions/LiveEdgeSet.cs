@@ -38,8 +38,8 @@ public sealed class LiveEdgeSet
     public bool Contains(string edgeId) => byId.ContainsKey(edgeId);
 
     /// <summary>
-    /// The edge's current process (its id and incarnation): what an <see cref="EdgeChain"/> follows, so that a restarted
-    /// edge is never told to wait for deliveries its earlier run received.
+    /// The edge's current process (its id and incarnation): what an <see cref="EdgeOutboxes"/> queue follows, so that a
+    /// restarted edge starts with a queue of its own, never behind a call to its earlier run.
     /// </summary>
     public string ProcessOf(string edgeId) => processes.TryGetValue(edgeId, out var process) ? process : edgeId;
 

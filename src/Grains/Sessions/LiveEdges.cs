@@ -6,7 +6,7 @@ namespace AppMsg.Grains.Sessions;
 /// <summary>
 /// This silo's copy of the live edges, re-read from the registry at most once a second, so delivering a message does
 /// not cost a call to the one registry grain. When the registry cannot be read (its silo just died), the last copy
-/// stays in use: an edge that just died may still be called for a while (the calls are one-way), but no live edge is
+/// stays in use: an edge that just died may still be called for a while (its outboxes give up after a timeout), but no live edge is
 /// ever forgotten for the registry's sake. A new edge is seen within a second.
 /// </summary>
 public sealed partial class LiveEdges(IGrainFactory grains, TimeProvider clock, ILogger<LiveEdges> logger)

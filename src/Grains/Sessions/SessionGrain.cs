@@ -23,7 +23,7 @@ public sealed class SessionGrain(LiveEdges liveEdges, TimeProvider clock) : Grai
             return false;
         }
 
-        await found.Edge.PushAsync([SessionId], delivery);
+        await found.Edge.DeliverAsync([EdgeDelivery.ToSessions(delivery, [SessionId])]);
         return true;
     }
 

@@ -23,7 +23,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
 
     // The edges (and the run of each) whose sessions of this user are known here.
     private readonly Dictionary<string, string> learnedFrom = new(StringComparer.Ordinal);
-    private readonly EdgeChain sentToEdges = new();
+    private readonly EdgeOutboxes outboxes = new(logger);
     private DateTimeOffset learnTriedAt = DateTimeOffset.MinValue;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -106,7 +106,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
             targets += send.Count;
             if (edges.Observers.TryGetValue(byEdge.Key, out var edge))
             {
-                await edge.PushAsync(send, sentToEdges.Chain(edges.ProcessOf(byEdge.Key), delivery), passOver);
+                outboxes.Send(edges.ProcessOf(byEdge.Key), edge, EdgeDelivery.ToSessions(delivery, send, passOver));
             }
         }
 
