@@ -26,9 +26,15 @@ public sealed class RawDevice : IAsyncDisposable
 
     public BodyEncoding Encoding { get; set; }
 
-    public static async Task<RawDevice> ConnectAsync(int port)
+    /// <summary>Connects to the binary port; a small <paramref name="receiveBufferBytes"/> plays a device whose socket fills fast.</summary>
+    public static async Task<RawDevice> ConnectAsync(int port, int receiveBufferBytes = 0)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferBytes > 0)
+        {
+            socket.ReceiveBufferSize = receiveBufferBytes;
+        }
+
         await socket.ConnectAsync("127.0.0.1", port);
         return new RawDevice(socket);
     }

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using AppMsg.Edge.Devices;
+using AppMsg.Protocol;
+using AppMsg.Testing;
+
+namespace AppMsg.Edge.Tests;
+
+/// <summary>A system whose connections are closed only when their send queue overflows (a stall alone never closes one).</summary>
+public sealed class SlowReaderSystem : RunningSystem
+{
+    public const int SendQueueLimit = 512;
+
+    protected override EdgeSettings ConfigureEdge(EdgeSettings settings) => settings with
+    {
+        Devices = settings.Devices with { SendQueueLimit = SendQueueLimit, StallLimit = TimeSpan.FromMinutes(10) },
+    };
+}
+
+/// <summary>
+/// A device that stops reading must cost the others nothing: its frames wait in its own bounded queue, the fan-out
+/// goes on without it, it is closed when the queue overflows, and it gets everything on its next connection.
+/// </summary>
+public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<SlowReaderSystem>
+{
+    private const int Members = 1_000;
+    private static readonly string Filler = new('x', 30_000);
+
+    [Fact]
+    public async Task A_device_that_never_reads_neither_slows_a_1000_member_fan_out_nor_loses_a_message()
+    {
+        var tenantId = (await system.Api.PostAsync("/v1/tenants", new { name = "slow" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        var users = new ConcurrentBag<(string Id, string Username)>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Members), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var username = $"member{i:D4}";
+            var id = (await system.Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
+            users.Add((id, username));
+        });
+        var all = users.ToArray();
+        var slow = all[0];
+        var qunId = (await system.Api.PostAsync("/v1/quns", new { tenantId, name = "everyone", ownerId = slow.Id, members = all.Skip(1).Select(u => u.Id).ToArray() }, system.AdminKey))
+            .Expect(HttpStatusCode.Created)["id"];
+
+        var readers = new ConcurrentBag<RawDevice>();
+        RawDevice? stalled = null;
+        try
+        {
+            await Parallel.ForEachAsync(all.Skip(1), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (user, _) =>
+            {
+                var device = await RawDevice.ConnectAsync(system.TcpPort);
+                readers.Add(device);
+                Assert.Equal(0, (await device.RegisterAsync(user.Id, await LoginAsync(tenantId, user.Username))).Code);
+            });
+            stalled = await RawDevice.ConnectAsync(system.TcpPort, receiveBufferBytes: 4096);
+            Assert.Equal(0, (await stalled.RegisterAsync(slow.Id, await LoginAsync(tenantId, slow.Username))).Code);
+            await system.WaitUntilLiveAsync(slow.Id);
+            var slowConnection = system.EdgeServices<DeviceConnections>().OfUser(slow.Id).Single();
+
+            // Fill the socket of the device that never reads until the edge's write to it waits for the peer.
+            var sent = 0;
+            while (!(slowConnection.Channel.PendingWriteAge(Environment.TickCount64) > TimeSpan.Zero && slowConnection.Channel.Queued > 0))
+            {
+                Assert.True(sent < 400, "the socket took 12 MB without a stalled write");
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SendAsync($"{slow.Id}@user", Filler)));
+                sent += 4;
+            }
+
+            var watch = Stopwatch.StartNew();
+            (await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{qunId}@qun" }, type = "text", content = new { text = "all hands" } }, system.AdminKey))
+                .Expect(HttpStatusCode.OK);
+            var received = 0;
+            await Parallel.ForEachAsync(readers, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (device, _) =>
+            {
+                var push = await device.ReceiveAsync(TimeSpan.FromSeconds(30));
+                if (push.Type == MessageType.Push && push.Envelope().GetProperty("timeline").GetString() == $"{qunId}@qun")
+                {
+                    Interlocked.Increment(ref received);
+                }
+            });
+            watch.Stop();
+            Assert.Equal(Members - 1, received);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the fan-out took {watch.Elapsed} beside a stalled reader");
+            Assert.False(slowConnection.IsClosing, "the stalled reader was closed before its queue overflowed");
+
+            // More than its queue holds: the edge closes it, counts it, and nobody else notices.
+            var closedBefore = system.EdgeServices<DeviceConnections>().ClosedForSlownessCount;
+            for (var i = 0; i < SlowReaderSystem.SendQueueLimit; i += 16)
+            {
+                await Task.WhenAll(Enumerable.Range(i, 16).Select(n => SendAsync($"{slow.Id}@user", $"small {n}")));
+            }
+
+            await Eventually.ReturnsAsync(
+                () => Task.FromResult(system.EdgeServices<DeviceConnections>().OfUser(slow.Id).Count), count => count == 0, TimeSpan.FromSeconds(20), "the overflowing connection's close");
+            Assert.Equal(closedBefore + 1, system.EdgeServices<DeviceConnections>().ClosedForSlownessCount);
+
+            // Its next connection replays everything it was sent: the filler, the qun message and the overflow.
+            await stalled.DisposeAsync();
+            stalled = null;
+            await using var back = await RawDevice.ConnectAsync(system.TcpPort);
+            Assert.Equal(0, (await back.RegisterAsync(slow.Id, await LoginAsync(tenantId, slow.Username))).Code);
+            var replayed = new HashSet<string>();
+            while (replayed.Count < sent + 1 + SlowReaderSystem.SendQueueLimit)
+            {
+                var push = await back.ReceiveAsync(TimeSpan.FromSeconds(20));
+                if (push.Type == MessageType.Push)
+                {
+                    var envelope = push.Envelope();
+                    replayed.Add($"{envelope.GetProperty("timeline").GetString()}/{envelope.GetProperty("seq").GetInt64()}");
+                    await back.AcknowledgeAsync(push);
+                }
+            }
+
+            Assert.Contains(replayed, key => key.StartsWith($"{qunId}@qun/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (stalled is not null)
+            {
+                await stalled.DisposeAsync();
+            }
+
+            foreach (var device in readers)
+            {
+                await device.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<string> LoginAsync(string tenantId, string username) =>
+        (await system.Api.PostAsync("/v1/auth/login", new { tenantId, username, password = "correct horse", terminalType = 1 })).Expect(HttpStatusCode.OK)["token"];
+
+    private async Task SendAsync(string to, string text) =>
+        (await system.Api.PostAsync("/v1/messages", new { to = new[] { to }, type = "text", content = new { text } }, system.AdminKey)).Expect(HttpStatusCode.OK);
+}
