@@ -43,6 +43,7 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton<TimelineIndex>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QunWatches>();
+        builder.Services.AddSingleton<AddressTenants>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
         builder.Services.AddSingleton<DeviceServices>();

@@ -142,6 +142,35 @@ public sealed class GroupMessageTests(RunningSystem system) : IClassFixture<Runn
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => device.ReceiveAsync(Quiet));
     }
 
+    [Fact]
+    public async Task A_member_removed_from_a_qun_can_no_longer_write_to_it_from_a_connected_device()
+    {
+        var (tenantId, owner, members, _) = await QunSetupAsync(1);
+        var qunId = await CreateQunAsync(tenantId, owner, members);
+        await using var device = await RegisteredAsync(tenantId, members[0]);
+        var tid = 10u;
+
+        Assert.Equal((byte)ImResultCode.Ok, await ImToQunAsync(device, qunId, tid++));
+        (await system.Api.DeleteAsync($"/v1/quns/{qunId}/members/{members[0]}", system.AdminKey)).Expect(HttpStatusCode.NoContent);
+
+        // The edge learns the removal from the membership event, within moments; from then on every IM is refused.
+        await Eventually.ReturnsAsync(() => ImToQunAsync(device, qunId, tid++), code => code == (byte)ImResultCode.NotAllowed, TimeSpan.FromSeconds(5), "a refusal");
+        Assert.Equal((byte)ImResultCode.NotAllowed, await ImToQunAsync(device, qunId, tid++));
+    }
+
+    private static async Task<byte> ImToQunAsync(RawDevice device, string qunId, uint tid)
+    {
+        await device.SendFrameAsync(MessageType.Im, tid, Encoding.UTF8.GetBytes("{\"to\":\"" + qunId + "@qun\",\"type\":\"text\",\"content\":{\"text\":\"still here?\"}}"));
+        while (true)
+        {
+            var frame = await device.ReceiveAsync();
+            if (frame.Type == MessageType.ImResp && frame.Tid == tid)
+            {
+                return frame.Code;
+            }
+        }
+    }
+
     private async Task SendToQunAsync(string qunId, string text) =>
         (await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{qunId}@qun" }, type = "text", content = new { text } }, system.AdminKey))
             .Expect(HttpStatusCode.OK);

@@ -24,7 +24,7 @@ public static class MessageEndpoints
 
     public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster) =>
+        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, AddressTenants tenants) =>
         {
             var terminalTypes = body.TerminalTypes ?? 31;
             if (terminalTypes is < 1 or > 31)
@@ -47,7 +47,7 @@ public static class MessageEndpoints
             var clientMsgId = ClusterRetry.RepeatableClientMsgId(body.ClientMsgId);
             var results = await ClusterRetry.RunAsync(async () =>
             {
-                var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
+                var targets = await ResolveTargetsAsync(body.To, caller, cluster, tenants, terminalTypes, sessions);
                 var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
                     new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
                 return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
@@ -55,14 +55,14 @@ public static class MessageEndpoints
             return Results.Ok(new { results });
         });
 
-        api.MapGet("/v1/timelines/{address}/messages", async (string address, long? after, int? limit, Caller caller, IClusterClient cluster) =>
+        api.MapGet("/v1/timelines/{address}/messages", async (string address, long? after, int? limit, Caller caller, IClusterClient cluster, AddressTenants tenants) =>
         {
             if (!Address.TryParse(address, out var timeline) || timeline.Kind == AddressKind.Session || !Ids.IsValid(timeline.Id))
             {
                 throw AppMsgException.NotFound("timeline");
             }
 
-            await EnsureCanReadAsync(timeline, caller, cluster);
+            await EnsureCanReadAsync(timeline, caller, cluster, tenants);
             var page = await cluster.GetGrain<ITimelineGrain>(timeline.ToString()).ReadAsync(after ?? 0, Validate.Limit(limit));
             var messages = page.Envelopes.Select(e => JsonDocument.Parse(e).RootElement).ToList();
             return Results.Ok(new { messages, next = page.NextAfter });
@@ -110,7 +110,7 @@ public static class MessageEndpoints
         }
     }
 
-    private static async Task<List<Target>> ResolveTargetsAsync(List<string>? to, Caller caller, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
+    private static async Task<List<Target>> ResolveTargetsAsync(List<string>? to, Caller caller, IClusterClient cluster, AddressTenants tenants, int terminalTypes, IReadOnlyList<string>? sessions)
     {
         if (to is not { Count: > 0 } || to.Count > MaxTargets)
         {
@@ -125,7 +125,7 @@ public static class MessageEndpoints
                 throw AppMsgException.Invalid("to", $"'{text}' is not an address id@kind");
             }
 
-            targets.Add(await ResolveAsync(address, caller, cluster, terminalTypes, sessions));
+            targets.Add(await ResolveAsync(address, caller, cluster, tenants, terminalTypes, sessions));
         }
 
         return targets;
@@ -136,10 +136,10 @@ public static class MessageEndpoints
     /// quns they belong to and apps (upstream) of their tenant; apps and the operator to every kind of address
     /// of their tenant (all tenants for the operator); anything out of reach is 404.
     /// </summary>
-    private static async Task<Target> ResolveAsync(Address address, Caller caller, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
+    private static async Task<Target> ResolveAsync(Address address, Caller caller, IClusterClient cluster, AddressTenants tenants, int terminalTypes, IReadOnlyList<string>? sessions)
     {
         var to = address.ToString();
-        var tenantId = await TenantOfAsync(address, cluster) ?? throw AppMsgException.NotFound(to);
+        var tenantId = await tenants.TenantOfAsync(address) ?? throw AppMsgException.NotFound(to);
         if (!caller.CanSee(tenantId))
         {
             throw AppMsgException.NotFound(to);
@@ -190,24 +190,13 @@ public static class MessageEndpoints
     }
 
     /// <summary>The tenant an address belongs to, or null when it names nothing (a session: nothing live).</summary>
-    private static async Task<string?> TenantOfAsync(Address address, IClusterClient cluster) => address.Kind switch
-    {
-        AddressKind.User => (await cluster.GetGrain<IUserGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Qun => (await cluster.GetGrain<IQunGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Org => (await cluster.GetGrain<IOrgGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Tenant => (await cluster.GetGrain<ITenantGrain>(address.Id).GetAsync())?.Id,
-        AddressKind.App => (await cluster.GetGrain<IAppGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Session => (await cluster.GetGrain<ISessionGrain>(address.Id).GetAsync())?.TenantId,
-        _ => null,
-    };
-
     /// <summary>
     /// A user reads the timelines it receives (its inbox, its quns, its orgs and their parents, its tenant and the
     /// tenant's apps); apps and the operator read their tenant's; 404 otherwise.
     /// </summary>
-    private static async Task EnsureCanReadAsync(Address timeline, Caller caller, IClusterClient cluster)
+    private static async Task EnsureCanReadAsync(Address timeline, Caller caller, IClusterClient cluster, AddressTenants tenants)
     {
-        var tenantId = await TenantOfAsync(timeline, cluster);
+        var tenantId = await tenants.TenantOfAsync(timeline);
         if (tenantId is null || !caller.CanSee(tenantId))
         {
             throw AppMsgException.NotFound("timeline");

@@ -559,20 +559,26 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    /// <summary>Users and apps of the same tenant, and quns the user belongs to.</summary>
+    /// <summary>
+    /// Users and apps of the same tenant, and quns the user belongs to. A qun this connection is subscribed to is one
+    /// the user belongs to (membership events keep the subscriptions current), so the common case costs no call.
+    /// </summary>
     private async Task<bool> MayWriteToAsync(Common.Address target, string userId)
     {
-        switch (target.Kind)
+        if (target.Kind == Common.AddressKind.Qun)
         {
-            case Common.AddressKind.User:
-                var receiver = await services.Cluster.GetGrain<IUserGrain>(target.Id).GetAsync();
-                return receiver is not null && receiver.TenantId == session!.TenantId;
-            case Common.AddressKind.App:
-                var app = await services.Cluster.GetGrain<IAppGrain>(target.Id).GetAsync();
-                return app is not null && app.TenantId == session!.TenantId;
-            default:
-                return await services.Cluster.GetGrain<IQunGrain>(target.Id).IsMemberAsync(userId);
+            lock (subscriptions)
+            {
+                if (subscriptions.Contains(target.ToString()))
+                {
+                    return true;
+                }
+            }
+
+            return await services.Cluster.GetGrain<IQunGrain>(target.Id).IsMemberAsync(userId);
         }
+
+        return await services.Tenants.TenantOfAsync(target) == session!.TenantId;
     }
 
     private static string? StringOf(System.Text.Json.JsonElement root, string name) =>

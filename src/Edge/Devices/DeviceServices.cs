@@ -1,4 +1,5 @@
 using AppMsg.Edge.Api;
+using AppMsg.Edge.Cluster;
 
 namespace AppMsg.Edge.Devices;
 
@@ -6,6 +7,7 @@ namespace AppMsg.Edge.Devices;
 public sealed class DeviceServices(
     IClusterClient cluster,
     CallerAuthenticator authenticator,
+    AddressTenants tenants,
     DeviceConnections connections,
     TimelineIndex timelines,
     QunWatches watches,
@@ -19,6 +21,8 @@ public sealed class DeviceServices(
     public CallerAuthenticator Authenticator { get; } = authenticator;
 
     public DeviceConnections Connections { get; } = connections;
+
+    public AddressTenants Tenants { get; } = tenants;
 
     public TimelineIndex Timelines { get; } = timelines;
 
