@@ -33,7 +33,7 @@ public sealed record BenchOptions
           --window W           fanout: messages published but not yet received by every member, at most [32]
                                (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
           --systems LIST       appmsg,signalr,mosquitto [all three]
-          --appmsg-publishers  http,orleans [both]
+          --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]
           --concurrency C      set-up and connect concurrency [64]
           --faults LIST        faults: silo,edge,postgres,idle in the order given, or none [silo,edge,postgres,idle]
           --quns Q             faults: quns the users are dealt into [4]
@@ -69,7 +69,7 @@ public sealed record BenchOptions
     public int Publishers { get; init; } = 8;
     public int Window { get; init; } = 32;
     public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "signalr", "mosquitto"];
-    public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans"];
+    public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans", "im"];
     public int SetupConcurrency { get; init; } = 64;
     public int TimeoutSeconds { get; init; } = 1800;
     public string? OutDirectory { get; init; }
@@ -159,7 +159,7 @@ public sealed record BenchOptions
                 "--publishers" => options with { Publishers = Int(1, 1024) },
                 "--window" => options with { Window = Int(1, 1_000_000) },
                 "--systems" => options with { Systems = List("appmsg", "signalr", "mosquitto") },
-                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans") },
+                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
                 "--concurrency" => Int(1, 10_000) is var concurrency
                     ? options with { SetupConcurrency = concurrency, FaultSuite = options.FaultSuite with { SetupConcurrency = concurrency } } : options,
                 "--faults" => options with { FaultSuite = options.FaultSuite with { Faults = FaultList() } },

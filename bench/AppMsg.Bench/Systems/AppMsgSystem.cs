@@ -13,6 +13,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
 {
     private const string Password = "bench-password";
     private readonly string tag = Guid.NewGuid().ToString("N")[..8];
+    private IReadOnlyList<BenchUser>? groupMembers;
     private PrivatePostgres? postgres;
     private ChildProcess? silo;
     private ChildProcess? edge;
@@ -116,6 +117,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             maxMembers = Math.Max(members.Count + 10, 100),
         });
         using var qun = await PostAsync("/v1/quns", body, cancellationToken);
+        groupMembers = members;
         return qun.RootElement.GetProperty("id").GetString()!;
     }
 
@@ -128,8 +130,24 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         "orleans" => await AppMsgOrleansPublisher.ConnectAsync(
             connectionString ?? throw new InvalidOperationException("the Orleans publisher needs the database: --connection-string or ConnectionStrings__AppMsg"),
             clusterId, cancellationToken),
-        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, orleans)"),
+        "im" => await ImPublisherAsync(cancellationToken),
+        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, orleans, im)"),
     };
+
+    /// <summary>A second terminal (PC) of each of the first --publishers members, logged in for the IM publisher.</summary>
+    private async Task<IBenchPublisher> ImPublisherAsync(CancellationToken cancellationToken)
+    {
+        var members = groupMembers ?? throw new InvalidOperationException("the IM publisher needs the group: create it first");
+        var senders = new List<(string, string, string)>();
+        foreach (var member in members.Take(options.Publishers))
+        {
+            using var login = await PostAsync("/v1/auth/login",
+                JsonSerializer.Serialize(new { tenantId, username = $"b{member.Index}-{tag}", password = Password, terminalType = (int)Protocol.TerminalType.Pc }), cancellationToken);
+            senders.Add((member.TcpEndpoint, member.Id, login.RootElement.GetProperty("token").GetString()!));
+        }
+
+        return await AppMsgImPublisher.ConnectAsync(senders, cancellationToken);
+    }
 
     public Task PrepareOfflineAsync(IReadOnlyList<BenchUser> users, CancellationToken cancellationToken) => Task.CompletedTask;
 
