@@ -28,11 +28,11 @@ public sealed record BenchOptions
           --users N            replay: offline users [1000]
           --messages M         replay: stored messages per user [100]
           --duration S         seconds of each measured phase (fanout per publisher, direct fixed rate, connect hold) [20]
-          --transport T        tcp, ws, wsjson or mixed (alternate tcp and ws) [mixed]; peers use what they have
+          --transport T        tcp, ws, wsjson, mixed (alternate tcp and ws) or each (a run per transport, rows apart) [mixed]; peers use what they have
           --publishers K       fanout: concurrent publish calls [8]
           --window W           fanout: messages published but not yet received by every member, at most [32]
                                (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
-          --systems LIST       appmsg,signalr,mosquitto [all three]
+          --systems LIST       appmsg,nats,signalr,mosquitto [all four]
           --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]
           --concurrency C      set-up and connect concurrency [64]
           --faults LIST        faults: silo,edge,postgres,idle in the order given, or none [silo,edge,postgres,idle]
@@ -68,7 +68,7 @@ public sealed record BenchOptions
     public string Transport { get; init; } = "mixed";
     public int Publishers { get; init; } = 8;
     public int Window { get; init; } = 32;
-    public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "signalr", "mosquitto"];
+    public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "nats", "signalr", "mosquitto"];
     public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans", "im"];
     public int SetupConcurrency { get; init; } = 64;
     public int TimeoutSeconds { get; init; } = 1800;
@@ -155,10 +155,10 @@ public sealed record BenchOptions
                 "--users" => options with { Users = Int(1, 100_000) },
                 "--messages" => options with { Messages = Int(1, 100_000) },
                 "--duration" => options with { DurationSeconds = Int(1, 3600) },
-                "--transport" => options with { Transport = List("tcp", "ws", "wsjson", "mixed")[0] },
+                "--transport" => options with { Transport = List("tcp", "ws", "wsjson", "mixed", "each")[0] },
                 "--publishers" => options with { Publishers = Int(1, 1024) },
                 "--window" => options with { Window = Int(1, 1_000_000) },
-                "--systems" => options with { Systems = List("appmsg", "signalr", "mosquitto") },
+                "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
                 "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
                 "--concurrency" => Int(1, 10_000) is var concurrency
                     ? options with { SetupConcurrency = concurrency, FaultSuite = options.FaultSuite with { SetupConcurrency = concurrency } } : options,

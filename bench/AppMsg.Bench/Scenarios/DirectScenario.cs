@@ -35,7 +35,7 @@ public sealed class DirectScenario(BenchOptions options, string logDirectory) : 
         report.Notes.Add("Latency is from the scheduled send time to receipt at the addressee's device (open loop).");
         report.Notes.Add($"max sustained/s: the highest ramp step with >= 95 % of the target delivered live, nothing missed live, p99 < {SustainedP99Ms} ms. max delivered/s: the highest step with >= 95 % delivered live, no backlog and p99 < {OverloadedP99Ms} ms; the ramp stops at the first step that fails this.");
         report.Notes.Add("missed live: accepted messages that did not arrive while connected; AppMsg devices then send SYNC, and lost counts what is still missing after it.");
-        report.Notes.Add("AppMsg: IM up from the sender's device, IMRESP after the PostgreSQL commit (fsync on), IM down to the addressee. SignalR: hub method to the addressee's group. mosquitto: QoS 1 publish to the addressee's topic.");
+        report.Notes.Add("AppMsg: IM up from the sender's device, IMRESP after the PostgreSQL commit (fsync on), IM down to the addressee. nats-server: core publish to the addressee's subject (no acknowledgement). SignalR: hub method to the addressee's group. mosquitto: QoS 1 publish to the addressee's topic.");
         rampTable = new ResultTable
         {
             Title = "1:1 ramp (each step " + Options.StepSeconds + " s)",

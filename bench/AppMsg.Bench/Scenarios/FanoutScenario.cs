@@ -23,7 +23,7 @@ public sealed class FanoutScenario(BenchOptions options, string logDirectory) : 
         report.Parameters["window"] = Options.Window;
         report.Parameters["transport"] = Options.Transport;
         report.Notes.Add("deliveries/s: distinct (member, message) receipts at the devices over the time from the first publish to the last receipt.");
-        report.Notes.Add("AppMsg stores every message in PostgreSQL (fsync on) before it is delivered; SignalR stores nothing; mosquitto runs QoS 1 with persistence off.");
+        report.Notes.Add("AppMsg stores every message in PostgreSQL (fsync on) before it is delivered; nats-server (core NATS) and SignalR store nothing and acknowledge nothing; mosquitto runs QoS 1 with persistence off.");
         report.Notes.Add("missed live: (member, message) deliveries that did not arrive while connected; AppMsg devices then send SYNC, and lost counts what is still missing after it. Deliveries after the SYNC are not in deliveries/s or latency.");
         report.Notes.Add("The load generator (all devices and the publisher) runs on the same 2 cores as the server: see the CPU column.");
         return new ResultTable

@@ -24,6 +24,8 @@ public abstract class Scenario(BenchOptions options, string logDirectory) : ISce
     /// <summary>The row being measured, so that a failure is labelled with it.</summary>
     protected string CurrentVariant { get; set; } = "";
 
+    private string currentTransport = "mixed";
+
     public async Task<ScenarioReport> RunAsync(CancellationToken cancellationToken)
     {
         var report = new ScenarioReport { Scenario = Name };
@@ -35,6 +37,7 @@ public abstract class Scenario(BenchOptions options, string logDirectory) : ISce
             {
                 "appmsg" => new AppMsgSystem(Options, Path.Combine(logDirectory, "appmsg")),
                 "signalr" => new SignalRSystem(Path.Combine(logDirectory, "signalr")),
+                "nats" => new NatsSystem(Path.Combine(logDirectory, "nats")),
                 _ => new MosquittoSystem(Path.Combine(logDirectory, "mosquitto")),
             };
             CurrentVariant = "";
@@ -48,7 +51,11 @@ public abstract class Scenario(BenchOptions options, string logDirectory) : ISce
                     PostgresVersion = appMsg.PostgresVersion;
                 }
 
-                await RunSystemAsync(system, report, cancellationToken);
+                foreach (var transport in TransportsToRun(system))
+                {
+                    currentTransport = transport;
+                    await RunSystemAsync(system, report, cancellationToken);
+                }
             }
             catch (PeerUnavailableException e)
             {
@@ -83,26 +90,34 @@ public abstract class Scenario(BenchOptions options, string logDirectory) : ISce
 
     protected abstract Task RunSystemAsync(IBenchSystem system, ScenarioReport report, CancellationToken cancellationToken);
 
-    protected static SystemResult Row(IBenchSystem system, string variant = "") =>
-        new() { System = system.Name, Variant = variant, IsAppMsg = system.IsAppMsg };
+    /// <summary>A row of the system; with --transport each, its variant names the transport too.</summary>
+    protected SystemResult Row(IBenchSystem system, string variant = "") => new()
+    {
+        System = system.Name,
+        Variant = Options.Transport != "each" ? variant : variant.Length == 0 ? currentTransport : $"{variant}, {currentTransport}",
+        IsAppMsg = system.IsAppMsg,
+    };
+
+    /// <summary>Each transport the system has, one run apiece, for --transport each; else the one asked for.</summary>
+    private IReadOnlyList<string> TransportsToRun(IBenchSystem system) => Options.Transport == "each" ? system.Transports : [Options.Transport];
 
     protected static CpuMeter Cpu(IBenchSystem system) => new(system.CpuSources);
 
     /// <summary>The transport of device <paramref name="index"/>: the one asked for, alternating tcp and ws for "mixed", or what the system has.</summary>
     protected string TransportFor(IBenchSystem system, int index)
     {
-        if (Options.Transport == "mixed")
+        if (currentTransport == "mixed")
         {
             var both = system.Transports.Where(t => t is "tcp" or "ws").ToArray();
             return both.Length == 0 ? system.Transports[0] : both[index % both.Length];
         }
 
-        return system.Transports.Contains(Options.Transport) ? Options.Transport : system.Transports[0];
+        return system.Transports.Contains(currentTransport) ? currentTransport : system.Transports[0];
     }
 
     protected string TransportNote(IBenchSystem system) =>
-        Options.Transport == "mixed" ? string.Join("+", system.Transports.Where(t => t is "tcp" or "ws").DefaultIfEmpty(system.Transports[0]))
-        : system.Transports.Contains(Options.Transport) ? Options.Transport : system.Transports[0];
+        currentTransport == "mixed" ? string.Join("+", system.Transports.Where(t => t is "tcp" or "ws").DefaultIfEmpty(system.Transports[0]))
+        : system.Transports.Contains(currentTransport) ? currentTransport : system.Transports[0];
 
     /// <summary>Connects every user's device; returns the connections (null where the connect failed) and how long it took.</summary>
     protected async Task<(IBenchConnection?[] Connections, int Failures, TimeSpan Elapsed, string? FirstError)> ConnectAllAsync(

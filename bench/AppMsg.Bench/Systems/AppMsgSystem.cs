@@ -14,6 +14,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     private const string Password = "bench-password";
     private readonly string tag = Guid.NewGuid().ToString("N")[..8];
     private IReadOnlyList<BenchUser>? groupMembers;
+    private int userSets;
     private PrivatePostgres? postgres;
     private ChildProcess? silo;
     private ChildProcess? edge;
@@ -93,10 +94,12 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
 
     public async Task<BenchUser[]> CreateUsersAsync(int count, CancellationToken cancellationToken)
     {
+        // A scenario run per transport (--transport each) creates its users again: new names each time.
+        var set = ++userSets;
         var users = new BenchUser[count];
         await SetupProgress.ForEachAsync("AppMsg: users and logins", count, options.SetupConcurrency, async (i, token) =>
         {
-            var username = $"b{i}-{tag}";
+            var username = UserName(set, i);
             using var created = await PostAsync("/v1/users", JsonSerializer.Serialize(new { tenantId, username, password = Password }), token);
             using var login = await PostAsync("/v1/auth/login", JsonSerializer.Serialize(new { tenantId, username, password = Password, terminalType = 1 }), token);
             var root = login.RootElement;
@@ -134,6 +137,8 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, orleans, im)"),
     };
 
+    private string UserName(int set, int index) => $"b{index}-{set}-{tag}";
+
     /// <summary>A second terminal (PC) of each of the first --publishers members, logged in for the IM publisher.</summary>
     private async Task<IBenchPublisher> ImPublisherAsync(CancellationToken cancellationToken)
     {
@@ -142,7 +147,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         foreach (var member in members.Take(options.Publishers))
         {
             using var login = await PostAsync("/v1/auth/login",
-                JsonSerializer.Serialize(new { tenantId, username = $"b{member.Index}-{tag}", password = Password, terminalType = (int)Protocol.TerminalType.Pc }), cancellationToken);
+                JsonSerializer.Serialize(new { tenantId, username = UserName(userSets, member.Index), password = Password, terminalType = (int)Protocol.TerminalType.Pc }), cancellationToken);
             senders.Add((member.TcpEndpoint, member.Id, login.RootElement.GetProperty("token").GetString()!));
         }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using AppMsg.Bench.Infrastructure;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -43,7 +42,7 @@ public sealed class MosquittoSystem(string logDirectory) : IBenchSystem
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var binary = await EnsureInstalledAsync(cancellationToken);
+        var binary = await DebianPackage.EnsureAsync("mosquitto", ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"], cancellationToken);
         port = FreePorts.Next();
         System.IO.Directory.CreateDirectory(logDirectory);
         var config = Path.Combine(logDirectory, "mosquitto.conf");
@@ -141,35 +140,6 @@ public sealed class MosquittoSystem(string logDirectory) : IBenchSystem
         .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
         .WithTimeout(TimeSpan.FromSeconds(30))
         .Build();
-
-    private static async Task<string> EnsureInstalledAsync(CancellationToken cancellationToken)
-    {
-        static string? Find() => new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists);
-        if (Find() is { } found)
-        {
-            return found;
-        }
-
-        if (Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get"))
-        {
-            throw new PeerUnavailableException("mosquitto is not installed (Debian: apt-get install mosquitto)");
-        }
-
-        ProgressTicker.Say("installing mosquitto (apt-get)");
-        foreach (var arguments in new[] { "update -qq", "install -y -qq mosquitto" })
-        {
-            var info = new ProcessStartInfo("apt-get", arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            info.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-            using var apt = Process.Start(info)!;
-            _ = apt.StandardOutput.ReadToEndAsync(cancellationToken);
-            _ = apt.StandardError.ReadToEndAsync(cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMinutes(5));
-            await apt.WaitForExitAsync(timeout.Token);
-        }
-
-        return Find() ?? throw new PeerUnavailableException("mosquitto could not be installed with apt-get");
-    }
 
     private sealed class MqttConnection(IMqttClient client) : IBenchConnection
     {
