@@ -5,10 +5,9 @@ namespace AppMsg.Edge.Devices;
 /// message of which was acknowledged). Acknowledgements above a gap wait until the gap is filled, so a
 /// cursor never passes a message the terminal did not confirm.
 /// </summary>
-public sealed class DeliveryTracker
+public sealed class DeliveryTracker(TimeProvider time)
 {
     public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
-    private static readonly long ResendAfterMs = (long)ResendAfter.TotalMilliseconds;
 
     private readonly Lock sync = new();
     private readonly Dictionary<uint, Outstanding> outstanding = [];
@@ -53,7 +52,7 @@ public sealed class DeliveryTracker
                 return false;
             }
 
-            outstanding[tid] = new Outstanding(delivery, attempt, Environment.TickCount64);
+            outstanding[tid] = new Outstanding(delivery, attempt, time.GetTimestamp());
             if (!known || delivery.Seq > upTo)
             {
                 sentUpTo[timeline] = delivery.Seq;
@@ -126,13 +125,13 @@ public sealed class DeliveryTracker
     /// <summary>PUSHes unacknowledged for <see cref="ResendAfter"/>: sent once more, then left to replay.</summary>
     public List<PushDelivery>? TakeOverdue()
     {
-        var now = Environment.TickCount64;
+        var now = time.GetTimestamp();
         List<PushDelivery>? resend = null;
         lock (sync)
         {
             foreach (var (tid, sent) in outstanding)
             {
-                if (now - sent.SentAtMs < ResendAfterMs)
+                if (time.GetElapsedTime(sent.SentAt, now) < ResendAfter)
                 {
                     continue;
                 }
@@ -167,7 +166,7 @@ public sealed class DeliveryTracker
         return dirty;
     }
 
-    private readonly record struct Outstanding(PushDelivery Delivery, int Attempt, long SentAtMs);
+    private readonly record struct Outstanding(PushDelivery Delivery, int Attempt, long SentAt);
 
     private sealed class TimelineCursor
     {

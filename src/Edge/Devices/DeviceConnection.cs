@@ -17,7 +17,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private const int ReplayPageSize = 100;
 
     private readonly TidCounter tids = new();
-    private readonly DeliveryTracker tracker = new();
+    private readonly DeliveryTracker tracker = new(services.Time);
     private readonly Lock replayLock = new();
     private readonly List<PushDelivery> heldBack = [];
     private readonly HashSet<string> subscriptions = new(StringComparer.Ordinal);

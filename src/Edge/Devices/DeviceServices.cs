@@ -14,6 +14,7 @@ public sealed class DeviceServices(
     DeviceSettings settings,
     EdgeSettings edge,
     EdgeIncarnation incarnation,
+    TimeProvider time,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -33,6 +34,9 @@ public sealed class DeviceServices(
     public EdgeSettings Edge { get; } = edge;
 
     public EdgeIncarnation Incarnation { get; } = incarnation;
+
+    /// <summary>The clock of resend deadlines (a fake one in tests).</summary>
+    public TimeProvider Time { get; } = time;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }
