@@ -128,6 +128,103 @@ public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<Slo
         }
     }
 
+    [Fact]
+    public async Task A_thousand_devices_dropped_at_once_mid_fan_out_cost_the_others_nothing_and_lose_nothing()
+    {
+        const int Dropped = 1_000;
+        const int Staying = 100;
+        const int Messages = 30;
+        var tenantId = (await system.Api.PostAsync("/v1/tenants", new { name = "drop" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        var users = new (string Id, string Username)[Dropped + Staying];
+        await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var username = $"drop{i:D4}";
+            users[i] = ((await system.Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"], username);
+        });
+        var qunId = (await system.Api.PostAsync("/v1/quns", new { tenantId, name = "crowd", ownerId = users[0].Id, members = users.Skip(1).Select(u => u.Id).ToArray(), maxMembers = 2_000 }, system.AdminKey))
+            .Expect(HttpStatusCode.Created)["id"];
+        var timeline = $"{qunId}@qun";
+        var connections = system.EdgeServices<DeviceConnections>();
+        var openBefore = connections.OpenCount;
+
+        var devices = new RawDevice[users.Length];
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            {
+                devices[i] = await RawDevice.ConnectAsync(system.TcpPort);
+                Assert.Equal(0, (await devices[i].RegisterAsync(users[i].Id, await LoginAsync(tenantId, users[i].Username))).Code);
+            });
+            await SendAsync(timeline, "warm-up");
+            await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (device, _) => await ReceiveSeqsAsync(device, timeline, 1));
+
+            // The publisher goes on while a thousand of the audience vanish with a reset, a third of the way in.
+            var publishing = Task.Run(async () =>
+            {
+                for (var n = 0; n < Messages; n++)
+                {
+                    if (n == Messages / 3)
+                    {
+                        foreach (var device in devices.Take(Dropped))
+                        {
+                            device.Abort();
+                        }
+                    }
+
+                    await SendAsync(timeline, $"message {n}");
+                }
+            });
+            var stayed = await Task.WhenAll(devices.Skip(Dropped).Select(device => ReceiveSeqsAsync(device, timeline, Messages)));
+            await publishing;
+
+            foreach (var seqs in stayed)
+            {
+                Assert.Equal(Enumerable.Range(2, Messages).Select(s => (long)s), seqs);
+            }
+
+            await Eventually.ReturnsAsync(() => Task.FromResult(connections.OpenCount), open => open == openBefore + Staying, TimeSpan.FromSeconds(30),
+                "the dropped connections' end");
+
+            // Any of the dropped gets, on its next connection, everything it had not acknowledged, in order.
+            foreach (var i in new[] { 0, Dropped / 2, Dropped - 1 })
+            {
+                await using var back = await RawDevice.ConnectAsync(system.TcpPort);
+                Assert.Equal(0, (await back.RegisterAsync(users[i].Id, await LoginAsync(tenantId, users[i].Username))).Code);
+                Assert.Equal(Enumerable.Range(2, Messages).Select(s => (long)s), await ReceiveSeqsAsync(back, timeline, Messages));
+            }
+        }
+        finally
+        {
+            foreach (var device in devices.Where(d => d is not null))
+            {
+                await device.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Receives and acknowledges PUSHes of <paramref name="timeline"/> until <paramref name="count"/> came, and returns their seqs.</summary>
+    private static async Task<List<long>> ReceiveSeqsAsync(RawDevice device, string timeline, int count)
+    {
+        var seqs = new List<long>();
+        while (seqs.Count < count)
+        {
+            var push = await device.ReceiveAsync(TimeSpan.FromSeconds(30));
+            if (push.Type != MessageType.Push)
+            {
+                continue;
+            }
+
+            await device.AcknowledgeAsync(push);
+            var envelope = push.Envelope();
+            if (envelope.GetProperty("timeline").GetString() == timeline)
+            {
+                seqs.Add(envelope.GetProperty("seq").GetInt64());
+            }
+        }
+
+        return seqs;
+    }
+
     private async Task<string> LoginAsync(string tenantId, string username) =>
         (await system.Api.PostAsync("/v1/auth/login", new { tenantId, username, password = "correct horse", terminalType = 1 })).Expect(HttpStatusCode.OK)["token"];
 

@@ -145,6 +145,13 @@ public sealed class RawDevice : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Drops the connection at once, with a TCP reset: a phone that lost its network mid-write.</summary>
+    public void Abort()
+    {
+        socket.LingerState = new LingerOption(true, 0);
+        socket.Close();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await reader.CompleteAsync();
