@@ -44,6 +44,7 @@ public static class EdgeHostBuilder
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QunWatches>();
         builder.Services.AddSingleton<AddressTenants>();
+        builder.Services.AddSingleton<TenantInfoCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
         builder.Services.AddSingleton<DeviceServices>();

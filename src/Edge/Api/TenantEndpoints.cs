@@ -1,4 +1,5 @@
 using AppMsg.Directory;
+using AppMsg.Edge.Cluster;
 
 namespace AppMsg.Edge.Api;
 
@@ -24,10 +25,12 @@ public static class TenantEndpoints
             return Results.Ok(tenant);
         });
 
-        api.MapPut("/v1/tenants/{tenantId}/settings", async (string tenantId, TenantSettings body, Caller caller, IClusterClient cluster) =>
+        api.MapPut("/v1/tenants/{tenantId}/settings", async (string tenantId, TenantSettings body, Caller caller, IClusterClient cluster, TenantInfoCache tenants) =>
         {
             caller.EnsureCanManage(Validate.Id(tenantId, "tenant"), "tenant");
-            return Results.Ok(await cluster.GetGrain<ITenantGrain>(tenantId).UpdateSettingsAsync(body));
+            var updated = await cluster.GetGrain<ITenantGrain>(tenantId).UpdateSettingsAsync(body);
+            tenants.Forget(tenantId);
+            return Results.Ok(updated);
         });
         return api;
     }

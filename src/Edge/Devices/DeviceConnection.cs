@@ -107,7 +107,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 // Anonymous sessions belong to the edge's configured tenant, and only if that tenant allows them.
                 userId = null;
                 tenantId = services.Edge.AnonymousTenantId;
-                tenant = tenantId is null ? null : await services.Cluster.GetGrain<ITenantGrain>(tenantId).GetAsync();
+                tenant = tenantId is null ? null : await services.TenantInfos.GetAsync(tenantId);
                 tenantId = tenant is { Settings.AllowAnonymousSessions: true } ? tenantId : null;
             }
             else
@@ -115,7 +115,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 var principal = await ClusterRetry.RunAsync(() => services.Authenticator.ValidateTokenAsync(request.Token));
                 userId = principal?.UserId == request.Id ? principal.UserId : null;
                 tenantId = userId is null ? null : principal!.TenantId;
-                tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITenantGrain>(tenantId).GetAsync());
+                tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.TenantInfos.GetAsync(tenantId).AsTask());
             }
         }
         catch (Exception e) when (ClusterRetry.IsUnavailable(e))

@@ -8,6 +8,7 @@ public sealed class DeviceServices(
     IClusterClient cluster,
     CallerAuthenticator authenticator,
     AddressTenants tenants,
+    TenantInfoCache tenantInfos,
     DeviceConnections connections,
     TimelineIndex timelines,
     QunWatches watches,
@@ -24,6 +25,8 @@ public sealed class DeviceServices(
     public DeviceConnections Connections { get; } = connections;
 
     public AddressTenants Tenants { get; } = tenants;
+
+    public TenantInfoCache TenantInfos { get; } = tenantInfos;
 
     public TimelineIndex Timelines { get; } = timelines;
 
