@@ -30,31 +30,16 @@ public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<Slo
     [Fact]
     public async Task A_device_that_never_reads_neither_slows_a_1000_member_fan_out_nor_loses_a_message()
     {
-        var tenantId = (await system.Api.PostAsync("/v1/tenants", new { name = "slow" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
-        var users = new ConcurrentBag<(string Id, string Username)>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Members), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-        {
-            var username = $"member{i:D4}";
-            var id = (await system.Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
-            users.Add((id, username));
-        });
-        var all = users.ToArray();
-        var slow = all[0];
-        var qunId = (await system.Api.PostAsync("/v1/quns", new { tenantId, name = "everyone", ownerId = slow.Id, members = all.Skip(1).Select(u => u.Id).ToArray() }, system.AdminKey))
-            .Expect(HttpStatusCode.Created)["id"];
-
+        var qun = await CrowdedQun.CreateAsync(system, "slow", Members);
+        var qunId = qun.QunId;
+        var slow = qun.Members[0];
         var readers = new ConcurrentBag<RawDevice>();
         RawDevice? stalled = null;
         try
         {
-            await Parallel.ForEachAsync(all.Skip(1), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (user, _) =>
-            {
-                var device = await RawDevice.ConnectAsync(system.TcpPort);
-                readers.Add(device);
-                Assert.Equal(0, (await device.RegisterAsync(user.Id, await LoginAsync(tenantId, user.Username))).Code);
-            });
-            stalled = await RawDevice.ConnectAsync(system.TcpPort, receiveBufferBytes: 4096);
-            Assert.Equal(0, (await stalled.RegisterAsync(slow.Id, await LoginAsync(tenantId, slow.Username))).Code);
+            await Parallel.ForEachAsync(Enumerable.Range(1, Members - 1), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+                readers.Add(await qun.ConnectAsync(system, i)));
+            stalled = await qun.ConnectAsync(system, 0, receiveBufferBytes: 4096);
             await system.WaitUntilLiveAsync(slow.Id);
             var slowConnection = system.EdgeServices<DeviceConnections>().OfUser(slow.Id).Single();
 
@@ -98,8 +83,7 @@ public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<Slo
             // Its next connection replays everything it was sent: the filler, the qun message and the overflow.
             await stalled.DisposeAsync();
             stalled = null;
-            await using var back = await RawDevice.ConnectAsync(system.TcpPort);
-            Assert.Equal(0, (await back.RegisterAsync(slow.Id, await LoginAsync(tenantId, slow.Username))).Code);
+            await using var back = await qun.ConnectAsync(system, 0);
             var replayed = new HashSet<string>();
             while (replayed.Count < sent + 1 + SlowReaderSystem.SendQueueLimit)
             {
@@ -134,27 +118,16 @@ public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<Slo
         const int Dropped = 1_000;
         const int Staying = 100;
         const int Messages = 30;
-        var tenantId = (await system.Api.PostAsync("/v1/tenants", new { name = "drop" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
-        var users = new (string Id, string Username)[Dropped + Staying];
-        await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-        {
-            var username = $"drop{i:D4}";
-            users[i] = ((await system.Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"], username);
-        });
-        var qunId = (await system.Api.PostAsync("/v1/quns", new { tenantId, name = "crowd", ownerId = users[0].Id, members = users.Skip(1).Select(u => u.Id).ToArray(), maxMembers = 2_000 }, system.AdminKey))
-            .Expect(HttpStatusCode.Created)["id"];
-        var timeline = $"{qunId}@qun";
+        var qun = await CrowdedQun.CreateAsync(system, "drop", Dropped + Staying);
+        var timeline = qun.Timeline;
         var connections = system.EdgeServices<DeviceConnections>();
         var openBefore = connections.OpenCount;
 
-        var devices = new RawDevice[users.Length];
+        var devices = new RawDevice[Dropped + Staying];
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-            {
-                devices[i] = await RawDevice.ConnectAsync(system.TcpPort);
-                Assert.Equal(0, (await devices[i].RegisterAsync(users[i].Id, await LoginAsync(tenantId, users[i].Username))).Code);
-            });
+            await Parallel.ForEachAsync(Enumerable.Range(0, devices.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+                devices[i] = await qun.ConnectAsync(system, i));
             await SendAsync(timeline, "warm-up");
             await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (device, _) => await ReceiveSeqsAsync(device, timeline, 1));
 
@@ -188,8 +161,7 @@ public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<Slo
             // Any of the dropped gets, on its next connection, everything it had not acknowledged, in order.
             foreach (var i in new[] { 0, Dropped / 2, Dropped - 1 })
             {
-                await using var back = await RawDevice.ConnectAsync(system.TcpPort);
-                Assert.Equal(0, (await back.RegisterAsync(users[i].Id, await LoginAsync(tenantId, users[i].Username))).Code);
+                await using var back = await qun.ConnectAsync(system, i);
                 Assert.Equal(Enumerable.Range(2, Messages).Select(s => (long)s), await ReceiveSeqsAsync(back, timeline, Messages));
             }
         }
@@ -224,9 +196,6 @@ public sealed class SlowReaderTests(SlowReaderSystem system) : IClassFixture<Slo
 
         return seqs;
     }
-
-    private async Task<string> LoginAsync(string tenantId, string username) =>
-        (await system.Api.PostAsync("/v1/auth/login", new { tenantId, username, password = "correct horse", terminalType = 1 })).Expect(HttpStatusCode.OK)["token"];
 
     private async Task SendAsync(string to, string text) =>
         (await system.Api.PostAsync("/v1/messages", new { to = new[] { to }, type = "text", content = new { text } }, system.AdminKey)).Expect(HttpStatusCode.OK);

@@ -26,26 +26,7 @@ public sealed class AppMsgConnection : IBenchConnection
             "wsjson" => (DeviceTransportKind.WebSocketJson, user.WsEndpoint),
             _ => throw new ArgumentException($"unknown transport '{transport}' (tcp, ws, wsjson)"),
         };
-        var client = new DeviceClient(new DeviceClientOptions
-        {
-            Endpoint = endpoint,
-            Transport = kind,
-            UserId = user.Id,
-            Token = user.Token,
-            TerminalType = Protocol.TerminalType.Android,
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(30),
-        });
-        try
-        {
-            await client.ConnectAsync(cancellationToken);
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-
+        var client = await AppMsgDevices.ConnectAsync(endpoint, kind, user.Id, user.Token, Protocol.TerminalType.Android, cancellationToken);
         return new AppMsgConnection(client, receiver, onMessage);
     }
 

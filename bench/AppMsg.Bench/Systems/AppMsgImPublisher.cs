@@ -28,7 +28,7 @@ public sealed class AppMsgImPublisher : IBenchPublisher
         {
             foreach (var (endpoint, userId, token) in senders)
             {
-                clients.Add(await ConnectOneAsync(endpoint, userId, token, cancellationToken));
+                clients.Add(await AppMsgDevices.ConnectAsync(endpoint, DeviceTransportKind.Tcp, userId, token, Protocol.TerminalType.Pc, cancellationToken));
             }
         }
         catch
@@ -42,31 +42,6 @@ public sealed class AppMsgImPublisher : IBenchPublisher
         }
 
         return new AppMsgImPublisher([.. clients]);
-    }
-
-    private static async Task<DeviceClient> ConnectOneAsync(string endpoint, string userId, string token, CancellationToken cancellationToken)
-    {
-        var client = new DeviceClient(new DeviceClientOptions
-        {
-            Endpoint = endpoint,
-            Transport = DeviceTransportKind.Tcp,
-            UserId = userId,
-            Token = token,
-            TerminalType = Protocol.TerminalType.Pc,
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(30),
-        });
-        try
-        {
-            await client.ConnectAsync(cancellationToken);
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-
-        return client;
     }
 
     public async Task PublishAsync(string group, string payload, CancellationToken cancellationToken)
