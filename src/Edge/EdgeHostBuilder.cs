@@ -51,6 +51,7 @@ public static class EdgeHostBuilder
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<CallerAuthenticator>();
+        builder.Services.AddSingleton<Quotas.QuotaGate>();
         // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -81,6 +82,7 @@ public static class EdgeHostBuilder
         // After the Orleans client, so that the client is connected when the heartbeat starts.
         builder.Services.AddHostedService<EdgeHeartbeatService>();
         builder.Services.AddHostedService<DeviceMaintenanceService>();
+        builder.Services.AddHostedService<Quotas.QuotaSettlementService>();
         return builder;
     }
 
@@ -118,6 +120,7 @@ public static class EdgeHostBuilder
         app.MapMutes();
         app.MapClientVersions();
         app.MapBackends();
+        app.MapQuotas();
         return app;
     }
 }

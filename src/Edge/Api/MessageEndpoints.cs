@@ -24,7 +24,7 @@ public static class MessageEndpoints
 
     public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster) =>
+        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, Quotas.QuotaGate quotas) =>
         {
             var terminalTypes = body.TerminalTypes ?? 31;
             if (terminalTypes is < 1 or > 31)
@@ -45,14 +45,26 @@ public static class MessageEndpoints
             // A send is tried again while a silo's death is being detected; the client message id (ours when the
             // caller gave none) makes a repeat of an append that did get stored answer with the first result.
             var clientMsgId = ClusterRetry.RepeatableClientMsgId(body.ClientMsgId);
-            var results = await ClusterRetry.RunAsync(async () =>
+            var targetCount = body.To?.Distinct(StringComparer.Ordinal).Count() ?? 0;
+            var ttl = caller.TenantId is { } tenantId && targetCount > 0
+                ? await quotas.TakeSendAsync(tenantId, caller.AppId, targetCount, body.TtlSeconds)
+                : body.TtlSeconds;
+            try
             {
-                var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
-                var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
-                    new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
-                return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
-            });
-            return Results.Ok(new { results });
+                var results = await ClusterRetry.RunAsync(async () =>
+                {
+                    var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
+                    var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
+                        new NewMessage(from, t.To, type, content, ttl, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
+                    return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
+                });
+                return Results.Ok(new { results });
+            }
+            catch when (caller.TenantId is not null && targetCount > 0)
+            {
+                quotas.GiveBackSend(caller.TenantId, caller.AppId, targetCount);
+                throw;
+            }
         });
 
         api.MapGet("/v1/timelines/{address}/messages", async (string address, long? after, int? limit, Caller caller, IClusterClient cluster) =>

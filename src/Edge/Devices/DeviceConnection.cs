@@ -131,6 +131,20 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
+        try
+        {
+            if (!await services.Quotas.TakeConnectionAsync(tenantId))
+            {
+                await RefuseAsync(tid, RegisterResultCode.OverQuota);
+                return;
+            }
+        }
+        catch (Exception e) when (ClusterRetry.IsUnavailable(e) || e is Orleans.Runtime.OrleansException)
+        {
+            await RefuseAsync(tid, RegisterResultCode.Busy);
+            return;
+        }
+
         var settings = tenant?.Settings ?? new TenantSettings();
         var info = new SessionInfo(Ids.New(), userId, tenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
             userId is null ? null : Api.CallerAuthenticator.TokenHash(request.Token), services.Incarnation.Value);
@@ -153,6 +167,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             catch (Exception e) when (ClusterRetry.IsUnavailable(e))
             {
                 services.Connections.Remove(info.SessionId, userId, this);
+                services.Quotas.ReleaseConnection(tenantId);
                 session = null;
                 LogReplayFailed(services.Logger, info.SessionId, e.Message);
                 await RefuseAsync(tid, RegisterResultCode.Busy);
@@ -536,9 +551,20 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             // A user's message to an app goes up to the app's backends, not to its broadcast timeline. Tried again
             // while a silo's death is detected; the client message id (ours when the terminal sent none) keeps it stored once.
             var timeline = target.Kind == Common.AddressKind.App ? Backends.AppUpstream.TimelineOf(target.Id) : target.ToString();
-            var message = new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId,
+            var ttl = await services.Quotas.TakeSendAsync(session.TenantId, appId: null, targets: 1, ttlSeconds: null);
+            var message = new NewMessage($"{userId}@user", target.ToString(), type, content, TtlSeconds: ttl, ExceptSessionId: session.SessionId,
                 ClientMsgId: ClusterRetry.RepeatableClientMsgId(clientMsgId));
-            var receipt = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITimelineGrain>(timeline).AppendAsync(message));
+            MessageReceipt receipt;
+            try
+            {
+                receipt = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITimelineGrain>(timeline).AppendAsync(message));
+            }
+            catch
+            {
+                services.Quotas.GiveBackSend(session.TenantId, appId: null, targets: 1);
+                throw;
+            }
+
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -685,6 +711,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         services.Connections.Remove(ended.SessionId, ended.UserId, this);
+        services.Quotas.ReleaseConnection(ended.TenantId);
         foreach (var audience in SubscribedTimelines())
         {
             LeaveAudience(audience);

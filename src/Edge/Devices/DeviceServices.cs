@@ -12,6 +12,7 @@ public sealed class DeviceServices(
     DeviceSettings settings,
     EdgeSettings edge,
     EdgeIncarnation incarnation,
+    Quotas.QuotaGate quotas,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -29,6 +30,8 @@ public sealed class DeviceServices(
     public EdgeSettings Edge { get; } = edge;
 
     public EdgeIncarnation Incarnation { get; } = incarnation;
+
+    public Quotas.QuotaGate Quotas { get; } = quotas;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }
