@@ -52,6 +52,7 @@ public static class EdgeHostBuilder
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<CallerAuthenticator>();
         builder.Services.AddSingleton<Quotas.QuotaGate>();
+        builder.Services.AddSingleton<Statistics.StatsCollector>();
         // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -83,6 +84,7 @@ public static class EdgeHostBuilder
         builder.Services.AddHostedService<EdgeHeartbeatService>();
         builder.Services.AddHostedService<DeviceMaintenanceService>();
         builder.Services.AddHostedService<Quotas.QuotaSettlementService>();
+        builder.Services.AddHostedService<Statistics.StatsFlushService>();
         return builder;
     }
 
@@ -121,6 +123,7 @@ public static class EdgeHostBuilder
         app.MapClientVersions();
         app.MapBackends();
         app.MapQuotas();
+        app.MapStats();
         return app;
     }
 }

@@ -56,6 +56,11 @@ public sealed record Caller(CallerKind Kind, string? TenantId, string? AppId = n
     public static async ValueTask<Caller?> BindAsync(HttpContext context)
     {
         var caller = await context.RequestServices.GetRequiredService<CallerAuthenticator>().AuthenticateAsync(context);
+        if (caller.TenantId is { } tenantId)
+        {
+            context.RequestServices.GetRequiredService<Statistics.StatsCollector>().Add(tenantId, caller.AppId, AppMsg.Statistics.StatsCounter.ApiCalls);
+        }
+
         await context.RequestServices.GetRequiredService<Quotas.QuotaGate>().TakeApiCallAsync(caller);
         return caller;
     }

@@ -20,11 +20,15 @@ public static class MessageEndpoints
     public sealed record SendResult(string To, string Id, string Timeline, long Seq);
 
     /// <summary>One resolved target: the timeline it is stored in, and who receives it live.</summary>
-    private sealed record Target(string To, string Timeline, int TerminalTypes, IReadOnlyList<string>? OnlySessions);
+    private sealed record Target(string To, string Timeline, int TerminalTypes, IReadOnlyList<string>? OnlySessions)
+    {
+        /// <summary>The tenant the target belongs to (its statistics count the message).</summary>
+        public string TenantId { get; init; } = "";
+    }
 
     public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, Quotas.QuotaGate quotas) =>
+        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, Quotas.QuotaGate quotas, Statistics.StatsCollector stats) =>
         {
             var terminalTypes = body.TerminalTypes ?? 31;
             if (terminalTypes is < 1 or > 31)
@@ -56,6 +60,12 @@ public static class MessageEndpoints
                     var targets = await ResolveTargetsAsync(body.To, caller, cluster, terminalTypes, sessions);
                     var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
                         new NewMessage(from, t.To, type, content, ttl, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
+                    var bytes = System.Text.Encoding.UTF8.GetByteCount(content);
+                    foreach (var t in targets)
+                    {
+                        stats.AddMessage(t.TenantId, caller.AppId, Address.TryParse(t.To, out var sent) ? sent.Kind : AddressKind.User, bytes);
+                    }
+
                     return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
                 });
                 return Results.Ok(new { results });
@@ -157,6 +167,13 @@ public static class MessageEndpoints
             throw AppMsgException.NotFound(to);
         }
 
+        var target = await TargetOfAsync(address, caller, cluster, terminalTypes, sessions);
+        return target with { TenantId = tenantId };
+    }
+
+    private static async Task<Target> TargetOfAsync(Address address, Caller caller, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
+    {
+        var to = address.ToString();
         switch (address.Kind)
         {
             case AddressKind.User:

@@ -27,6 +27,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private SessionInfo? session;
     private int closed;
 
+    // Statistics, handed to the edge's collector by the maintenance pass: no lookup per delivery.
+    private long deliveredLive;
+    private long deliveredReplayed;
+    private long acknowledged;
+
     /// <summary>A connection for the transport's channel; the channel's send queue is bounded by the settings, and a connection that overflows it is closed.</summary>
     public static DeviceConnection Open(DeviceChannel channel, DeviceServices services, Action abort)
     {
@@ -238,6 +243,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         if (type is MessageType.PushResp or MessageType.ImResp)
         {
             tracker.Acknowledged(tid);
+            Interlocked.Increment(ref acknowledged);
         }
 
         return Task.CompletedTask;
@@ -278,6 +284,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return null;
         }
 
+        HandOverCounts(live);
         if (channel.PendingWriteAge(Environment.TickCount64) > services.Settings.StallLimit)
         {
             LogSlow(services.Logger, channel.Transport, live.SessionId, channel.Queued);
@@ -292,6 +299,13 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         return TakeMovedCursors(live);
+    }
+
+    private void HandOverCounts(SessionInfo live)
+    {
+        services.Stats.Add(live.TenantId, null, AppMsg.Statistics.StatsCounter.DeliveriesLive, Interlocked.Exchange(ref deliveredLive, 0));
+        services.Stats.Add(live.TenantId, null, AppMsg.Statistics.StatsCounter.DeliveriesReplayed, Interlocked.Exchange(ref deliveredReplayed, 0));
+        services.Stats.Add(live.TenantId, null, AppMsg.Statistics.StatsCounter.Acknowledgements, Interlocked.Exchange(ref acknowledged, 0));
     }
 
     private CursorAdvance? TakeMovedCursors(SessionInfo live) =>
@@ -372,6 +386,10 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         if (tracker.TrySend(tid, delivery, attempt, onlyIfNew))
         {
             channel.SendPush(tid, delivery, flag: 0);
+            if (attempt == 1)
+            {
+                Interlocked.Increment(ref delivery.Offline == 0 ? ref deliveredLive : ref deliveredReplayed);
+            }
         }
     }
 
@@ -565,6 +583,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 throw;
             }
 
+            services.Stats.AddMessage(session.TenantId, null, target.Kind, Encoding.UTF8.GetByteCount(content));
+
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -712,6 +732,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         services.Connections.Remove(ended.SessionId, ended.UserId, this);
         services.Quotas.ReleaseConnection(ended.TenantId);
+        HandOverCounts(ended);
         foreach (var audience in SubscribedTimelines())
         {
             LeaveAudience(audience);

@@ -13,6 +13,7 @@ public sealed class DeviceServices(
     EdgeSettings edge,
     EdgeIncarnation incarnation,
     Quotas.QuotaGate quotas,
+    Statistics.StatsCollector stats,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -32,6 +33,8 @@ public sealed class DeviceServices(
     public EdgeIncarnation Incarnation { get; } = incarnation;
 
     public Quotas.QuotaGate Quotas { get; } = quotas;
+
+    public Statistics.StatsCollector Stats { get; } = stats;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
 using AppMsg.Quotas;
+using AppMsg.Statistics;
 
 namespace AppMsg.Edge.Quotas;
 
@@ -11,7 +12,7 @@ namespace AppMsg.Edge.Quotas;
 /// owner's <see cref="IQuotaGrain"/> in blocks and used locally. An owner with no limits costs a dictionary lookup.
 /// A tenant's limits count its users' and its apps' use; an app's its own; the operator is not limited.
 /// </summary>
-public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings)
+public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings, Statistics.StatsCollector stats)
 {
     private readonly ConcurrentDictionary<string, Task<OwnerQuota>> tenants = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<OwnerQuota>> apps = new(StringComparer.Ordinal);
@@ -50,7 +51,15 @@ public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings)
 
         var tenant = await OwnerAsync(caller.TenantId, isTenant: true);
         var app = caller.AppId is null ? null : await OwnerAsync(caller.AppId, isTenant: false);
-        await TakeBothAsync(tenant, app, static o => o.ApiCalls, 1, "API calls per day");
+        try
+        {
+            await TakeBothAsync(tenant, app, static o => o.ApiCalls, 1, "API calls per day");
+        }
+        catch (AppMsgException e) when (e.Code == ErrorCodes.OverQuota)
+        {
+            stats.Add(caller.TenantId, caller.AppId, StatsCounter.QuotaRefusals);
+            throw;
+        }
     }
 
     /// <summary>
@@ -62,6 +71,19 @@ public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings)
     {
         var tenant = await OwnerAsync(tenantId, isTenant: true);
         var app = appId is null ? null : await OwnerAsync(appId, isTenant: false);
+        try
+        {
+            return await TakeSendAsync(tenant, app, targets, ttlSeconds);
+        }
+        catch (AppMsgException e) when (e.Code == ErrorCodes.OverQuota)
+        {
+            stats.Add(tenantId, appId, StatsCounter.QuotaRefusals);
+            throw;
+        }
+    }
+
+    private async ValueTask<int?> TakeSendAsync(OwnerQuota tenant, OwnerQuota? app, int targets, int? ttlSeconds)
+    {
         var ttl = CheckMessage(tenant.Limits, targets, ttlSeconds);
         if (app is not null)
         {
@@ -120,6 +142,7 @@ public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings)
             Refreshed(tenant, lease.Limits);
             if (lease.Granted == 0)
             {
+                stats.Add(tenantId, null, StatsCounter.QuotaRefusals);
                 return false;
             }
 

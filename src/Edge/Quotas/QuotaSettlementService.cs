@@ -9,7 +9,8 @@ namespace AppMsg.Edge.Quotas;
 /// <see cref="ForgetAfter"/> with no connections is settled one last time and forgotten. At most
 /// <see cref="Parallelism"/> settlements are in flight.
 /// </summary>
-public sealed partial class QuotaSettlementService(QuotaGate gate, IClusterClient cluster, EdgeSettings settings, ILogger<QuotaSettlementService> logger)
+public sealed partial class QuotaSettlementService(
+    QuotaGate gate, Statistics.StatsCollector stats, IClusterClient cluster, EdgeSettings settings, ILogger<QuotaSettlementService> logger)
     : BackgroundService
 {
     public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
@@ -45,6 +46,11 @@ public sealed partial class QuotaSettlementService(QuotaGate gate, IClusterClien
             var settled = await cluster.GetGrain<IQuotaGrain>(owner.GrainKey).SettleAsync(settings.EdgeId, new QuotaSettlement(today, apiCalls, messages, held));
             QuotaGate.Refreshed(owner, settled.Limits);
             owner.Short = settled.Short;
+            if (isTenant)
+            {
+                stats.Peak(id, Math.Max(settled.Connections, owner.Connections));
+            }
+
             if (forget)
             {
                 gate.Forget(id, isTenant, owner);

@@ -117,7 +117,7 @@ public sealed class QuotaGrain(
             await state.WriteStateAsync();
         }
 
-        return new QuotaSettled(Quota.Limits, now - lastRefusal < ShortFor);
+        return new QuotaSettled(Quota.Limits, now - lastRefusal < ShortFor, HeldConnections());
     }
 
     private long Grant(long needed, long left, long maxBlock) =>
