@@ -124,6 +124,7 @@ public static class EdgeHostBuilder
         app.MapBackends();
         app.MapQuotas();
         app.MapStats();
+        app.MapDelivery();
         return app;
     }
 }

@@ -39,6 +39,7 @@ public static class GrainServices
         services.AddSingleton<TimelineReader>();
         services.AddSingleton<CursorStore>();
         services.AddSingleton<Statistics.StatsStore>();
+        services.AddSingleton<MessageLocator>();
         services.AddSingleton<Sessions.LiveEdges>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();

@@ -219,7 +219,7 @@ public static class MessageEndpoints
     }
 
     /// <summary>The tenant an address belongs to, or null when it names nothing (a session: nothing live).</summary>
-    private static async Task<string?> TenantOfAsync(Address address, IClusterClient cluster) => address.Kind switch
+    internal static async Task<string?> TenantOfAsync(Address address, IClusterClient cluster) => address.Kind switch
     {
         AddressKind.User => (await cluster.GetGrain<IUserGrain>(address.Id).GetAsync())?.TenantId,
         AddressKind.Qun => (await cluster.GetGrain<IQunGrain>(address.Id).GetAsync())?.TenantId,

@@ -1,3 +1,5 @@
+-- Statistics (stats_hourly) and the message-id index of the delivery state route.
+
 -- Statistics per tenant and app by UTC hour. app_id '' holds what belongs to the tenant but to no app (users'
 -- messages, deliveries, acknowledgements, connections); a tenant's totals are the sum of all its rows. Edges count
 -- in memory and add their counts every few seconds, one statement per edge and flush; days are summed from hours.
@@ -21,3 +23,6 @@ CREATE TABLE IF NOT EXISTS stats_hourly (
     peak_connections   bigint      NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, app_id, hour)
 );
+
+-- GET /v1/messages/{id}/delivery finds a stored message by its id.
+CREATE INDEX IF NOT EXISTS ix_msg_messages_message_id ON msg_messages (message_id);
