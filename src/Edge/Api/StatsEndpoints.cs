@@ -51,6 +51,12 @@ public static class StatsEndpoints
     {
         if (caller.Kind == CallerKind.User)
         {
+            // Out of reach is 404 as everywhere; the user's own tenant is 403.
+            if (appId is not null || tenantId != caller.TenantId)
+            {
+                throw AppMsgException.NotFound(appId is null ? "tenant" : "app");
+            }
+
             throw new AppMsgException(ErrorCodes.Forbidden, "statistics are for the operator and apps");
         }
 
