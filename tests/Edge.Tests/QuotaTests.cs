@@ -120,6 +120,7 @@ public sealed class QuotaTests(QuotaTestSystem system) : IClassFixture<QuotaTest
         var (appId, app) = await system.NewAppAsync(tenantId);
         (await system.Api.PutAsync($"/v1/apps/{appId}/quotas", new { recipientsPerMessage = 2, maxTtlSeconds = 60, apiCallsPerDay = 8 }, system.AdminKey))
             .Expect(HttpStatusCode.NoContent);
+        (await system.Api.PutAsync($"/v1/tenants/{tenantId}/quotas", new { maxTtlSeconds = 3600 }, system.AdminKey)).Expect(HttpStatusCode.NoContent);
 
         var tooMany = await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{receiver}@user", $"{others[0]}@user", $"{others[1]}@user" }, type = "text", content = new { text = "x" } }, app);
         Assert.Equal(HttpStatusCode.TooManyRequests, tooMany.Status);
@@ -127,7 +128,7 @@ public sealed class QuotaTests(QuotaTestSystem system) : IClassFixture<QuotaTest
         var tooLong = await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{receiver}@user" }, type = "text", content = new { text = "x" }, ttlSeconds = 120 }, app);
         Assert.Equal("over_quota", tooLong.Code);
 
-        // A message that names no TTL is kept for the quota's maximum.
+        // A message that names no TTL is kept for the lower of the app's and the tenant's maximum.
         (await SendAsync(system.Api, app, receiver)).Expect(HttpStatusCode.OK);
         var history = (await system.Api.GetAsync($"/v1/timelines/{receiver}@user/messages", app)).Expect(HttpStatusCode.OK);
         var stored = history.Body.GetProperty("messages")[0];

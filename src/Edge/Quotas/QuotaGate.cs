@@ -84,11 +84,15 @@ public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings, Sta
 
     private async ValueTask<int?> TakeSendAsync(OwnerQuota tenant, OwnerQuota? app, int targets, int? ttlSeconds)
     {
-        var ttl = CheckMessage(tenant.Limits, targets, ttlSeconds);
+        CheckRecipients(tenant.Limits, targets);
+        var maxTtl = tenant.Limits.MaxTtlSeconds;
         if (app is not null)
         {
-            ttl = CheckMessage(app.Limits, targets, ttl);
+            CheckRecipients(app.Limits, targets);
+            maxTtl = maxTtl < 0 ? app.Limits.MaxTtlSeconds : app.Limits.MaxTtlSeconds < 0 ? maxTtl : Math.Min(maxTtl, app.Limits.MaxTtlSeconds);
         }
+
+        var ttl = TtlWithin(maxTtl, ttlSeconds);
 
         await TakeBothAsync(tenant, app, static o => o.Rate, targets, "messages per second");
         try
@@ -187,24 +191,28 @@ public sealed class QuotaGate(IClusterClient cluster, EdgeSettings settings, Sta
 
     private IQuotaGrain Grain(OwnerQuota owner) => cluster.GetGrain<IQuotaGrain>(owner.GrainKey);
 
-    private static int? CheckMessage(QuotaLimits limits, int targets, int? ttlSeconds)
+    private static void CheckRecipients(QuotaLimits limits, int targets)
     {
         if (limits.RecipientsPerMessage >= 0 && targets > limits.RecipientsPerMessage)
         {
             throw AppMsgException.OverQuota($"a message may have at most {limits.RecipientsPerMessage} recipients");
         }
+    }
 
-        if (limits.MaxTtlSeconds < 0)
+    /// <summary>The TTL asked for, if within <paramref name="maxTtl"/> (-1: no maximum); the maximum when none was asked.</summary>
+    private static int? TtlWithin(long maxTtl, int? ttlSeconds)
+    {
+        if (maxTtl < 0)
         {
             return ttlSeconds;
         }
 
-        if (ttlSeconds > limits.MaxTtlSeconds)
+        if (ttlSeconds > maxTtl)
         {
-            throw AppMsgException.OverQuota($"ttlSeconds may be at most {limits.MaxTtlSeconds}");
+            throw AppMsgException.OverQuota($"ttlSeconds may be at most {maxTtl}");
         }
 
-        return ttlSeconds ?? (int)Math.Min(limits.MaxTtlSeconds, int.MaxValue);
+        return ttlSeconds ?? (int)Math.Min(maxTtl, int.MaxValue);
     }
 
     /// <summary>Takes from the app (if any) and the tenant; what one took is put back when the other refuses.</summary>

@@ -51,7 +51,8 @@ public sealed partial class QuotaSettlementService(
                 stats.Peak(id, Math.Max(settled.Connections, owner.Connections));
             }
 
-            if (forget)
+            // Not if it was used while this settlement ran: that use must stay counted here.
+            if (forget && owner.Connections == 0 && Environment.TickCount64 - owner.UsedAt >= (long)ForgetAfter.TotalMilliseconds)
             {
                 gate.Forget(id, isTenant, owner);
             }

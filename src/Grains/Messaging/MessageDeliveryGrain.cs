@@ -27,7 +27,7 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider ti
         }
 
         var (users, next, listed) = await RecipientsAsync(message.Timeline, afterUserId, limit);
-        var recipients = await Task.WhenAll(users.Select(u => RecipientAsync(u, message)));
+        var recipients = await FanOut.SelectAsync(users, u => RecipientAsync(u, message));
         return new MessageDelivery(message.MessageId, message.Timeline, message.Seq, message.Sender, message.CreatedAt, message.ExpiresAt,
             recipients, next, listed);
     }
