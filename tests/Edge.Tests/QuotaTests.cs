@@ -50,6 +50,47 @@ public sealed class QuotaTests(QuotaTestSystem system) : IClassFixture<QuotaTest
     }
 
     [Fact]
+    public async Task Concurrent_senders_on_both_edges_never_get_more_than_the_quota_accepted()
+    {
+        var (tenantId, receiver) = await system.NewUserAsync();
+        var (appId, app) = await system.NewAppAsync(tenantId);
+        var (_, otherApp) = await system.NewAppAsync(tenantId);
+        (await system.Api.PutAsync($"/v1/tenants/{tenantId}/quotas", new { messagesPerDay = 300 }, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        (await system.Api.PutAsync($"/v1/apps/{appId}/quotas", new { messagesPerDay = 200 }, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+
+        // Eight senders at once, half on each edge, two apps: 500 attempts against a tenant quota of 300 and an app quota of 200.
+        var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
+        {
+            var api = worker % 2 == 0 ? system.Api : system.SecondApi;
+            var credential = worker < 4 ? app : otherApp;
+            var accepted = 0;
+            for (var i = 0; i < 62; i++)
+            {
+                accepted += (await SendAsync(api, credential, receiver)).Status == HttpStatusCode.OK ? 1 : 0;
+            }
+
+            return (App: worker < 4, Accepted: accepted);
+        }));
+
+        var firstApp = counts.Where(c => c.App).Sum(c => c.Accepted);
+        var total = counts.Sum(c => c.Accepted);
+        Assert.InRange(firstApp, 1, 200);
+        Assert.InRange(total, 250, 300);
+        Assert.Equal(total, await StoredAsync(receiver));
+
+        // Once the edges have given back what they held, the other app tops the tenant up to exactly its quota.
+        await Eventually.ReturnsAsync(async () => total += (await SendAlternatelyAsync(2, otherApp, receiver)).Accepted, t => t >= 300, Within, "the quota used up");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        total += (await SendAlternatelyAsync(4, otherApp, receiver)).Accepted;
+        Assert.Equal(300, total);
+        Assert.Equal(300, await StoredAsync(receiver));
+    }
+
+    private async Task<int> StoredAsync(string userId) =>
+        (await system.Api.GetAsync($"/v1/timelines/{userId}@user/messages?limit=500", system.AdminKey)).Expect(HttpStatusCode.OK)
+            .Body.GetProperty("messages").GetArrayLength();
+
+    [Fact]
     public async Task Raising_a_quota_applies_within_seconds_on_both_edges()
     {
         var (tenantId, receiver) = await system.NewUserAsync();
