@@ -53,6 +53,8 @@ public static class EdgeHostBuilder
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<CallerAuthenticator>();
+        builder.Services.AddSingleton<Quotas.QuotaGate>();
+        builder.Services.AddSingleton<Statistics.StatsCollector>();
         // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -83,6 +85,8 @@ public static class EdgeHostBuilder
         // After the Orleans client, so that the client is connected when the heartbeat starts.
         builder.Services.AddHostedService<EdgeHeartbeatService>();
         builder.Services.AddHostedService<DeviceMaintenanceService>();
+        builder.Services.AddHostedService<Quotas.QuotaSettlementService>();
+        builder.Services.AddHostedService<Statistics.StatsFlushService>();
         return builder;
     }
 
@@ -120,6 +124,9 @@ public static class EdgeHostBuilder
         app.MapMutes();
         app.MapClientVersions();
         app.MapBackends();
+        app.MapQuotas();
+        app.MapStats();
+        app.MapDelivery();
         return app;
     }
 }

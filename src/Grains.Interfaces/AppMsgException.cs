@@ -42,6 +42,14 @@ public sealed class AppMsgException : Exception
     [Id(1)]
     public IReadOnlyDictionary<string, string[]>? Errors { get; private set; }
 
+    /// <summary>For <c>over_quota</c>: seconds until the limit lets more through (the HTTP <c>Retry-After</c>); 0 when waiting does not help.</summary>
+    [Id(2)]
+    public int RetryAfterSeconds { get; private set; }
+
+    /// <summary>A quota refusal; <paramref name="retryAfterSeconds"/> when the limit is one of time.</summary>
+    public static AppMsgException OverQuota(string message, int retryAfterSeconds = 0) =>
+        new(ErrorCodes.OverQuota, message) { RetryAfterSeconds = retryAfterSeconds };
+
     /// <summary>A validation failure on one field.</summary>
     public static AppMsgException Invalid(string field, string message) =>
         new(ErrorCodes.ValidationFailed, message, new Dictionary<string, string[]> { [field] = [message] });

@@ -38,6 +38,8 @@ public static class GrainServices
         services.AddSingleton<TimelineWriter>();
         services.AddSingleton<TimelineReader>();
         services.AddSingleton<CursorStore>();
+        services.AddSingleton<Statistics.StatsStore>();
+        services.AddSingleton<MessageLocator>();
         services.AddSingleton<Sessions.LiveEdges>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();

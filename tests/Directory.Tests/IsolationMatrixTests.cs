@@ -15,7 +15,7 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
 
     private sealed record World(
         string TenantA, string AppA, string AppACredential, string UserA1, string UserA2, string UserA3, string UserA1Token,
-        string TenantB, string AppB, string AppBCredential, string UserB, string UserBToken, string[] SecretsOfA);
+        string TenantB, string AppB, string AppBCredential, string UserB, string UserBToken, string[] SecretsOfA, string MessageA);
 
     private sealed record Cell(string Name, HttpMethod Method, string Path, object? Body, HttpStatusCode Expected);
 
@@ -56,6 +56,8 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
             new Cell("GET another user's contact", HttpMethod.Get, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
             new Cell("PUT another user's contact", HttpMethod.Put, $"/v1/users/{w.UserA2}/contacts/{w.UserA3}", new { remark = "pwned" }, HttpStatusCode.NotFound),
             new Cell("DELETE another user's contact", HttpMethod.Delete, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
+            new Cell("GET delivery of a message to another user", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
+            new Cell("GET the app's quotas", HttpMethod.Get, $"/v1/apps/{w.AppA}/quotas", null, HttpStatusCode.NotFound),
         };
         foreach (var cell in sameTenantCells)
         {
@@ -106,6 +108,14 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
         new("POST version", HttpMethod.Post, $"/v1/apps/{w.AppA}/versions",
             new { terminalType = 1, versionCode = 999, versionName = "evil", downloadUrl = "https://evil.example/x.apk" }, HttpStatusCode.NotFound),
         new("DELETE version", HttpMethod.Delete, $"/v1/apps/{w.AppA}/versions/1/100", null, HttpStatusCode.NotFound),
+        new("GET tenant quotas", HttpMethod.Get, $"/v1/tenants/{w.TenantA}/quotas", null, HttpStatusCode.NotFound),
+        new("PUT tenant quotas", HttpMethod.Put, $"/v1/tenants/{w.TenantA}/quotas", new { messagesPerDay = 0 }, HttpStatusCode.NotFound),
+        new("GET app quotas", HttpMethod.Get, $"/v1/apps/{w.AppA}/quotas", null, HttpStatusCode.NotFound),
+        new("PUT app quotas", HttpMethod.Put, $"/v1/apps/{w.AppA}/quotas", new { messagesPerDay = 0 }, HttpStatusCode.NotFound),
+        new("GET tenant stats", HttpMethod.Get, $"/v1/stats?tenantId={w.TenantA}", null, HttpStatusCode.NotFound),
+        new("GET app stats", HttpMethod.Get, $"/v1/stats?appId={w.AppA}", null, HttpStatusCode.NotFound),
+        new("GET app stats naming B's tenant", HttpMethod.Get, $"/v1/stats?appId={w.AppA}&tenantId={w.TenantB}", null, HttpStatusCode.NotFound),
+        new("GET message delivery state", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
     ];
 
     private static void Check(List<string> failures, string cell, ApiClient.Response answer, HttpStatusCode expected, string[] secrets)
@@ -140,8 +150,11 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
         var userB = await UserAsync(tenantB, "bravo-bob", "Bravo Bob");
         var userBToken = await seed.LoginAsync(tenantB, "bravo-bob");
 
+        var messageA = (await Api.PostAsync("/v1/messages", new { to = new[] { $"{userA2}@user" }, type = "text", content = new { text = "alpha message" } }, appACredential))
+            .Expect(HttpStatusCode.OK).Body.GetProperty("results")[0].GetProperty("id").GetString()!;
+
         string[] secretsOfA = [tenantA, appA, userA1, userA2, userA3, "alpha", "https://alpha.example"];
-        return new World(tenantA, appA, appACredential, userA1, userA2, userA3, userA1Token, tenantB, appB, appBCredential, userB, userBToken, secretsOfA);
+        return new World(tenantA, appA, appACredential, userA1, userA2, userA3, userA1Token, tenantB, appB, appBCredential, userB, userBToken, secretsOfA, messageA);
     }
 
     private async Task<string> UserAsync(string tenantId, string username, string displayName) =>
@@ -174,5 +187,11 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
         var versions = (await Api.GetAsync($"/v1/apps/{w.AppA}/versions", admin)).Expect(HttpStatusCode.OK);
         var version = Assert.Single(versions.Body.GetProperty("versions").EnumerateArray());
         Assert.Equal(100, version.GetProperty("versionCode").GetInt32());
+
+        foreach (var quotas in new[] { $"/v1/tenants/{w.TenantA}/quotas", $"/v1/apps/{w.AppA}/quotas" })
+        {
+            var limits = (await Api.GetAsync(quotas, admin)).Expect(HttpStatusCode.OK).Body.GetProperty("limits");
+            Assert.Equal(-1, limits.GetProperty("messagesPerDay").GetInt64());
+        }
     }
 }

@@ -12,6 +12,9 @@ public sealed class ApiClient(Uri baseAddress) : IDisposable
 
     public sealed record Response(HttpStatusCode Status, JsonElement Body, string Text, string? ContentType)
     {
+        /// <summary>The <c>Retry-After</c> header in seconds, or null.</summary>
+        public int? RetryAfterSeconds { get; init; }
+
         /// <summary>The problem detail's stable code, or null.</summary>
         public string? Code => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("code", out var code) ? code.GetString() : null;
 
@@ -69,7 +72,10 @@ public sealed class ApiClient(Uri baseAddress) : IDisposable
         {
             var text = await response.Content.ReadAsStringAsync();
             var body = text.Length > 0 && (text[0] == '{' || text[0] == '[') ? JsonDocument.Parse(text).RootElement.Clone() : default;
-            return new Response(response.StatusCode, body, text, response.Content.Headers.ContentType?.MediaType);
+            return new Response(response.StatusCode, body, text, response.Content.Headers.ContentType?.MediaType)
+            {
+                RetryAfterSeconds = response.Headers.RetryAfter?.Delta is { } delta ? (int)delta.TotalSeconds : null,
+            };
         }
     }
 }

@@ -49,6 +49,11 @@ public sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<Api
                 problem.Status = StatusCodes.Status413PayloadTooLarge;
             }
 
+            if (e is AppMsgException { RetryAfterSeconds: > 0 } limited)
+            {
+                context.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             await Problems.WriteAsync(context, problem);
         }
     }

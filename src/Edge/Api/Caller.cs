@@ -52,7 +52,16 @@ public sealed record Caller(CallerKind Kind, string? TenantId, string? AppId = n
         }
     }
 
-    /// <summary>Binds the caller of a minimal API endpoint from the Authorization header.</summary>
-    public static async ValueTask<Caller?> BindAsync(HttpContext context) =>
-        await context.RequestServices.GetRequiredService<CallerAuthenticator>().AuthenticateAsync(context);
+    /// <summary>Binds the caller of a minimal API endpoint from the Authorization header, and counts the call against its quotas.</summary>
+    public static async ValueTask<Caller?> BindAsync(HttpContext context)
+    {
+        var caller = await context.RequestServices.GetRequiredService<CallerAuthenticator>().AuthenticateAsync(context);
+        if (caller.TenantId is { } tenantId)
+        {
+            context.RequestServices.GetRequiredService<Statistics.StatsCollector>().Add(tenantId, caller.AppId, AppMsg.Statistics.StatsCounter.ApiCalls);
+        }
+
+        await context.RequestServices.GetRequiredService<Quotas.QuotaGate>().TakeApiCallAsync(caller);
+        return caller;
+    }
 }

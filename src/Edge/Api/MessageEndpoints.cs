@@ -20,11 +20,15 @@ public static class MessageEndpoints
     public sealed record SendResult(string To, string Id, string Timeline, long Seq);
 
     /// <summary>One resolved target: the timeline it is stored in, and who receives it live.</summary>
-    private sealed record Target(string To, string Timeline, int TerminalTypes, IReadOnlyList<string>? OnlySessions);
+    private sealed record Target(string To, string Timeline, int TerminalTypes, IReadOnlyList<string>? OnlySessions)
+    {
+        /// <summary>The tenant the target belongs to (its statistics count the message).</summary>
+        public string TenantId { get; init; } = "";
+    }
 
     public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, AddressTenants tenants) =>
+        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, AddressTenants tenants, Quotas.QuotaGate quotas, Statistics.StatsCollector stats) =>
         {
             var terminalTypes = body.TerminalTypes ?? 31;
             if (terminalTypes is < 1 or > 31)
@@ -45,14 +49,32 @@ public static class MessageEndpoints
             // A send is tried again while a silo's death is being detected; the client message id (ours when the
             // caller gave none) makes a repeat of an append that did get stored answer with the first result.
             var clientMsgId = ClusterRetry.RepeatableClientMsgId(body.ClientMsgId);
-            var results = await ClusterRetry.RunAsync(async () =>
+            var targetCount = body.To?.Distinct(StringComparer.Ordinal).Count() ?? 0;
+            var ttl = caller.TenantId is { } tenantId && targetCount > 0
+                ? await quotas.TakeSendAsync(tenantId, caller.AppId, targetCount, body.TtlSeconds)
+                : body.TtlSeconds;
+            try
             {
-                var targets = await ResolveTargetsAsync(body.To, caller, cluster, tenants, terminalTypes, sessions);
-                var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
-                    new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
-                return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
-            });
-            return Results.Ok(new { results });
+                var results = await ClusterRetry.RunAsync(async () =>
+                {
+                    var targets = await ResolveTargetsAsync(body.To, caller, cluster, tenants, terminalTypes, sessions);
+                    var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
+                        new NewMessage(from, t.To, type, content, ttl, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
+                    var bytes = System.Text.Encoding.UTF8.GetByteCount(content);
+                    foreach (var t in targets)
+                    {
+                        stats.AddMessage(t.TenantId, caller.AppId, Address.TryParse(t.To, out var sent) ? sent.Kind : AddressKind.User, bytes);
+                    }
+
+                    return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
+                });
+                return Results.Ok(new { results });
+            }
+            catch when (caller.TenantId is not null && targetCount > 0)
+            {
+                quotas.GiveBackSend(caller.TenantId, caller.AppId, targetCount);
+                throw;
+            }
         });
 
         api.MapGet("/v1/timelines/{address}/messages", async (string address, long? after, int? limit, Caller caller, IClusterClient cluster, AddressTenants tenants) =>
@@ -145,6 +167,13 @@ public static class MessageEndpoints
             throw AppMsgException.NotFound(to);
         }
 
+        var target = await TargetOfAsync(address, caller, cluster, terminalTypes, sessions);
+        return target with { TenantId = tenantId };
+    }
+
+    private static async Task<Target> TargetOfAsync(Address address, Caller caller, IClusterClient cluster, int terminalTypes, IReadOnlyList<string>? sessions)
+    {
+        var to = address.ToString();
         switch (address.Kind)
         {
             case AddressKind.User:
@@ -189,7 +218,6 @@ public static class MessageEndpoints
             : throw AppMsgException.Invalid("terminalTypes", $"{to} is a terminal of type {session.TerminalType}, outside terminalTypes");
     }
 
-    /// <summary>The tenant an address belongs to, or null when it names nothing (a session: nothing live).</summary>
     /// <summary>
     /// A user reads the timelines it receives (its inbox, its quns, its orgs and their parents, its tenant and the
     /// tenant's apps); apps and the operator read their tenant's; 404 otherwise.

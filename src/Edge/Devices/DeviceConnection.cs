@@ -27,6 +27,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private SessionInfo? session;
     private int closed;
 
+    // Statistics, handed to the edge's collector by the maintenance pass: no lookup per delivery.
+    private long deliveredLive;
+    private long deliveredReplayed;
+    private long acknowledged;
+
     /// <summary>A connection for the transport's channel; the channel's send queue is bounded by the settings, and a connection that overflows it is closed.</summary>
     public static DeviceConnection Open(DeviceChannel channel, DeviceServices services, Action abort)
     {
@@ -131,6 +136,20 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
+        try
+        {
+            if (!await services.Quotas.TakeConnectionAsync(tenantId))
+            {
+                await RefuseAsync(tid, RegisterResultCode.OverQuota);
+                return;
+            }
+        }
+        catch (Exception e) when (ClusterRetry.IsUnavailable(e) || e is Orleans.Runtime.OrleansException)
+        {
+            await RefuseAsync(tid, RegisterResultCode.Busy);
+            return;
+        }
+
         var settings = tenant?.Settings ?? new TenantSettings();
         var info = new SessionInfo(Ids.New(), userId, tenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
             userId is null ? null : Api.CallerAuthenticator.TokenHash(request.Token), services.Incarnation.Value);
@@ -153,6 +172,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             catch (Exception e) when (ClusterRetry.IsUnavailable(e))
             {
                 services.Connections.Remove(info.SessionId, userId, this);
+                services.Quotas.ReleaseConnection(tenantId);
                 session = null;
                 LogReplayFailed(services.Logger, info.SessionId, e.Message);
                 await RefuseAsync(tid, RegisterResultCode.Busy);
@@ -223,6 +243,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         if (type is MessageType.PushResp or MessageType.ImResp)
         {
             tracker.Acknowledged(tid);
+            Interlocked.Increment(ref acknowledged);
         }
 
         return Task.CompletedTask;
@@ -263,6 +284,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return null;
         }
 
+        HandOverCounts(live);
         if (channel.PendingWriteAge(Environment.TickCount64) > services.Settings.StallLimit)
         {
             LogSlow(services.Logger, channel.Transport, live.SessionId, channel.Queued);
@@ -277,6 +299,13 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         return TakeMovedCursors(live);
+    }
+
+    private void HandOverCounts(SessionInfo live)
+    {
+        services.Stats.Add(live.TenantId, null, AppMsg.Statistics.StatsCounter.DeliveriesLive, Interlocked.Exchange(ref deliveredLive, 0));
+        services.Stats.Add(live.TenantId, null, AppMsg.Statistics.StatsCounter.DeliveriesReplayed, Interlocked.Exchange(ref deliveredReplayed, 0));
+        services.Stats.Add(live.TenantId, null, AppMsg.Statistics.StatsCounter.Acknowledgements, Interlocked.Exchange(ref acknowledged, 0));
     }
 
     private CursorAdvance? TakeMovedCursors(SessionInfo live) =>
@@ -357,6 +386,10 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         if (tracker.TrySend(tid, delivery, attempt, onlyIfNew))
         {
             channel.SendPush(tid, delivery, flag: 0);
+            if (attempt == 1)
+            {
+                Interlocked.Increment(ref delivery.Offline == 0 ? ref deliveredLive : ref deliveredReplayed);
+            }
         }
     }
 
@@ -536,9 +569,22 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             // A user's message to an app goes up to the app's backends, not to its broadcast timeline. Tried again
             // while a silo's death is detected; the client message id (ours when the terminal sent none) keeps it stored once.
             var timeline = target.Kind == Common.AddressKind.App ? Backends.AppUpstream.TimelineOf(target.Id) : target.ToString();
-            var message = new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId,
+            var ttl = await services.Quotas.TakeSendAsync(session.TenantId, appId: null, targets: 1, ttlSeconds: null);
+            var message = new NewMessage($"{userId}@user", target.ToString(), type, content, TtlSeconds: ttl, ExceptSessionId: session.SessionId,
                 ClientMsgId: ClusterRetry.RepeatableClientMsgId(clientMsgId));
-            var receipt = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITimelineGrain>(timeline).AppendAsync(message));
+            MessageReceipt receipt;
+            try
+            {
+                receipt = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITimelineGrain>(timeline).AppendAsync(message));
+            }
+            catch
+            {
+                services.Quotas.GiveBackSend(session.TenantId, appId: null, targets: 1);
+                throw;
+            }
+
+            services.Stats.AddMessage(session.TenantId, null, target.Kind, Encoding.UTF8.GetByteCount(content));
+
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -691,6 +737,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         services.Connections.Remove(ended.SessionId, ended.UserId, this);
+        services.Quotas.ReleaseConnection(ended.TenantId);
+        HandOverCounts(ended);
         foreach (var audience in SubscribedTimelines())
         {
             LeaveAudience(audience);

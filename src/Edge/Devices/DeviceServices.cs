@@ -16,6 +16,8 @@ public sealed class DeviceServices(
     EdgeSettings edge,
     EdgeIncarnation incarnation,
     TimeProvider time,
+    Quotas.QuotaGate quotas,
+    Statistics.StatsCollector stats,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -40,6 +42,10 @@ public sealed class DeviceServices(
 
     /// <summary>The clock of resend deadlines (a fake one in tests).</summary>
     public TimeProvider Time { get; } = time;
+
+    public Quotas.QuotaGate Quotas { get; } = quotas;
+
+    public Statistics.StatsCollector Stats { get; } = stats;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }

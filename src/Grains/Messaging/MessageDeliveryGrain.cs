@@ -1,0 +1,89 @@
+using AppMsg.Common;
+using AppMsg.Directory;
+using AppMsg.Grains.Timelines;
+using AppMsg.Messaging;
+using AppMsg.Messaging.DeliveryState;
+using AppMsg.Sessions;
+using Orleans.Concurrency;
+
+namespace AppMsg.Grains.Messaging;
+
+/// <summary>
+/// Works out a message's delivery state: the recipients are the inbox's user or a page of the qun's members; a
+/// terminal is listed when it has a cursor on the timeline or a session online; its state comes from its cursor
+/// (acknowledged), the expiry, and whether a session of it is online (delivered, awaiting the acknowledgement) or
+/// not (pending). Cursors are read from the users' cursor grains, which edges update within a second of an acknowledgement.
+/// </summary>
+[StatelessWorker]
+public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider time) : Grain, IMessageDeliveryGrain
+{
+    private static readonly int[] TerminalTypeBits = [1, 2, 4, 8, 16];
+
+    public async Task<MessageDelivery?> GetAsync(string messageId, string? afterUserId, int limit)
+    {
+        if (await locator.FindAsync(messageId) is not { } message)
+        {
+            return null;
+        }
+
+        var (users, next, listed) = await RecipientsAsync(message.Timeline, afterUserId, limit);
+        var recipients = await FanOut.SelectAsync(users, u => RecipientAsync(u, message));
+        return new MessageDelivery(message.MessageId, message.Timeline, message.Seq, message.Sender, message.CreatedAt, message.ExpiresAt,
+            recipients, next, listed);
+    }
+
+    /// <summary>An inbox's user, or a page of a qun's members; other audiences (orgs, tenants, broadcasts, app upstreams) are not listed.</summary>
+    private async Task<(IReadOnlyList<string> Users, string? Next, bool Listed)> RecipientsAsync(string timeline, string? after, int limit)
+    {
+        if (!Address.TryParse(timeline, out var address))
+        {
+            return ([], null, false);
+        }
+
+        switch (address.Kind)
+        {
+            case AddressKind.User:
+                return ([address.Id], null, true);
+            case AddressKind.Qun:
+                var page = await GrainFactory.GetGrain<IQunGrain>(address.Id).GetMembersAsync(after, limit);
+                return ([.. page.Items.Select(m => m.UserId)], page.Next, true);
+            default:
+                return ([], null, false);
+        }
+    }
+
+    private async Task<RecipientDelivery> RecipientAsync(string userId, StoredMessage message)
+    {
+        var sessions = await GrainFactory.GetGrain<IUserSessionsGrain>(userId).GetSessionsAsync();
+        var cursors = GrainFactory.GetGrain<IUserCursorsGrain>(userId);
+        var now = time.GetUtcNow();
+        var terminals = new List<TerminalDelivery>();
+        foreach (var type in TerminalTypeBits)
+        {
+            if ((message.TerminalTypes & type) == 0)
+            {
+                continue;
+            }
+
+            var session = sessions.FirstOrDefault(s => s.TerminalType == type);
+            var known = await cursors.GetAsync(type);
+            var cursor = known.TryGetValue(message.Timeline, out var seq) ? seq : (long?)null;
+            if (cursor is null && session is null)
+            {
+                continue;
+            }
+
+            terminals.Add(cursor >= message.Seq
+                ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Acknowledged, null)
+                : message.ExpiresAt <= now
+                    ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Expired, message.ExpiresAt)
+                    : session is not null
+                        ? new TerminalDelivery(type, session.SessionId, TerminalDeliveryState.Delivered, Max(message.CreatedAt, session.Since))
+                        : new TerminalDelivery(type, null, TerminalDeliveryState.Pending, message.CreatedAt));
+        }
+
+        return new RecipientDelivery(userId, terminals);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

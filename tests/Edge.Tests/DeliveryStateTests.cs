@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using AppMsg.Protocol;
+using AppMsg.Testing;
+
+namespace AppMsg.Edge.Tests;
+
+/// <summary><c>GET /v1/messages/{id}/delivery</c>: per recipient and terminal, acknowledged, delivered, pending or expired.</summary>
+public sealed class DeliveryStateTests(RunningSystem system) : IClassFixture<RunningSystem>
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Each_terminal_shows_acknowledged_delivered_pending_or_expired()
+    {
+        var (tenantId, reader) = await system.NewUserAsync();
+        var silent = await NewUserAsync(tenantId);
+        var away = await NewUserAsync(tenantId);
+        var (_, app) = await NewAppAsync(tenantId);
+
+        // The away user's Android terminal once acknowledged a message, then went offline.
+        await using (var before = await RegisteredAsync(tenantId, away))
+        {
+            var first = await SendAsync(app, $"{away}@user");
+            await before.Device.AcknowledgeAsync(await before.Device.ReceiveAsync());
+            await Eventually.ReturnsAsync(() => StateAsync(app, first, away), s => s == "acknowledged", Within, "the first acknowledgement");
+        }
+
+        await using var readerDevice = await RegisteredAsync(tenantId, reader);
+        await using var silentDevice = await RegisteredAsync(tenantId, silent);
+        var toReader = await SendAsync(app, $"{reader}@user");
+        var toSilent = await SendAsync(app, $"{silent}@user");
+        var toAway = await SendAsync(app, $"{away}@user");
+        var expiring = (await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{away}@user" }, type = "text", content = new { text = "brief" }, ttlSeconds = 1 }, app))
+            .Expect(HttpStatusCode.OK).Body.GetProperty("results")[0].GetProperty("id").GetString()!;
+        await readerDevice.Device.AcknowledgeAsync(await readerDevice.Device.ReceiveAsync());
+        Assert.Equal(MessageType.Push, (await silentDevice.Device.ReceiveAsync()).Type);
+
+        Assert.Equal("acknowledged", await Eventually.ReturnsAsync(() => StateAsync(app, toReader, reader), s => s == "acknowledged", Within, "the reader's acknowledgement"));
+        var silentTerminal = await TerminalAsync(app, toSilent, silent);
+        Assert.Equal("delivered", silentTerminal.GetProperty("state").GetString());
+        Assert.Equal(silentDevice.SessionId, silentTerminal.GetProperty("deviceId").GetString());
+        Assert.Equal(1, silentTerminal.GetProperty("terminalType").GetInt32());
+        Assert.Equal("pending", await StateAsync(app, toAway, away));
+        await Eventually.ReturnsAsync(() => StateAsync(app, expiring, away), s => s == "expired", Within, "the expiry");
+    }
+
+    [Fact]
+    public async Task A_qun_message_lists_its_members_and_only_the_sender_the_operator_and_the_tenants_apps_see_it()
+    {
+        var (tenantId, owner) = await system.NewUserAsync();
+        var member = await NewUserAsync(tenantId);
+        var (_, app) = await NewAppAsync(tenantId);
+        var (_, sameTenantApp) = await NewAppAsync(tenantId);
+        var (otherTenant, stranger) = await system.NewUserAsync();
+        var (_, otherApp) = await NewAppAsync(otherTenant);
+        var qunId = (await system.Api.PostAsync("/v1/quns", new { tenantId, name = "watched", ownerId = owner, members = new[] { member } }, system.AdminKey))
+            .Expect(HttpStatusCode.Created)["id"];
+        await using var memberDevice = await RegisteredAsync(tenantId, member);
+        var ownerToken = await system.LoginAsync(tenantId, owner, 8);
+
+        var sent = await SendAsync(ownerToken, $"{qunId}@qun");
+
+        var delivery = (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", ownerToken)).Expect(HttpStatusCode.OK);
+        Assert.True(delivery.Body.GetProperty("recipientsListed").GetBoolean());
+        var recipients = delivery.Body.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("userId").GetString()!, r => r.GetProperty("terminals"));
+        Assert.Equal(new[] { member, owner }.Order(), recipients.Keys.Order());
+        Assert.Equal("delivered", recipients[member][0].GetProperty("state").GetString());
+        (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", system.AdminKey)).Expect(HttpStatusCode.OK);
+        (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", sameTenantApp)).Expect(HttpStatusCode.OK);
+        (await system.Api.GetAsync($"/v1/messages/{sent}/delivery?limit=1", app)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", await system.LoginAsync(tenantId, member, 8))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", await system.LoginAsync(otherTenant, stranger))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", otherApp)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync("/v1/messages/nosuchmessage/delivery", system.AdminKey)).Status);
+        Assert.Equal("validation_failed", (await system.Api.GetAsync($"/v1/messages/{sent}/delivery?limit=0", system.AdminKey)).Code);
+    }
+
+    private sealed class Registered(RawDevice device, string sessionId) : IAsyncDisposable
+    {
+        public RawDevice Device { get; } = device;
+
+        public string SessionId { get; } = sessionId;
+
+        public ValueTask DisposeAsync() => Device.DisposeAsync();
+    }
+
+    private async Task<string> StateAsync(string credential, string messageId, string userId) =>
+        (await TerminalAsync(credential, messageId, userId)).GetProperty("state").GetString()!;
+
+    private async Task<JsonElement> TerminalAsync(string credential, string messageId, string userId)
+    {
+        var answer = (await system.Api.GetAsync($"/v1/messages/{messageId}/delivery", credential)).Expect(HttpStatusCode.OK);
+        var recipient = answer.Body.GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("userId").GetString() == userId);
+        return recipient.GetProperty("terminals").EnumerateArray().Single();
+    }
+
+    private async Task<string> SendAsync(string credential, string to) =>
+        (await system.Api.PostAsync("/v1/messages", new { to = new[] { to }, type = "text", content = new { text = "tracked" } }, credential))
+            .Expect(HttpStatusCode.OK).Body.GetProperty("results")[0].GetProperty("id").GetString()!;
+
+    private async Task<string> NewUserAsync(string tenantId) =>
+        (await system.Api.PostAsync("/v1/users", new { tenantId, username = "d" + Guid.NewGuid().ToString("N")[..10], password = "correct horse" }, system.AdminKey))
+            .Expect(HttpStatusCode.Created)["id"];
+
+    private async Task<(string AppId, string Credential)> NewAppAsync(string tenantId)
+    {
+        var created = (await system.Api.PostAsync("/v1/apps", new { tenantId, name = "delivery app" }, system.AdminKey)).Expect(HttpStatusCode.Created);
+        return (created["id"], $"{created["id"]}:{created["secret"]}");
+    }
+
+    private async Task<Registered> RegisteredAsync(string tenantId, string userId)
+    {
+        var token = await system.LoginAsync(tenantId, userId);
+        var device = await RawDevice.ConnectAsync(system.TcpPort);
+        var answer = await device.RegisterAsync(userId, token);
+        Assert.Equal((byte)RegisterResultCode.Ok, answer.Code);
+        await system.WaitUntilLiveAsync(userId);
+        return new Registered(device, JsonDocument.Parse(answer.JsonAfterCode).RootElement.GetProperty("sessionId").GetString()!);
+    }
+}
