@@ -220,11 +220,12 @@ cmd_start() {
 
   dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate || die "migration failed"
 
-  local silo_port=${APPMSG_SILO_PORT:-11111} gateway_port=${APPMSG_GATEWAY_PORT:-30000}
+  local silo_port=${APPMSG_SILO_PORT:-11111} gateway_port=${APPMSG_GATEWAY_PORT:-30000} metrics_port=${APPMSG_METRICS_PORT:-9090}
   local http_port=${APPMSG_HTTP_PORT:-8080} tcp_port=${APPMSG_TCP_PORT:-7100}
   local tls_tcp_port=${APPMSG_TLS_TCP_PORT:-7443} https_port=${APPMSG_HTTPS_PORT:-8443}
   for ((i = 0; i < silos; i++)); do
-    APPMSG_SILO_PORT=$((silo_port + i)) APPMSG_GATEWAY_PORT=$((gateway_port + i)) APPMSG_SILO_NAME="silo-$((i + 1))" \
+    APPMSG_SILO_PORT=$((silo_port + i)) APPMSG_GATEWAY_PORT=$((gateway_port + i)) APPMSG_METRICS_PORT=$((metrics_port + i)) \
+      APPMSG_SILO_NAME="silo-$((i + 1))" \
       dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" &
     PIDS+=($!)
   done
@@ -264,9 +265,29 @@ cmd_start() {
   done
 }
 
+# What the tests need beyond .NET and PostgreSQL: promtool (Debian's prometheus package) checks the /metrics scrapes,
+# Debian's chromium is the browser the console test drives (through Playwright's ExecutablePath), and node/npm
+# bundle the console's chart library. Installed with apt-get when running as root; otherwise named.
+ensure_test_tools() {
+  local missing=()
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${missing[*]} (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || die "apt-get could not install ${missing[*]}"
+  else
+    die "the tests need ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) and run again"
+  fi
+}
+
 cmd_test() {
   ensure_dotnet
   ensure_postgres
+  ensure_test_tools
   say "running the tests"
   local results="$STATE/test-results"
   rm -rf "$results"

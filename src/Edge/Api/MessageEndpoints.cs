@@ -52,6 +52,7 @@ public static class MessageEndpoints
                     new NewMessage(from, t.To, type, content, body.TtlSeconds, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
                 return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
             });
+            Metrics.EdgeMetrics.Accepted(results.Count);
             return Results.Ok(new { results });
         });
 

@@ -86,7 +86,13 @@ public sealed class DeliveryTracker
     {
         lock (sync)
         {
-            if (!outstanding.Remove(tid, out var sent) || !cursors.TryGetValue(sent.Delivery.Timeline!, out var cursor))
+            if (!outstanding.Remove(tid, out var sent))
+            {
+                return false;
+            }
+
+            Metrics.EdgeMetrics.Acknowledged(Environment.TickCount64 - sent.SentAtMs);
+            if (!cursors.TryGetValue(sent.Delivery.Timeline!, out var cursor))
             {
                 return false;
             }

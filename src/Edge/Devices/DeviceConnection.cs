@@ -178,6 +178,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
+        Metrics.EdgeMetrics.Registered();
         channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
         _ = Task.Run(() => ReplayAsync(requested: null, joined));
     }
@@ -292,6 +293,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// <summary>A frame the decoder refused (unknown type, body too large, malformed text).</summary>
     public void OnProtocolError(ProtocolError error)
     {
+        Metrics.EdgeMetrics.ProtocolError();
         LogProtocolError(services.Logger, channel.Transport, error.Reason);
         Close();
     }
@@ -357,6 +359,10 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         if (tracker.TrySend(tid, delivery, attempt, onlyIfNew))
         {
             channel.SendPush(tid, delivery, flag: 0);
+            if (attempt == 1)
+            {
+                Metrics.EdgeMetrics.Delivered(replay: !onlyIfNew, delivery.StoredAtMs);
+            }
         }
     }
 
@@ -374,6 +380,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return false;
         }
 
+        Metrics.EdgeMetrics.ReplayStarted();
         lock (replayLock)
         {
             replaying = true;
@@ -468,6 +475,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                     Send(delivery, attempt: 1, onlyIfNew: true);
                 }
             }
+
+            Metrics.EdgeMetrics.ReplayEnded();
         }
 
         return complete;
@@ -539,6 +548,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             var message = new NewMessage($"{userId}@user", target.ToString(), type, content, ExceptSessionId: session.SessionId,
                 ClientMsgId: ClusterRetry.RepeatableClientMsgId(clientMsgId));
             var receipt = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<ITimelineGrain>(timeline).AppendAsync(message));
+            Metrics.EdgeMetrics.Accepted(1);
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
                 $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
         }
@@ -707,6 +717,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     private Task RefuseAsync(uint tid, RegisterResultCode code)
     {
+        Metrics.EdgeMetrics.RegisterRefused(code.ToString());
         channel.SendRegisterResponse(tid, code, ReadOnlyMemory<byte>.Empty);
         Close();
         return Task.CompletedTask;
