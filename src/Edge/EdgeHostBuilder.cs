@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
+using AppMsg.Edge.OperatorConsole;
 using AppMsg.Edge.Dashboard;
 using AppMsg.Edge.Devices;
 using AppMsg.Edge.Health;
@@ -112,6 +113,7 @@ public static class EdgeHostBuilder
         app.MapHealth();
         app.MapMetrics();
         app.MapDashboard();
+        app.MapConsole();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapTenants();
         app.MapUsers();
@@ -125,6 +127,7 @@ public static class EdgeHostBuilder
         app.MapMutes();
         app.MapClientVersions();
         app.MapBackends();
+        app.MapKicks();
         return app;
     }
 }
