@@ -29,7 +29,6 @@ public sealed class ConsoleTests(RunningSystem system, ConsoleBrowser browser) :
         await Assertions.Expect(total).ToBeVisibleAsync(Soon);
         var before = long.Parse(await total.InnerTextAsync(), CultureInfo.InvariantCulture);
         await Assertions.Expect(page.Locator("[data-metric=connections]")).Not.ToHaveTextAsync("–");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleBrowser.ScreenshotDirectory, "overview.png") });
 
         await page.ClickAsync("nav >> text=Tenants");
         await page.FillAsync("input[name=name]", "console tenant");
@@ -63,6 +62,18 @@ public sealed class ConsoleTests(RunningSystem system, ConsoleBrowser browser) :
         await Assertions.Expect(total).ToBeVisibleAsync(Soon);
         var after = long.Parse(await total.InnerTextAsync(), CultureInfo.InvariantCulture);
         Assert.True(after >= before + 1, $"the console counted {before} then {after} messages");
+
+        // Messages sent while the overview is open show on the live chart within its next refreshes.
+        for (var i = 0; i < 5; i++)
+        {
+            (await system.Api.PostAsync("/v1/messages", new { to = new[] { $"{userId}@user" }, type = "text", content = new { text = $"burst {i}" } }, system.AdminKey))
+                .Expect(HttpStatusCode.OK);
+        }
+
+        await Assertions.Expect(page.Locator("[data-metric=messages]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(?!0$)[0-9.]+$"),
+            new LocatorAssertionsToHaveTextOptions { Timeout = 10_000 });
+        await Assertions.Expect(total).ToHaveTextAsync((after + 5).ToString(CultureInfo.InvariantCulture), new LocatorAssertionsToHaveTextOptions { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleBrowser.ScreenshotDirectory, "overview.png") });
         Assert.Empty(failedScripts);
     }
 

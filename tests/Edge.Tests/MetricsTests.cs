@@ -7,7 +7,7 @@ using AppMsg.Testing;
 
 namespace AppMsg.Edge.Tests;
 
-public sealed class MetricsTests(DeviceTestSystem system) : IClassFixture<DeviceTestSystem>, IDisposable
+public sealed class MetricsTests(DeviceTestSystem system, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<DeviceTestSystem>, IDisposable
 {
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -89,10 +89,13 @@ public sealed class MetricsTests(DeviceTestSystem system) : IClassFixture<Device
 
     private async Task<PrometheusText> ScrapeAsync(Uri uri)
     {
+        var started = Stopwatch.GetTimestamp();
         using var response = await http.GetAsync(uri);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
-        return new PrometheusText(await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        output.WriteLine($"{uri}: {text.Length} characters, {text.Split('\n').Count(l => l.Length > 0 && l[0] != '#')} samples, {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        return new PrometheusText(text);
     }
 
     /// <summary>

@@ -33,6 +33,7 @@
 
   function show(...nodes) {
     if (stopView) { stopView(); stopView = null; }
+    setStatus('', '');
     main.replaceChildren(...nodes);
   }
 
@@ -95,7 +96,10 @@
   }
 
   function errorBox(what, error) {
-    return el('div', { class: 'error-box', 'data-error': '' }, `${what}: `, error instanceof ApiError ? error.describe() : String(error));
+    // A feature this build does not have is a plain note, not an alarm.
+    const missing = error instanceof ApiError && error.routeMissing;
+    return el('div', { class: missing ? 'unavailable' : 'error-box', 'data-error': missing ? 'unavailable' : 'failed' },
+      `${what}: `, error instanceof ApiError ? error.describe() : String(error));
   }
 
   // Renders into a section once the promise settles: the data, or why it is missing.
@@ -247,7 +251,8 @@
       grid.append(el('section', { class: 'chart' }, el('h3', {}, title, current[key], el('span', {}, note)), holder));
       plots[key] = new uPlot({
         width: 420, height: 160, legend: { show: false },
-        scales: { x: { time: true } },
+        // The last HISTORY_SECONDS, from zero up: a quiet edge shows a flat line, not a zoomed-in wobble.
+        scales: { x: { time: true, range: (_, min, max) => [max - HISTORY_SECONDS, max] }, y: { range: (_, min, max) => [0, Math.max(1, max * 1.1)] } },
         series: [{}, { label: title, stroke: '#2f6fdf', width: 2, fill: 'rgba(47,111,223,0.08)', spanGaps: false }],
         axes: [{}, { size: 50 }],
       }, [[], []], holder);
