@@ -56,6 +56,7 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
             new Cell("GET another user's contact", HttpMethod.Get, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
             new Cell("PUT another user's contact", HttpMethod.Put, $"/v1/users/{w.UserA2}/contacts/{w.UserA3}", new { remark = "pwned" }, HttpStatusCode.NotFound),
             new Cell("DELETE another user's contact", HttpMethod.Delete, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
+            new Cell("kick another user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA2}/kick", null, HttpStatusCode.NotFound),
         };
         foreach (var cell in sameTenantCells)
         {
@@ -90,6 +91,7 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
         new("GET user", HttpMethod.Get, $"/v1/users/{w.UserA1}", null, HttpStatusCode.NotFound),
         new("PATCH user", HttpMethod.Patch, $"/v1/users/{w.UserA1}", new { displayName = "pwned", status = "disabled" }, HttpStatusCode.NotFound),
         new("PUT user password", HttpMethod.Put, $"/v1/users/{w.UserA1}/password", new { password = "pwned-password" }, HttpStatusCode.NotFound),
+        new("kick user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA1}/kick", null, HttpStatusCode.NotFound),
         new("GET user list", HttpMethod.Get, $"/v1/tenants/{w.TenantA}/users", null, HttpStatusCode.NotFound),
         new("GET user list by prefix", HttpMethod.Get, $"/v1/tenants/{w.TenantA}/users?prefix=alpha", null, HttpStatusCode.NotFound),
         new("GET app", HttpMethod.Get, $"/v1/apps/{w.AppA}", null, HttpStatusCode.NotFound),
