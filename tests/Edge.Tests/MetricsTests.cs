@@ -82,6 +82,30 @@ public sealed class MetricsTests(DeviceTestSystem system, Xunit.Abstractions.ITe
         Assert.Contains("html", page.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Recording_a_delivery_allocates_nothing_once_its_series_exist()
+    {
+        // The running edge's meter provider listens to these instruments, as in production.
+        var storedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 100; i++)
+        {
+            Edge.Metrics.EdgeMetrics.Delivered(replay: false, storedAtMs);
+            Edge.Metrics.EdgeMetrics.Delivered(replay: true, 0);
+            Edge.Metrics.EdgeMetrics.Acknowledged(3);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            Edge.Metrics.EdgeMetrics.Delivered(replay: false, storedAtMs);
+            Edge.Metrics.EdgeMetrics.Delivered(replay: true, 0);
+            Edge.Metrics.EdgeMetrics.Acknowledged(3);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1_000, $"30,000 records allocated {allocated} bytes");
+    }
+
     public void Dispose() => http.Dispose();
 
     private static bool Grown(PrometheusText before, PrometheusText after, string name, string? label, double by) =>
