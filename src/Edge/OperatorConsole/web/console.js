@@ -88,7 +88,7 @@
       return json;
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(0, 'failed', String(e));
-      setStatus(`${method} ${path} failed: ${error.describe()}`, 'error');
+      setStatus(`${method} ${path}: ${error.routeMissing ? '' : 'failed: '}${error.describe()}`, error.routeMissing ? '' : 'error');
       throw error;
     } finally {
       inFlight--;
