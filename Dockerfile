@@ -1,6 +1,8 @@
 # One image per process kind: docker build --target silo . / docker build --target edge .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# node and npm bundle the operator console's chart library (uPlot) into the edge at build time.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN dotnet publish src/Silo/AppMsg.Silo.csproj -c Release -o /out/silo \
  && dotnet publish src/Edge/AppMsg.Edge.csproj -c Release -o /out/edge

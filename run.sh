@@ -8,7 +8,7 @@
 #   ./run.sh bench [scenario] [opts]   the benchmark tool (bench/); ./run.sh bench faults: the fault suite (docs/faults.md)
 #
 # Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
-# APPMSG_GATEWAY_PORT (30000), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
+# APPMSG_GATEWAY_PORT (30000), APPMSG_METRICS_PORT (9090: silo n gets 9090 + n - 1), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
 # APPMSG_SECRETS_KEY (base64 of 32 bytes: encrypts stored secrets; generated and kept in .appmsg/secrets-key),
 # ConnectionStrings__AppMsg (set it to use your own PostgreSQL instead of the private one),
 # APPMSG_STATE_DIR (.appmsg: the private PostgreSQL cluster, the admin key, the secrets key), with --tls:
@@ -133,7 +133,20 @@ stop_postgres() {
   fi
 }
 
+# Building the edge bundles the console's chart library from npm (docs/console.md): node and npm must be there.
+ensure_node() {
+  command -v npm >/dev/null 2>&1 && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing node and npm (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || die "apt-get could not install nodejs npm"
+  else
+    die "building the edge needs node and npm (Debian: apt-get install nodejs npm): install them and run again"
+  fi
+}
+
 build() {
+  ensure_node
   say "building ($CONFIG)"
   dotnet build "$ROOT/Orleans.sln" -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
 }
@@ -220,11 +233,12 @@ cmd_start() {
 
   dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" migrate || die "migration failed"
 
-  local silo_port=${APPMSG_SILO_PORT:-11111} gateway_port=${APPMSG_GATEWAY_PORT:-30000}
+  local silo_port=${APPMSG_SILO_PORT:-11111} gateway_port=${APPMSG_GATEWAY_PORT:-30000} metrics_port=${APPMSG_METRICS_PORT:-9090}
   local http_port=${APPMSG_HTTP_PORT:-8080} tcp_port=${APPMSG_TCP_PORT:-7100}
   local tls_tcp_port=${APPMSG_TLS_TCP_PORT:-7443} https_port=${APPMSG_HTTPS_PORT:-8443}
   for ((i = 0; i < silos; i++)); do
-    APPMSG_SILO_PORT=$((silo_port + i)) APPMSG_GATEWAY_PORT=$((gateway_port + i)) APPMSG_SILO_NAME="silo-$((i + 1))" \
+    APPMSG_SILO_PORT=$((silo_port + i)) APPMSG_GATEWAY_PORT=$((gateway_port + i)) APPMSG_METRICS_PORT=$((metrics_port + i)) \
+      APPMSG_SILO_NAME="silo-$((i + 1))" \
       dotnet "$ROOT/src/Silo/$BIN/AppMsg.Silo.dll" &
     PIDS+=($!)
   done
@@ -240,6 +254,7 @@ cmd_start() {
   say "AppMsg is running: $silos silo(s), $edges edge(s)"
   for ((i = 0; i < edges; i++)); do
     say "  edge-$((i + 1)): HTTP API http://127.0.0.1:$((http_port + i))  WebSocket ws://127.0.0.1:$((http_port + i))/ws  binary tcp://127.0.0.1:$((tcp_port + i))"
+    say "         console http://127.0.0.1:$((http_port + i))/console  metrics /metrics  Orleans dashboard /dashboard/ (admin key)"
     if [ -n "${APPMSG_TLS_CERT_PEM:-}" ]; then
       say "         TLS: HTTPS https://127.0.0.1:$((https_port + i))  WebSocket wss://127.0.0.1:$((https_port + i))/ws  binary tls://127.0.0.1:$((tls_tcp_port + i))"
     fi
@@ -248,6 +263,7 @@ cmd_start() {
     say "  TLS certificate: $APPMSG_TLS_CERT_PEM"
     say "  its SHA-256 fingerprint (DeviceClientOptions.PinnedCertificateSha256): $(openssl x509 -in "$APPMSG_TLS_CERT_PEM" -noout -fingerprint -sha256 2>/dev/null | cut -d= -f2)"
   fi
+  say "  silo metrics: http://127.0.0.1:${metrics_port}/metrics$([ "$silos" -gt 1 ] && echo " (silo n: port $metrics_port + n - 1)")"
   say "  PostgreSQL: ${ConnectionStrings__AppMsg}"
   say "  admin key: $APPMSG_ADMIN_KEY   (Authorization: Bearer <admin key>)"
   say "Ctrl-C stops everything."
@@ -264,9 +280,29 @@ cmd_start() {
   done
 }
 
+# What the tests need beyond .NET and PostgreSQL: promtool (Debian's prometheus package) checks the /metrics scrapes,
+# Debian's chromium is the browser the console test drives (through Playwright's ExecutablePath), and node/npm
+# bundle the console's chart library. Installed with apt-get when running as root; otherwise named.
+ensure_test_tools() {
+  local missing=()
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${missing[*]} (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || die "apt-get could not install ${missing[*]}"
+  else
+    die "the tests need ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) and run again"
+  fi
+}
+
 cmd_test() {
   ensure_dotnet
   ensure_postgres
+  ensure_test_tools
   say "running the tests"
   local results="$STATE/test-results"
   rm -rf "$results"
@@ -303,6 +339,7 @@ cmd_migrate() {
 cmd_bench() {
   ensure_dotnet
   ensure_postgres
+  ensure_node
   # The fault suite (bench faults) measures AppMsg alone: no peer to build.
   local projects=(src/Silo/AppMsg.Silo.csproj src/Edge/AppMsg.Edge.csproj bench/AppMsg.Bench/AppMsg.Bench.csproj) what="the benchmark tool, the silo and the edge"
   if [ "${1:-}" != faults ]; then

@@ -4,12 +4,16 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
+using AppMsg.Edge.OperatorConsole;
+using AppMsg.Edge.Dashboard;
 using AppMsg.Edge.Devices;
 using AppMsg.Edge.Health;
+using AppMsg.Edge.Metrics;
 using AppMsg.Edge.Security;
 using AppMsg.Edge.Tls;
 using AppMsg.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace AppMsg.Edge;
 
@@ -79,7 +83,9 @@ public static class EdgeHostBuilder
             // A restarted silo comes back with a new generation; find it within seconds.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
+            client.AddDashboard(o => o.HideTrace = true);
         });
+        builder.AddEdgeMetrics();
         builder.UseConnectionBudget(settings);
 
         // After the Orleans client, so that the client is connected when the heartbeat starts.
@@ -111,6 +117,9 @@ public static class EdgeHostBuilder
         app.Map("/ws", (HttpContext context, WebSocketDeviceEndpoint endpoint) => endpoint.HandleAsync(context));
         app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();
+        app.MapMetrics();
+        app.MapDashboard();
+        app.MapConsole();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapTenants();
         app.MapUsers();
@@ -127,6 +136,7 @@ public static class EdgeHostBuilder
         app.MapQuotas();
         app.MapStats();
         app.MapDelivery();
+        app.MapKicks();
         return app;
     }
 }

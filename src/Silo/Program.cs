@@ -24,6 +24,7 @@ try
     {
         StartupChecks.CheckPortFree(settings.SiloPort, "APPMSG_SILO_PORT");
         StartupChecks.CheckPortFree(settings.GatewayPort, "APPMSG_GATEWAY_PORT");
+        StartupChecks.CheckPortFree(settings.MetricsPort, "APPMSG_METRICS_PORT");
     }
 
     await new DatabaseMigrator(settings.ConnectionString, logger).MigrateAsync();

@@ -1,11 +1,15 @@
 using AppMsg.Hosting;
 using AppMsg.Grains;
 using AppMsg.Grains.Backends;
+using AppMsg.Grains.Metrics;
+using AppMsg.Hosting.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
+using OpenTelemetry.Metrics;
 
 namespace AppMsg.Silo;
 
@@ -93,7 +97,22 @@ public static class SiloHostBuilder
                 o.ConnectionString = settings.ConnectionString;
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
+            // The dashboard's grains and counters; edges serve its pages (/dashboard). Live log streaming is off.
+            silo.AddDashboard(o => o.HideTrace = true);
         });
+        // Prometheus text at http://<host>:APPMSG_METRICS_PORT/metrics (docs/metrics.md).
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAppMsgMeters(SiloMetrics.MeterName)
+            .AddPrometheusHttpListener(o =>
+            {
+                o.Port = settings.MetricsPort;
+                // Every address, not only localhost: a scraper runs on another machine (the options' Host takes no wildcard).
+                o.ConfigureHttpListener = (_, listener) =>
+                {
+                    listener.Prefixes.Clear();
+                    listener.Prefixes.Add($"http://*:{settings.MetricsPort}/");
+                };
+            }));
         builder.UseConnectionBudget(settings);
         return builder;
     }

@@ -13,6 +13,9 @@ public sealed record SiloSettings
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>Where the silo serves its metrics, Prometheus text at <c>/metrics</c>.</summary>
+    public int MetricsPort { get; init; } = 9090;
+
     /// <summary>The address other silos and clients use to reach this one: an IP, a DNS name, or <c>auto</c> for this host's own name.</summary>
     public string AdvertisedHost { get; init; } = "127.0.0.1";
 
@@ -74,6 +77,7 @@ public sealed record SiloSettings
             ServiceId = SettingReader.String(configuration, "APPMSG_SERVICE_ID", "AppMsg:ServiceId") ?? "appmsg",
             SiloPort = SettingReader.Port(configuration, "APPMSG_SILO_PORT", "AppMsg:SiloPort", 11111),
             GatewayPort = SettingReader.Port(configuration, "APPMSG_GATEWAY_PORT", "AppMsg:GatewayPort", 30000),
+            MetricsPort = SettingReader.Port(configuration, "APPMSG_METRICS_PORT", "AppMsg:MetricsPort", 9090),
             AdvertisedHost = SettingReader.String(configuration, "APPMSG_ADVERTISED_HOST", "AppMsg:AdvertisedHost") ?? "127.0.0.1",
             SiloName = SettingReader.String(configuration, "APPMSG_SILO_NAME", "AppMsg:SiloName"),
             PasswordIterations = SettingReader.Int(configuration, "APPMSG_PASSWORD_ITERATIONS", "AppMsg:PasswordIterations", 600_000, 1_000, 10_000_000),

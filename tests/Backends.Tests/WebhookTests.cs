@@ -48,6 +48,9 @@ public sealed class WebhookTests(BackendSystem system)
         var (tenantId, userId) = await system.NewUserAsync();
         var (appId, credential) = await system.NewAppAsync(tenantId, receiver.Url);
         (await system.Api.PutAsync($"/v1/apps/{appId}/webhook", new { maxAttempts = 3, initialBackoffMs = 300 }, credential)).Expect(HttpStatusCode.OK);
+        using var http = new HttpClient();
+        var siloMetrics = new Uri($"http://127.0.0.1:{system.SiloSettings.MetricsPort}/metrics");
+        var metricsBefore = new PrometheusText(await http.GetStringAsync(siloMetrics));
 
         var sending = Stopwatch.StartNew();
         await system.SendToAppAsync(appId, userId, "doomed");
@@ -77,6 +80,14 @@ public sealed class WebhookTests(BackendSystem system)
         await receiver.WaitForAsync(r => r.Any(x => x.AnsweredWith == WebhookBehaviour.Ok && x.Json.GetProperty("seq").GetInt64() == 1), "seq 1 replayed");
         Assert.Empty(await DeadLettersAsync(appId, credential));
         Assert.Equal("not_found", (await system.Api.PostAsync($"/v1/apps/{appId}/dead-letters/{id}/replay", null, credential)).Expect(HttpStatusCode.NotFound).Code);
+
+        // The silo's metrics count each outcome (other tests of the process add to them too: at least these).
+        var metrics = new PrometheusText(await http.GetStringAsync(siloMetrics));
+        double Grown(string outcome) => metrics.Sum("appmsg_silo_webhook_deliveries_total", $"outcome=\"{outcome}\"")
+            - metricsBefore.Sum("appmsg_silo_webhook_deliveries_total", $"outcome=\"{outcome}\"");
+        Assert.True(Grown("failed") >= 3, metrics.Text);
+        Assert.True(Grown("dead_lettered") >= 1, metrics.Text);
+        Assert.True(Grown("delivered") >= 2, metrics.Text);
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
             new Cell("DELETE another user's contact", HttpMethod.Delete, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
             new Cell("GET delivery of a message to another user", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
             new Cell("GET the app's quotas", HttpMethod.Get, $"/v1/apps/{w.AppA}/quotas", null, HttpStatusCode.NotFound),
+            new Cell("kick another user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA2}/kick", null, HttpStatusCode.NotFound),
         };
         foreach (var cell in sameTenantCells)
         {
@@ -92,6 +93,7 @@ public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<R
         new("GET user", HttpMethod.Get, $"/v1/users/{w.UserA1}", null, HttpStatusCode.NotFound),
         new("PATCH user", HttpMethod.Patch, $"/v1/users/{w.UserA1}", new { displayName = "pwned", status = "disabled" }, HttpStatusCode.NotFound),
         new("PUT user password", HttpMethod.Put, $"/v1/users/{w.UserA1}/password", new { password = "pwned-password" }, HttpStatusCode.NotFound),
+        new("kick user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA1}/kick", null, HttpStatusCode.NotFound),
         new("GET user list", HttpMethod.Get, $"/v1/tenants/{w.TenantA}/users", null, HttpStatusCode.NotFound),
         new("GET user list by prefix", HttpMethod.Get, $"/v1/tenants/{w.TenantA}/users?prefix=alpha", null, HttpStatusCode.NotFound),
         new("GET app", HttpMethod.Get, $"/v1/apps/{w.AppA}", null, HttpStatusCode.NotFound),

@@ -142,6 +142,7 @@ public sealed class SiloFailoverTests : IAsyncLifetime
             ["APPMSG_SILO_NAME"] = name,
             ["APPMSG_SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_METRICS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_PASSWORD_ITERATIONS"] = "1000",
         }, out var output);
         silos.Add(process);

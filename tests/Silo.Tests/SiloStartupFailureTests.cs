@@ -92,6 +92,7 @@ public sealed class SiloStartupFailureTests(PostgresFixture postgres)
         };
         env.TryAdd("APPMSG_SILO_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         env.TryAdd("APPMSG_GATEWAY_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        env.TryAdd("APPMSG_METRICS_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         string[] arguments = command is null ? [SiloDll] : [SiloDll, command];
         return ProcessRunner.RunAsync("dotnet", arguments, env, TimeSpan.FromSeconds(60));
     }

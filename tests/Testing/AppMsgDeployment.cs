@@ -47,6 +47,7 @@ public sealed class AppMsgDeployment : IAsyncDisposable
         SiloName = name,
         SiloPort = siloPort ?? FreePort.Next(),
         GatewayPort = gatewayPort ?? FreePort.Next(),
+        MetricsPort = FreePort.Next(),
         PasswordIterations = 1_000, // the slow hash is the product's; tests create thousands of users
         SecretsKey = SecretsKey,
     };

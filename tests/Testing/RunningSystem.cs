@@ -29,6 +29,8 @@ public class RunningSystem : IAsyncLifetime
 
     public Edge.EdgeSettings EdgeSettings => edgeSettings!;
 
+    public Silo.SiloSettings SiloSettings => siloSettings!;
+
     public int TcpPort => EdgeSettings.TcpPort;
 
     /// <summary>The edge's Orleans client: the grain interfaces as a backend sees them.</summary>

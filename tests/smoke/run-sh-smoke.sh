@@ -11,10 +11,10 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Below Linux's ephemeral range (32768 and up), so an outgoing connection cannot take the port meanwhile.
 pick_port() { local p; while :; do p=$((20000 + RANDOM % 12000)); port_free "$p" && { echo "$p"; return; }; done; }
 
-HTTP=$(pick_port); TCP=$(pick_port); SILO=$(pick_port); GATEWAY=$(pick_port)
+HTTP=$(pick_port); TCP=$(pick_port); SILO=$(pick_port); GATEWAY=$(pick_port); METRICS=$(pick_port)
 
 set -m # the background job gets its own process group and keeps the default SIGINT disposition
-APPMSG_STATE_DIR="$STATE" APPMSG_HTTP_PORT=$HTTP APPMSG_TCP_PORT=$TCP APPMSG_SILO_PORT=$SILO APPMSG_GATEWAY_PORT=$GATEWAY \
+APPMSG_STATE_DIR="$STATE" APPMSG_HTTP_PORT=$HTTP APPMSG_TCP_PORT=$TCP APPMSG_SILO_PORT=$SILO APPMSG_GATEWAY_PORT=$GATEWAY APPMSG_METRICS_PORT=$METRICS \
   "$ROOT/run.sh" >"$LOG" 2>&1 &
 PID=$!
 set +m
@@ -30,6 +30,10 @@ for _ in $(seq 1 60); do grep -q "Ctrl-C stops everything" "$LOG" && break; slee
 grep -q "admin key:" "$LOG" || fail "run.sh did not print the admin key"
 grep -q "http://127.0.0.1:$HTTP" "$LOG" || fail "run.sh did not print the HTTP endpoint"
 echo "run.sh smoke: /readyz = 200 on port $HTTP"
+curl -fs -o /dev/null "http://127.0.0.1:$HTTP/console/" || fail "the console at /console/ did not answer 200"
+curl -fs "http://127.0.0.1:$HTTP/metrics" | grep -q '^http_server_request_duration_seconds' || fail "the edge's /metrics has no HTTP server series"
+curl -fs "http://127.0.0.1:$METRICS/metrics" | grep -q '^orleans_' || fail "the silo's metrics on port $METRICS have no Orleans series"
+echo "run.sh smoke: the console, the edge's /metrics and the silo's metrics answer"
 
 kill -INT -- -"$PID"
 deadline=$((SECONDS + 60))

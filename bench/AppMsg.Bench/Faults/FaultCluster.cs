@@ -67,6 +67,7 @@ public sealed class FaultCluster : IAsyncDisposable
             {
                 ["APPMSG_SILO_PORT"] = Text(FreePorts.Next()),
                 ["APPMSG_GATEWAY_PORT"] = Text(gatewayPorts[i]),
+                ["APPMSG_METRICS_PORT"] = Text(FreePorts.Next()),
                 ["APPMSG_SILO_NAME"] = $"faults-silo-{i + 1}",
                 ["APPMSG_GRAIN_COLLECTION_AGE_SECONDS"] = Text(options.GrainCollectionAgeSeconds),
                 // Logins are set-up here, not what is measured.

@@ -197,6 +197,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         {
             ["APPMSG_SILO_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_GATEWAY_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_METRICS_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_SILO_NAME"] = "bench-silo",
             // Logins are set-up here, not what is measured.
             ["APPMSG_PASSWORD_ITERATIONS"] = "1000",

@@ -68,6 +68,7 @@ public static class MessageEndpoints
 
                     return targets.Select((t, i) => new SendResult(t.To, receipts[i].Id, receipts[i].Timeline, receipts[i].Seq)).ToList();
                 });
+                Metrics.EdgeMetrics.Accepted(results.Count);
                 return Results.Ok(new { results });
             }
             catch when (caller.TenantId is not null && targetCount > 0)

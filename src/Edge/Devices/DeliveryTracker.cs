@@ -85,7 +85,13 @@ public sealed class DeliveryTracker(TimeProvider time)
     {
         lock (sync)
         {
-            if (!outstanding.Remove(tid, out var sent) || !cursors.TryGetValue(sent.Delivery.Timeline!, out var cursor))
+            if (!outstanding.Remove(tid, out var sent))
+            {
+                return false;
+            }
+
+            Metrics.EdgeMetrics.Acknowledged((long)time.GetElapsedTime(sent.SentAt).TotalMilliseconds);
+            if (!cursors.TryGetValue(sent.Delivery.Timeline!, out var cursor))
             {
                 return false;
             }

@@ -198,6 +198,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
 
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
+        Metrics.EdgeMetrics.Registered();
         channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
         _ = Task.Run(() => ReplayAsync(requested: null, joined));
     }
@@ -321,6 +322,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// <summary>A frame the decoder refused (unknown type, body too large, malformed text).</summary>
     public void OnProtocolError(ProtocolError error)
     {
+        Metrics.EdgeMetrics.ProtocolError();
         LogProtocolError(services.Logger, channel.Transport, error.Reason);
         Close();
     }
@@ -389,6 +391,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             if (attempt == 1)
             {
                 Interlocked.Increment(ref delivery.Offline == 0 ? ref deliveredLive : ref deliveredReplayed);
+                Metrics.EdgeMetrics.Delivered(replay: !onlyIfNew, delivery.StoredAtMs);
             }
         }
     }
@@ -407,6 +410,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return false;
         }
 
+        Metrics.EdgeMetrics.ReplayStarted();
         lock (replayLock)
         {
             replaying = true;
@@ -501,6 +505,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                     Send(delivery, attempt: 1, onlyIfNew: true);
                 }
             }
+
+            Metrics.EdgeMetrics.ReplayEnded();
         }
 
         return complete;
@@ -583,6 +589,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 throw;
             }
 
+            Metrics.EdgeMetrics.Accepted(1);
             services.Stats.AddMessage(session.TenantId, null, target.Kind, Encoding.UTF8.GetByteCount(content));
 
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
@@ -761,6 +768,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     private Task RefuseAsync(uint tid, RegisterResultCode code)
     {
+        Metrics.EdgeMetrics.RegisterRefused(code.ToString());
         channel.SendRegisterResponse(tid, code, ReadOnlyMemory<byte>.Empty);
         Close();
         return Task.CompletedTask;

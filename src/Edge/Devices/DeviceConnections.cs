@@ -24,9 +24,18 @@ public sealed class DeviceConnections
 
     public void ClosedForSlowness() => Interlocked.Increment(ref closedForSlowness);
 
-    public void Opened() => Interlocked.Increment(ref open);
+    /// <summary>A connection opened on <paramref name="transport"/> (<c>tcp</c> or <c>websocket</c>, the metrics' tag).</summary>
+    public void Opened(string transport)
+    {
+        Interlocked.Increment(ref open);
+        Metrics.EdgeMetrics.ConnectionOpened(transport);
+    }
 
-    public void Closed() => Interlocked.Decrement(ref open);
+    public void Closed(string transport)
+    {
+        Interlocked.Decrement(ref open);
+        Metrics.EdgeMetrics.ConnectionClosed(transport);
+    }
 
     public void Add(string sessionId, string? userId, DeviceConnection connection)
     {

@@ -7,7 +7,8 @@ namespace AppMsg.Edge.Devices;
 /// encoding in use and shared; each connection only patches in its own TID.
 /// </summary>
 public sealed class PushDelivery(
-    ReadOnlyMemory<byte> envelope, string? timeline = null, long seq = 0, ushort offline = 0, bool asIm = false, string? from = null, long expiresAtMs = 0)
+    ReadOnlyMemory<byte> envelope, string? timeline = null, long seq = 0, ushort offline = 0, bool asIm = false, string? from = null, long expiresAtMs = 0,
+    long storedAtMs = 0)
 {
     private readonly EncodedFrame?[] frames = new EncodedFrame?[4];
 
@@ -29,8 +30,11 @@ public sealed class PushDelivery(
     /// <summary>When the message expires (unix ms), 0 for never.</summary>
     public long ExpiresAtMs { get; } = expiresAtMs;
 
+    /// <summary>When the message was stored (unix ms), 0 when unknown (replayed, or a bare session push).</summary>
+    public long StoredAtMs { get; } = storedAtMs;
+
     public static PushDelivery From(Sessions.Delivery message) =>
-        new(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm, from: message.From, expiresAtMs: message.ExpiresAtMs);
+        new(message.Envelope, message.Timeline, message.Seq, asIm: message.AsIm, from: message.From, expiresAtMs: message.ExpiresAtMs, storedAtMs: message.StoredAtMs);
 
     private long expiryCheckedAt = long.MinValue;
     private bool expired;

@@ -13,7 +13,7 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
         var input = context.Transport.Input;
         var channel = new PipeDeviceChannel(context.Transport.Output);
         var connection = DeviceConnection.Open(channel, services, () => input.CancelPendingRead());
-        services.Connections.Opened();
+        services.Connections.Opened("tcp");
         using var timeout = new ReadDeadline();
         try
         {
@@ -72,7 +72,7 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
         }
         finally
         {
-            services.Connections.Closed();
+            services.Connections.Closed("tcp");
             await connection.EndAsync();
             await channel.CompleteAsync(DeviceChannel.FinalWritesWait);
             await context.Transport.Output.CompleteAsync();

@@ -36,7 +36,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
         var framing = Framing.Unknown;
         DeviceConnection? connection = null;
         var closeStatus = WebSocketCloseStatus.NormalClosure;
-        services.Connections.Opened();
+        services.Connections.Opened("websocket");
         try
         {
             while (connection is not { IsClosing: true })
@@ -107,7 +107,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
         {
             message.Release();
             stream.Release();
-            services.Connections.Closed();
+            services.Connections.Closed("websocket");
             if (connection is not null)
             {
                 await connection.EndAsync();

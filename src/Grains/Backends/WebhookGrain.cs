@@ -333,6 +333,7 @@ public sealed partial class WebhookGrain(
             signingSecret ??= secrets.Unprotect(Webhook.SigningSecret!, SecretPurpose);
             error = await sender.PostAsync(uri, signingSecret, body, deliveryId, attempt, TimeSpan.FromMilliseconds(settings.TimeoutMs));
             lastActivity = clock.GetUtcNow();
+            Metrics.SiloMetrics.WebhookPosted(delivered: error is null);
             if (error is null)
             {
                 return;
@@ -346,6 +347,7 @@ public sealed partial class WebhookGrain(
         }
 
         LogDeadLettered(logger, AppId, deliveryId, settings.MaxAttempts, error!);
+        Metrics.SiloMetrics.WebhookDeadLetter();
         AddDeadLetter(new DeadLetter(Ids.New(), kind, seq, body, settings.MaxAttempts, error!, clock.GetUtcNow()));
         await SaveAsync();
     }

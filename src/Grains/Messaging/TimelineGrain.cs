@@ -129,7 +129,8 @@ public sealed class TimelineGrain(
         }
 
         await previous;
-        var delivery = new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From), From: message.From, ExpiresAtMs: expiresAt.ToUnixTimeMilliseconds());
+        var delivery = new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From), From: message.From, ExpiresAtMs: expiresAt.ToUnixTimeMilliseconds(),
+            StoredAtMs: now.ToUnixTimeMilliseconds());
         await DeliverAsync(address, message, delivery);
         return new MessageReceipt(id, Timeline, seq);
     }

@@ -126,6 +126,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         }
 
         var stored = new HashSet<(string, long)>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var timeout = new CancellationTokenSource(options.CommitTimeout);
@@ -148,6 +149,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             LogBatchFailed(logger, count, e.Message);
+            Metrics.SiloMetrics.CommitFailed(count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             var unavailable = new AppMsgException(ErrorCodes.Unavailable, "the message store does not answer; retry later");
             foreach (var pending in batch)
             {
@@ -158,6 +160,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             return;
         }
 
+        Metrics.SiloMetrics.Committed(count, stored.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         Interlocked.Increment(ref batches);
         Interlocked.Add(ref messages, stored.Count);
         foreach (var pending in batch)

@@ -1,0 +1,83 @@
+using System.Diagnostics.Metrics;
+
+namespace AppMsg.Edge.Metrics;
+
+/// <summary>
+/// The edge's own instruments (meter <c>AppMsg.Edge</c>, names in docs/metrics.md). Static: one per process,
+/// and every record on the delivery path is an allocation-free call with at most one constant tag.
+/// </summary>
+public static class EdgeMetrics
+{
+    public const string MeterName = "AppMsg.Edge";
+
+    // Seconds: a local delivery takes well under a millisecond, one through a busy cluster tens of milliseconds.
+    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly UpDownCounter<long> Connections = Meter.CreateUpDownCounter<long>(
+        "appmsg.edge.connections", "{connection}", "Device connections open now, registered or not, by transport");
+
+    private static readonly Counter<long> Registers = Meter.CreateCounter<long>(
+        "appmsg.edge.registers", "{register}", "REGISTER requests answered, by result (ok or the refusal)");
+
+    private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>(
+        "appmsg.edge.deliveries", "{delivery}", "Stored messages written to a device connection, by path (live or replay)");
+
+    private static readonly Histogram<double> PublishToSocket = Meter.CreateHistogram(
+        "appmsg.edge.publish_to_socket.duration", "s", "From the moment a message was stored to its live frame being queued on a device's socket",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+
+    private static readonly Histogram<double> Acknowledgement = Meter.CreateHistogram(
+        "appmsg.edge.acknowledgement.duration", "s", "From a PUSH being queued to the device's PUSHRESP",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+
+    private static readonly UpDownCounter<long> Replays = Meter.CreateUpDownCounter<long>(
+        "appmsg.edge.replays.active", "{session}", "Sessions replaying stored messages now (the replay backlog); their live deliveries wait");
+
+    private static readonly Counter<long> MessagesAccepted = Meter.CreateCounter<long>(
+        "appmsg.edge.messages.accepted", "{message}", "Messages stored through this edge (HTTP POST /v1/messages results and device IMs)");
+
+    private static readonly Counter<long> ProtocolErrors = Meter.CreateCounter<long>(
+        "appmsg.edge.protocol_errors", "{error}", "Device connections closed on a protocol error");
+
+    private static readonly KeyValuePair<string, object?> Live = new("path", "live");
+    private static readonly KeyValuePair<string, object?> Replay = new("path", "replay");
+    private static readonly KeyValuePair<string, object?> RegisterOk = new("result", "ok");
+
+    /// <summary>A device connection opened on <paramref name="transport"/> (<c>tcp</c> or <c>websocket</c>).</summary>
+    public static void ConnectionOpened(string transport) => Connections.Add(1, new KeyValuePair<string, object?>("transport", transport));
+
+    public static void ConnectionClosed(string transport) => Connections.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+
+    public static void Registered() => Registers.Add(1, RegisterOk);
+
+    public static void RegisterRefused(string result) => Registers.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>A stored message queued to a connection; for a live one, <paramref name="storedAtMs"/> (unix ms, 0 unknown) gives its latency.</summary>
+    public static void Delivered(bool replay, long storedAtMs)
+    {
+        if (replay)
+        {
+            Deliveries.Add(1, Replay);
+            return;
+        }
+
+        Deliveries.Add(1, Live);
+        if (storedAtMs > 0 && PublishToSocket.Enabled)
+        {
+            PublishToSocket.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - storedAtMs) / 1000.0);
+        }
+    }
+
+    /// <summary>A PUSHRESP came <paramref name="elapsedMs"/> after its PUSH was queued.</summary>
+    public static void Acknowledged(long elapsedMs) => Acknowledgement.Record(elapsedMs / 1000.0);
+
+    public static void ReplayStarted() => Replays.Add(1);
+
+    public static void ReplayEnded() => Replays.Add(-1);
+
+    public static void Accepted(int messages) => MessagesAccepted.Add(messages);
+
+    public static void ProtocolError() => ProtocolErrors.Add(1);
+}
