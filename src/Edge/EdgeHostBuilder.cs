@@ -116,6 +116,7 @@ public static class EdgeHostBuilder
         app.MapOrgs();
         app.MapContacts();
         app.MapMutes();
+        app.MapPush();
         app.MapClientVersions();
         app.MapBackends();
         return app;

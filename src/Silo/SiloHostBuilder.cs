@@ -1,6 +1,7 @@
 using AppMsg.Hosting;
 using AppMsg.Grains;
 using AppMsg.Grains.Backends;
+using AppMsg.Grains.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,11 @@ public static class SiloHostBuilder
                 o.PreviousKey = settings.SecretsKeyPrevious;
             });
         builder.Services.AddAppMsgBackends(o => o.Retention = settings.SessionEventsRetention);
+        builder.Services.AddAppMsgNotifications(o =>
+        {
+            o.TrustPemPath = settings.PushTrustPem;
+            o.AckDelay = settings.PushAckDelay;
+        });
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>
         {
