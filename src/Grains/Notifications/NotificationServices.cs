@@ -10,6 +10,13 @@ public static class NotificationServices
         services.AddOptions<PushOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton<PushStore>();
         services.AddSingleton<PushCredentialCache>();
+        services.AddSingleton<PushHttp>();
+        services.AddSingleton<PushMetrics>();
+        services.AddSingleton<ApnsSender>();
+        services.AddSingleton<FcmSender>();
+        services.AddSingleton<WebPushSender>();
+        services.AddSingleton<PushPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<PushPipeline>());
         return services;
     }
 }
