@@ -3,6 +3,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AppMsg.Protocol;
 using AppMsg.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
 
 namespace AppMsg.Notifications.Tests;
 
@@ -107,6 +112,7 @@ public sealed class DeliveryTests(NotificationSystem system)
         await system.SendAsync($"{userId}@user", "nobody to notify", credential);
         await Task.Delay(Quiet);
         Assert.Single(system.Providers.For(gone));
+        Assert.Equal(2, system.SiloServices<AppMsg.Grains.Notifications.PushMetrics>().Snapshot(appId).GetValueOrDefault("pruned"));
     }
 
     [Fact]
@@ -131,6 +137,30 @@ public sealed class DeliveryTests(NotificationSystem system)
     }
 
     [Fact]
+    public async Task An_http_1_only_provider_is_retried_and_counted_while_other_apps_notifications_go_through()
+    {
+        await using var http1Only = await Http1OnlyServer.StartAsync(system.Certificate);
+        var (tenantId, userId) = await system.NewUserAsync();
+        var (brokenApp, brokenCredential) = await system.NewAppAsync(tenantId);
+        var (healthyApp, healthyCredential) = await system.NewAppAsync(tenantId);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        (await system.Api.PutAsync($"/v1/apps/{brokenApp}/push/apns", new
+        {
+            keyId = "KEY0000001", teamId = "TEAM123456", topic = "dev.appmsg.broken", privateKey = key.ExportPkcs8PrivateKeyPem(), endpoint = http1Only.Url,
+        }, brokenCredential)).Expect(HttpStatusCode.NoContent);
+        await system.SetUpApnsAsync(healthyApp, healthyCredential);
+        await system.RegisterIosAsync(userId, brokenApp, brokenCredential, deviceId: "broken");
+        var healthyToken = await system.RegisterIosAsync(userId, healthyApp, healthyCredential, deviceId: "healthy");
+
+        await system.SendAsync($"{userId}@user", "to both apps", system.AdminKey);
+
+        await system.Providers.WaitForAsync(healthyToken, 1, TimeSpan.FromSeconds(10));
+        var counts = await Eventually.ReturnsAsync(() => Task.FromResult(system.SiloServices<AppMsg.Grains.Notifications.PushMetrics>().Snapshot(brokenApp)),
+            c => c.GetValueOrDefault("retried") >= 1, TimeSpan.FromSeconds(15), "the failed attempt counted as a retry");
+        Assert.False(counts.ContainsKey("sent"));
+    }
+
+    [Fact]
     public async Task A_muted_sender_is_not_notified_of_in_a_qun()
     {
         var (tenantId, userId) = await system.NewUserAsync();
@@ -143,6 +173,8 @@ public sealed class DeliveryTests(NotificationSystem system)
         (await system.Api.PutAsync($"/v1/users/{userId}/mutes/{sender}@user", null, credential)).Expect(HttpStatusCode.NoContent);
 
         await system.SendAsync($"{qunId}@qun", "from a muted sender", senderToken);
+        await Eventually.ReturnsAsync(() => Task.FromResult(system.SiloServices<AppMsg.Grains.Notifications.PushMetrics>().Snapshot(appId)),
+            counts => counts.GetValueOrDefault("muted") == 1, TimeSpan.FromSeconds(10), "the muted notification counted");
         (await system.Api.DeleteAsync($"/v1/users/{userId}/mutes/{sender}@user", credential)).Expect(HttpStatusCode.NoContent);
         await system.SendAsync($"{qunId}@qun", "after unmuting", senderToken);
 
@@ -214,5 +246,41 @@ public sealed class DeliveryTests(NotificationSystem system)
         Assert.Equal("normal", request.Headers["urgency"]);
         Assert.Equal("hello browser", request.Body.GetProperty("body").GetString());
         Assert.Equal(messageId, request.Body.GetProperty("data").GetProperty("messageId").GetString());
+    }
+}
+
+/// <summary>A TLS server that speaks HTTP/1.1 only, with the fakes' trusted certificate: an APNs endpoint that cannot do HTTP/2.</summary>
+public sealed class Http1OnlyServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private Http1OnlyServer(WebApplication app, string url)
+    {
+        this.app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static async Task<Http1OnlyServer> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.UseHttps(certificate);
+        }));
+        var app = builder.Build();
+        app.MapPost("/3/device/{token}", () => Results.Ok());
+        await app.StartAsync();
+        return new Http1OnlyServer(app, $"https://localhost:{port}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 }

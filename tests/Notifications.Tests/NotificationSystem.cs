@@ -19,6 +19,9 @@ public sealed class NotificationSystem : RunningSystem
 
     public FakeProviders Providers { get; private set; } = null!;
 
+    /// <summary>The certificate the fakes serve, which the silo trusts.</summary>
+    public X509Certificate2 Certificate => certificate!;
+
     public override async Task InitializeAsync()
     {
         certificate = TestCertificate.Create("push-providers");
