@@ -37,6 +37,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private const int ResolveBatch = 100;
     private const int UserChecksInParallel = 64;
     private const int OutcomeBatch = 1_000;
+    private const int ClaimBatch = 5_000;
     private static readonly TimeSpan DelayedTick = TimeSpan.FromMilliseconds(250);
 
     private readonly PushStore store;
@@ -138,11 +139,11 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     private async Task ResolveAsync(List<NotificationRequest> batch)
     {
-        // Inbox messages of the batch: one query for all their users.
+        // Inbox messages of the batch: one query for all their users; a qun's members: one join per qun message.
         var inboxUsers = batch.Where(r => r.Kind == AddressKind.User).Select(r => r.TargetId).Distinct().ToArray();
         var inboxDevices = (inboxUsers.Length == 0 ? [] : await store.DevicesOfUsersAsync(inboxUsers, 31)).ToLookup(d => d.UserId);
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
+        var candidates = new List<(NotificationRequest Request, List<RegisteredDevice> Devices)>(batch.Count);
         foreach (var request in batch)
         {
             if (request.ExpiresAt <= now)
@@ -155,59 +156,78 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                 : await store.DevicesOfQunAsync(request.TargetId, request.TerminalTypes);
             var sender = request.From.EndsWith("@user", StringComparison.Ordinal) ? request.From[..^5] : null;
             devices.RemoveAll(d => d.UserId == sender);
-            if (devices.Count == 0)
+            if (devices.Count > 0)
             {
-                continue;
+                candidates.Add((request, devices));
             }
+        }
 
+        // Each recipient is asked once per batch, however many of its messages the batch holds: its mutes and live terminal types.
+        var recipients = await RecipientsAsync(candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal));
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ready = new List<(NotificationRequest, RegisteredDevice, PushNotification)>();
+        var waitUntil = clock.GetUtcNow() + ackDelay;
+        foreach (var (request, devices) in candidates)
+        {
             if (!titles.TryGetValue(request.From, out var title))
             {
                 titles[request.From] = title = await TitleAsync(request.From);
             }
 
             var notification = Notification(request, title);
-            var now2 = clock.GetUtcNow();
-            var ready = new ConcurrentBag<RegisteredDevice>();
-            var waiting = new ConcurrentBag<RegisteredDevice>();
-            await Parallel.ForEachAsync(devices.GroupBy(d => d.UserId), new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (ofUser, _) =>
+            foreach (var device in devices)
             {
-                var user = grains.GetGrain<IUserGrain>(ofUser.Key);
-                if (await user.IsMutedAsync(request.From) || (request.Kind == AddressKind.Qun && await user.IsMutedAsync(request.Timeline)))
+                var recipient = recipients[device.UserId];
+                if (recipient.Muted.Contains(request.From) || (request.Kind == AddressKind.Qun && recipient.Muted.Contains(request.Timeline)))
                 {
-                    foreach (var device in ofUser)
-                    {
-                        metrics.Count(device.Device.AppId, device.Device.Platform, "muted");
-                    }
-
-                    return;
+                    metrics.Count(device.Device.AppId, device.Device.Platform, "muted");
                 }
-
-                var sessions = await grains.GetGrain<IUserSessionsGrain>(ofUser.Key).GetSessionsAsync();
-                foreach (var device in ofUser)
+                else if ((recipient.LiveTerminalTypes & device.Device.TerminalType) == 0)
                 {
-                    (sessions.Any(s => s.TerminalType == device.Device.TerminalType) ? waiting : ready).Add(device);
+                    ready.Add((request, device, notification));
                 }
-            });
-
-            if (!waiting.IsEmpty)
-            {
-                lock (delayed)
+                else
                 {
-                    foreach (var device in waiting)
-                    {
-                        if (delayed.Count >= MaxDelayed)
-                        {
-                            metrics.Count(device.Device.AppId, device.Device.Platform, "dropped");
-                            continue;
-                        }
-
-                        delayed.Enqueue((request, device), now2 + ackDelay);
-                    }
+                    Delay(request, device, waitUntil);
                 }
             }
-
-            await DispatchAsync([.. ready.Select(d => (request, d, notification))]);
         }
+
+        await DispatchAsync(ready);
+    }
+
+    private sealed record Recipient(IReadOnlySet<string> Muted, int LiveTerminalTypes);
+
+    private async Task<Dictionary<string, Recipient>> RecipientsAsync(IEnumerable<string> userIds)
+    {
+        var recipients = new ConcurrentDictionary<string, Recipient>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (userId, _) =>
+        {
+            var muted = grains.GetGrain<IUserGrain>(userId).GetMutedAsync();
+            var sessions = await grains.GetGrain<IUserSessionsGrain>(userId).GetSessionsAsync();
+            var live = 0;
+            foreach (var session in sessions)
+            {
+                live |= session.TerminalType;
+            }
+
+            recipients[userId] = new Recipient(new HashSet<string>(await muted, StringComparer.Ordinal), live);
+        });
+        return new Dictionary<string, Recipient>(recipients, StringComparer.Ordinal);
+    }
+
+    private void Delay(NotificationRequest request, RegisteredDevice device, DateTimeOffset until)
+    {
+        lock (delayed)
+        {
+            if (delayed.Count < MaxDelayed)
+            {
+                delayed.Enqueue((request, device), until);
+                return;
+            }
+        }
+
+        metrics.Count(device.Device.AppId, device.Device.Platform, "dropped");
     }
 
     /// <summary>Claims each (message, device) in the store and queues the claimed ones; one claimed before is skipped.</summary>
@@ -218,12 +238,15 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             return;
         }
 
-        var claimed = await store.ClaimAsync([.. ready.Select(r => (r.Request.MessageId, r.Device.UserId, r.Device.Device.DeviceId, r.Device.Device.AppId))]);
-        foreach (var (request, device, notification) in ready)
+        foreach (var chunk in ready.Chunk(ClaimBatch))
         {
-            if (claimed.Contains((request.MessageId, device.UserId, device.Device.DeviceId)))
+            var claimed = await store.ClaimAsync([.. chunk.Select(r => (r.Request.MessageId, r.Device.UserId, r.Device.Device.DeviceId, r.Device.Device.AppId))]);
+            foreach (var (request, device, notification) in chunk)
             {
-                await jobs.Writer.WriteAsync(new PushJob(request, device, notification, 1), stopping.Token);
+                if (claimed.Contains((request.MessageId, device.UserId, device.Device.DeviceId)))
+                {
+                    await jobs.Writer.WriteAsync(new PushJob(request, device, notification, 1), stopping.Token);
+                }
             }
         }
     }
