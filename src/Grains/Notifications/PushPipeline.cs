@@ -27,7 +27,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 {
     public const int IncomingCapacity = 10_000;
     public const int SendQueueCapacity = 20_000;
-    public const int MaxInFlight = 256;
+    public const int MaxInFlight = 1_024;
     public const int MaxDelayed = 100_000;
     public const int MaxWaitingRetries = 20_000;
     public const int MaxAttempts = 5;
