@@ -5,7 +5,7 @@ using AppMsg.Notifications;
 namespace AppMsg.Grains.Notifications;
 
 /// <summary>A user's push registrations, in <c>push_devices</c>; the grain checks what the API cannot.</summary>
-public sealed class PushDevicesGrain(PushStore store) : Grain, IPushDevicesGrain
+public sealed class PushDevicesGrain(PushStore store, PushPipeline pipeline) : Grain, IPushDevicesGrain
 {
     private const int MaxTokenLength = 4_096;
 
@@ -23,6 +23,7 @@ public sealed class PushDevicesGrain(PushStore store) : Grain, IPushDevicesGrain
         }
 
         await store.UpsertDeviceAsync(UserId, user.TenantId, device);
+        pipeline.NoteDeviceRegistered();
     }
 
     public Task<bool> RemoveAsync(string deviceId) => store.DeleteDeviceAsync(UserId, deviceId ?? "");

@@ -55,7 +55,11 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly Channel<PushJob> jobs = Channel.CreateBounded<PushJob>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true });
     private readonly Channel<(string MessageId, string UserId, string DeviceId, string State)> outcomes =
         Channel.CreateBounded<(string, string, string, string)>(new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<(string AppId, string Platform, string Token)> deadTokens =
+        Channel.CreateBounded<(string, string, string)>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly PriorityQueue<(NotificationRequest Request, RegisteredDevice Device), DateTimeOffset> delayed = new();
+    private bool anyDevices;
+    private DateTimeOffset anyDevicesReadAt = DateTimeOffset.MinValue;
     private readonly SemaphoreSlim inFlight = new(MaxInFlight);
     private readonly CancellationTokenSource stopping = new();
     private int waitingRetries;
@@ -137,8 +141,31 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
     }
 
+    /// <summary>A device was registered through this silo: the "no devices anywhere" shortcut ends at once.</summary>
+    public void NoteDeviceRegistered() => anyDevices = true;
+
+    /// <summary>
+    /// Whether any device is registered, re-read every 10 s while none is: a cluster without notifications pays one
+    /// tiny query per 10 s, not one per message. (The first device registered through another silo counts within 10 s.)
+    /// </summary>
+    private async Task<bool> AnyDevicesAsync()
+    {
+        if (!anyDevices && clock.GetUtcNow() - anyDevicesReadAt > TimeSpan.FromSeconds(10))
+        {
+            anyDevices = await store.AnyDevicesAsync();
+            anyDevicesReadAt = clock.GetUtcNow();
+        }
+
+        return anyDevices;
+    }
+
     private async Task ResolveAsync(List<NotificationRequest> batch)
     {
+        if (!await AnyDevicesAsync())
+        {
+            return;
+        }
+
         // Inbox messages of the batch: one query for all their users; a qun's members: one join per qun message.
         var inboxUsers = batch.Where(r => r.Kind == AddressKind.User).Select(r => r.TargetId).Distinct().ToArray();
         var inboxDevices = (inboxUsers.Length == 0 ? [] : await store.DevicesOfUsersAsync(inboxUsers, 31)).ToLookup(d => d.UserId);
@@ -361,7 +388,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                     Record(job, "sent");
                     break;
                 case SendStatus.Unregistered:
-                    await store.DeleteTokenAsync(device.AppId, device.Platform, job.Device.Token);
+                    deadTokens.Writer.TryWrite((device.AppId, device.Platform, job.Device.Token));
                     Record(job, "pruned");
                     LogPruned(logger, device.AppId, device.Platform, job.Device.UserId, device.DeviceId, result.Reason);
                     break;
@@ -444,6 +471,17 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
                 try
                 {
+                    List<(string, string, string)> dead = [];
+                    while (dead.Count < OutcomeBatch && deadTokens.Reader.TryRead(out var token))
+                    {
+                        dead.Add(token);
+                    }
+
+                    if (dead.Count > 0)
+                    {
+                        await store.DeleteTokensAsync(dead);
+                    }
+
                     await store.RecordOutcomesAsync(batch);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -56,9 +56,22 @@ public sealed class PushStore(NpgsqlDataSource database)
     public async Task<bool> DeleteDeviceAsync(string userId, string deviceId) =>
         await database.ExecuteAsync("DELETE FROM push_devices WHERE user_id = $1 AND device_id = $2", userId, deviceId) > 0;
 
-    /// <summary>Removes a token the provider called dead, whoever holds it now.</summary>
-    public async Task<bool> DeleteTokenAsync(string appId, string platform, string token) =>
-        await database.ExecuteAsync("DELETE FROM push_devices WHERE app_id = $1 AND platform = $2 AND token = $3", appId, platform, token) > 0;
+    /// <summary>Removes tokens the providers called dead, whoever holds them now (one statement for many).</summary>
+    public async Task DeleteTokensAsync(IReadOnlyList<(string AppId, string Platform, string Token)> tokens)
+    {
+        await using var command = database.CreateCommand("""
+            DELETE FROM push_devices d USING unnest($1::text[], $2::text[], $3::text[]) AS t(a, p, k)
+            WHERE d.app_id = t.a AND d.platform = t.p AND d.token = t.k
+            """);
+        command.Parameters.AddWithValue(tokens.Select(t => t.AppId).ToArray());
+        command.Parameters.AddWithValue(tokens.Select(t => t.Platform).ToArray());
+        command.Parameters.AddWithValue(tokens.Select(t => t.Token).ToArray());
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Whether any device is registered at all (a cluster that does not use notifications skips the work).</summary>
+    public async Task<bool> AnyDevicesAsync() =>
+        (await database.ReadStringsAsync("SELECT EXISTS (SELECT 1 FROM push_devices)::text")).FirstOrDefault() == "true";
 
     public Task<List<RegisteredDevice>> DevicesOfUserAsync(string userId) =>
         ReadDevicesAsync($"SELECT {DeviceColumns} FROM push_devices WHERE user_id = $1 ORDER BY device_id", userId);
