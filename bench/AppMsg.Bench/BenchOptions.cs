@@ -15,6 +15,8 @@ public sealed record BenchOptions
           replay    --users offline users with --messages stored each reconnect at once: time until all caught up
           faults    2 silos + 2 edges as processes, --devices devices in --quns quns, --rate messages/s; kill -9 of a
                     silo and of an edge, a PostgreSQL crash-restart, an idle period; lost, gaps, live misses (docs/faults.md)
+          notify    --users offline users with an iOS device in one qun, --messages messages to it: notifications/s to a
+                    loopback APNs receiver, p50/p99 from send to provider request (docs/notifications.md)
           all       the four benchmarks (not faults), one after the other (defaults)
 
         Options (defaults in brackets):
@@ -25,8 +27,8 @@ public sealed record BenchOptions
           --ramp-rates a,b,..  direct: the ramp's steps [500,1000,2000,3000,4000,5000,6000,8000,10000,15000,20000]
           --step S             direct: seconds per ramp step [8]
           --connections N      connect: idle devices [15000]
-          --users N            replay: offline users [1000]
-          --messages M         replay: stored messages per user [100]
+          --users N            replay, notify: offline users [1000]
+          --messages M         replay: stored messages per user; notify: messages to the qun [100]
           --duration S         seconds of each measured phase (fanout per publisher, direct fixed rate, connect hold) [20]
           --transport T        tcp, ws, wsjson, mixed (alternate tcp and ws) or each (a run per transport, rows apart) [mixed]; peers use what they have
           --publishers K       fanout: concurrent publish calls [8]
@@ -93,7 +95,7 @@ public sealed record BenchOptions
         }
 
         var scenario = args[0];
-        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "faults" or "all"))
+        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "faults" or "notify" or "all"))
         {
             throw new ArgumentException($"unknown scenario '{scenario}'");
         }

@@ -63,10 +63,21 @@ try
             "fanout" => new FanoutScenario(options, logDirectory),
             "direct" => new DirectScenario(options, logDirectory),
             "connect" => new ConnectScenario(options, logDirectory),
+            "notify" => new NotifyScenario(options, logDirectory),
             _ => new ReplayScenario(options, logDirectory),
         };
         ProgressTicker.Say($"{name}: logs of the processes in {logDirectory}");
+        if (scenario is NotifyScenario notify)
+        {
+            await notify.StartReceiverAsync();
+        }
+
         var report = await scenario.RunAsync(stop.Token);
+        if (scenario is NotifyScenario notified)
+        {
+            await notified.StopReceiverAsync();
+        }
+
         var machine = MachineInfo.Collect(scenario.PostgresVersion);
         Console.WriteLine();
         Console.WriteLine(TableRenderer.Render(report, machine));

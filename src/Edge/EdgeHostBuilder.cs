@@ -131,6 +131,7 @@ public static class EdgeHostBuilder
         app.MapOrgs();
         app.MapContacts();
         app.MapMutes();
+        app.MapPush();
         app.MapClientVersions();
         app.MapBackends();
         app.MapQuotas();

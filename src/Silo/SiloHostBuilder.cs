@@ -3,6 +3,7 @@ using AppMsg.Grains;
 using AppMsg.Grains.Backends;
 using AppMsg.Grains.Metrics;
 using AppMsg.Hosting.Metrics;
+using AppMsg.Grains.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,6 +62,11 @@ public static class SiloHostBuilder
                 o.PreviousKey = settings.SecretsKeyPrevious;
             });
         builder.Services.AddAppMsgBackends(o => o.Retention = settings.SessionEventsRetention);
+        builder.Services.AddAppMsgNotifications(o =>
+        {
+            o.TrustPemPath = settings.PushTrustPem;
+            o.AckDelay = settings.PushAckDelay;
+        });
         var advertised = settings.ResolveAdvertisedAddress();
         builder.UseOrleans(silo =>
         {

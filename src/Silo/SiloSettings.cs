@@ -63,6 +63,12 @@ public sealed record SiloSettings
     /// <summary>How long stored session events are kept for backends that have not taken them.</summary>
     public TimeSpan SessionEventsRetention { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>A PEM file of extra CA certificates trusted for push provider endpoints (<c>APPMSG_PUSH_TRUST_PEM</c>).</summary>
+    public string? PushTrustPem { get; init; }
+
+    /// <summary>How long a live terminal has to acknowledge a message before its device is notified anyway.</summary>
+    public TimeSpan PushAckDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The PostgreSQL connections this silo may hold: its two pools' sizes and the wait for a connection.</summary>
     public ConnectionBudget Database { get; init; } = ConnectionBudget.SiloDefault;
 
@@ -94,6 +100,8 @@ public sealed record SiloSettings
             PruneInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
             GrainCollectionAge = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_GRAIN_COLLECTION_AGE_SECONDS", "AppMsg:GrainCollectionAgeSeconds", 900, 10, 86_400)),
             SessionEventsRetention = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_SESSION_EVENTS_RETENTION_SECONDS", "AppMsg:SessionEventsRetentionSeconds", 86_400, 60, 2_592_000)),
+            PushTrustPem = SettingReader.String(configuration, "APPMSG_PUSH_TRUST_PEM", "AppMsg:PushTrustPem"),
+            PushAckDelay = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PUSH_ACK_DELAY_SECONDS", "AppMsg:PushAckDelaySeconds", 10, 1, 3_600)),
             Database = ConnectionBudget.ForSilo(configuration),
         };
     }

@@ -51,7 +51,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
         var applied = await Task.WhenAll(first, second);
 
         Assert.Equal(DatabaseMigrator.KnownMigrations.Count, applied.Sum());
-        var versions = await QueryListAsync(connectionString, "SELECT version::text FROM appmsg_schema_version ORDER BY version");
+        var versions = await QueryListAsync(connectionString, "SELECT version::text AS v FROM appmsg_schema_version ORDER BY version");
         Assert.Equal(Enumerable.Range(1, DatabaseMigrator.LatestVersion).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), versions);
     }
 

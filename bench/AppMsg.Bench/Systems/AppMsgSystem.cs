@@ -38,6 +38,12 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
 
     public int? ClusterProcessId => silo?.Pid;
 
+    /// <summary>The HTTP API as the operator (after <see cref="StartAsync"/>).</summary>
+    public HttpClient Api => http ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The tenant the benchmark's users are created in.</summary>
+    public string TenantId => tenantId;
+
     /// <summary>The PostgreSQL version (of the private server), for the report.</summary>
     public string? PostgresVersion => postgres?.Version;
 

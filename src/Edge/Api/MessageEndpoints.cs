@@ -15,7 +15,11 @@ public static class MessageEndpoints
     public const int MaxSessionFilter = 1_000;
     private const string OperatorAddress = "operator@app";
 
-    public sealed record SendRequest(string? From, List<string>? To, string? Type, JsonElement? Content, int? TtlSeconds, int? TerminalTypes, JsonElement? Sessions, string? ClientMsgId);
+    public sealed record SendRequest(string? From, List<string>? To, string? Type, JsonElement? Content, int? TtlSeconds, int? TerminalTypes, JsonElement? Sessions, string? ClientMsgId,
+        bool? Notify = null, NotificationBody? Notification = null);
+
+    /// <summary>The sender's own offline notification: title, body, sound, string data and <c>priority: "high"</c>.</summary>
+    public sealed record NotificationBody(string? Title, string? Body, string? Sound, Dictionary<string, string>? Data, string? Priority);
 
     public sealed record SendResult(string To, string Id, string Timeline, long Seq);
 
@@ -45,6 +49,7 @@ public static class MessageEndpoints
             }
 
             var from = SenderOf(body, caller);
+            var notification = NotificationOf(body.Notification);
             var sessions = SessionFilterOf(body.Sessions);
             // A send is tried again while a silo's death is being detected; the client message id (ours when the
             // caller gave none) makes a repeat of an append that did get stored answer with the first result.
@@ -59,7 +64,8 @@ public static class MessageEndpoints
                 {
                     var targets = await ResolveTargetsAsync(body.To, caller, cluster, tenants, terminalTypes, sessions);
                     var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
-                        new NewMessage(from, t.To, type, content, ttl, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions))));
+                        new NewMessage(from, t.To, type, content, ttl, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions,
+                        Notify: body.Notify ?? true, Notification: notification))));
                     var bytes = System.Text.Encoding.UTF8.GetByteCount(content);
                     foreach (var t in targets)
                     {
@@ -91,6 +97,26 @@ public static class MessageEndpoints
             return Results.Ok(new { messages, next = page.NextAfter });
         });
         return api;
+    }
+
+    private static AppMsg.Notifications.NotificationOverride? NotificationOf(NotificationBody? body)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        if (body.Priority is not (null or "normal" or "high"))
+        {
+            throw AppMsgException.Invalid("notification.priority", "notification.priority must be normal or high");
+        }
+
+        if (body.Data is { Count: > 20 } || body.Data?.Any(d => d.Key.Length > 64 || d.Value is null || d.Value.Length > 1_024) == true)
+        {
+            throw AppMsgException.Invalid("notification.data", "notification.data must be at most 20 string fields (names up to 64, values up to 1024 characters)");
+        }
+
+        return new AppMsg.Notifications.NotificationOverride(body.Title, body.Body, body.Sound, body.Data, body.Priority == "high");
     }
 
     private static string SenderOf(SendRequest body, Caller caller)

@@ -72,7 +72,7 @@ public static class WebhookEndpoints
         status.Settings.TimeoutMs, status.Settings.SessionEvents, status.Delivered, status.DeadLetters, status.HasSigningSecret, status.EventsDelivered);
 
     /// <summary>The operator, or the app itself; 404 for anyone else.</summary>
-    private static async Task<AppInfo> GetOwnAsync(string appId, Caller caller, IClusterClient cluster)
+    internal static async Task<AppInfo> GetOwnAsync(string appId, Caller caller, IClusterClient cluster)
     {
         Validate.Id(appId, "app");
         if (caller.Kind == CallerKind.User || (caller.Kind == CallerKind.App && caller.AppId != appId))

@@ -12,6 +12,8 @@ namespace AppMsg.Messaging;
 /// 24 hours is answered with the first receipt and stored once.</param>
 /// <param name="OnlySessions">When set, only these sessions receive it live (appmsgsrv's session filter); replay still
 /// follows <paramref name="TerminalTypes"/>.</param>
+/// <param name="Notify">False: no offline notification (APNs, FCM, Web Push) for this message.</param>
+/// <param name="Notification">The sender's title, body, sound, data and priority for the offline notification.</param>
 [GenerateSerializer, Immutable]
 public sealed record NewMessage(
     [property: Id(0)] string From,
@@ -22,4 +24,6 @@ public sealed record NewMessage(
     [property: Id(5)] int TerminalTypes = 31,
     [property: Id(6)] string? ExceptSessionId = null,
     [property: Id(7)] string? ClientMsgId = null,
-    [property: Id(8)] IReadOnlyList<string>? OnlySessions = null);
+    [property: Id(8)] IReadOnlyList<string>? OnlySessions = null,
+    [property: Id(9)] bool Notify = true,
+    [property: Id(10)] AppMsg.Notifications.NotificationOverride? Notification = null);

@@ -26,6 +26,7 @@ public sealed class TimelineGrain(
     OrgIndex orgs,
     LiveEdges liveEdges,
     IOptions<MessagingOptions> options,
+    Notifications.PushPipeline notifications,
     Microsoft.Extensions.Logging.ILogger<TimelineGrain> logger) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
@@ -101,6 +102,7 @@ public sealed class TimelineGrain(
 
     private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous)
     {
+        var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = Ids.New();
         var now = DateTimeOffset.UtcNow;
         var expiresAt = now + ttl;
@@ -129,6 +131,12 @@ public sealed class TimelineGrain(
         }
 
         await previous;
+        if (message.Notify && address is { Kind: AddressKind.User or AddressKind.Qun } target)
+        {
+            notifications.Offer(new Notifications.NotificationRequest(Timeline, target.Kind, target.Id, seq, id, message.From, message.Type, message.Content,
+                message.TerminalTypes, expiresAt, message.Notification, acceptedAt));
+        }
+
         var delivery = new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From), From: message.From, ExpiresAtMs: expiresAt.ToUnixTimeMilliseconds(),
             StoredAtMs: now.ToUnixTimeMilliseconds());
         await DeliverAsync(address, message, delivery);

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace AppMsg.Grains.Statistics;
 
-/// <summary>The table <c>stats_hourly</c> (migration 12): one upsert per batch of rows, sums by hour or day on read.</summary>
+/// <summary>The table <c>stats_hourly</c> (migration 11): one upsert per batch of rows, sums by hour or day on read.</summary>
 public sealed class StatsStore(NpgsqlDataSource database)
 {
     private static readonly string[] Columns =

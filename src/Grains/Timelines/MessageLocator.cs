@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace AppMsg.Grains.Timelines;
 
-/// <summary>Finds a stored message by its id (index <c>ix_msg_messages_message_id</c>, migration 12), without its envelope.</summary>
+/// <summary>Finds a stored message by its id (index <c>ix_msg_messages_message_id</c>, migration 11), without its envelope.</summary>
 public sealed class MessageLocator(NpgsqlDataSource database)
 {
     public async Task<StoredMessage?> FindAsync(string messageId)

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using AppMsg.Grains.Security;
+using AppMsg.Notifications;
+
+namespace AppMsg.Grains.Notifications;
+
+/// <summary>
+/// The silo's decrypted copy of apps' push credentials, read from the store at most every 30 seconds per app
+/// (a change made through another silo is seen within that; through this one, at once).
+/// </summary>
+public sealed class PushCredentialCache(PushStore store, SecretProtector secrets, TimeProvider clock)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<(AppPushCredentials Value, DateTimeOffset ReadAt)>>> apps = new(StringComparer.Ordinal);
+
+    /// <summary>The app's credentials; an app without any has an empty set.</summary>
+    public async Task<AppPushCredentials> GetAsync(string appId)
+    {
+        while (true)
+        {
+            var entry = apps.GetOrAdd(appId, id => new Lazy<Task<(AppPushCredentials, DateTimeOffset)>>(() => ReadAsync(id)));
+            try
+            {
+                var (value, readAt) = await entry.Value;
+                if (clock.GetUtcNow() - readAt < Lifetime)
+                {
+                    return value;
+                }
+            }
+            catch
+            {
+                apps.TryRemove(new(appId, entry));
+                throw;
+            }
+
+            apps.TryRemove(new(appId, entry));
+        }
+    }
+
+    public void Invalidate(string appId) => apps.TryRemove(appId, out _);
+
+    private async Task<(AppPushCredentials, DateTimeOffset)> ReadAsync(string appId)
+    {
+        var readAt = clock.GetUtcNow();
+        ApnsKey? apns = null;
+        FcmAccount? fcm = null;
+        VapidKey? vapid = null;
+        if (await store.GetCredentialAsync(appId, PushPlatforms.Apns) is { } a)
+        {
+            var settings = JsonSerializer.Deserialize<ApnsCredentials>(secrets.Unprotect(a.Secret, CredentialPurposes.Of(PushPlatforms.Apns, appId)))!;
+            apns = new ApnsKey(settings, PushKeys.ApnsKey(settings.PrivateKey));
+        }
+
+        if (await store.GetCredentialAsync(appId, PushPlatforms.Fcm) is { } f)
+        {
+            var settings = JsonSerializer.Deserialize<StoredFcm>(secrets.Unprotect(f.Secret, CredentialPurposes.Of(PushPlatforms.Fcm, appId)))!;
+            fcm = new FcmAccount(settings, PushKeys.RsaKey(settings.PrivateKey, "private_key"));
+        }
+
+        if (await store.GetCredentialAsync(appId, PushPlatforms.WebPush) is { } w)
+        {
+            var stored = JsonSerializer.Deserialize<StoredVapid>(secrets.Unprotect(w.Secret, CredentialPurposes.Of(PushPlatforms.WebPush, appId)))!;
+            var parameters = PushKeys.PublicPoint(PushKeys.FromBase64Url(stored.PublicKey)!);
+            parameters.D = PushKeys.FromBase64Url(stored.PrivateKey);
+            vapid = new VapidKey(ECDsa.Create(parameters), stored.PublicKey);
+        }
+
+        return (new AppPushCredentials(appId, apns, fcm, vapid), readAt);
+    }
+}
+
+/// <summary>An app's decrypted push credentials, as a silo's senders use them.</summary>
+public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid);
+
+/// <summary>The APNs settings and the imported signing key.</summary>
+public sealed record ApnsKey(ApnsCredentials Settings, ECDsa Key);
+
+/// <summary>The FCM service account and its imported signing key.</summary>
+public sealed record FcmAccount(StoredFcm Settings, RSA Key);
+
+/// <summary>The app's VAPID signing key and its public key (base64url), sent as <c>k=</c>.</summary>
+public sealed record VapidKey(ECDsa Key, string PublicKey);

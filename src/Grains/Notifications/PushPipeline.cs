@@ -1,0 +1,579 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using AppMsg.Common;
+using AppMsg.Directory;
+using AppMsg.Messaging;
+using AppMsg.Notifications;
+using AppMsg.Sessions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AppMsg.Grains.Notifications;
+
+/// <summary>
+/// Turns stored messages into provider requests, beside live delivery and never in its way. A timeline grain
+/// offers each stored message without waiting (<see cref="Offer"/>: a bounded queue; when it is full the
+/// notification is dropped and counted, never the sender held up). One loop resolves the offered messages in
+/// batches: the registered devices of the recipients (one query per qun however large), the recipients who muted
+/// the sender or qun, and which devices' terminal type has a live session (those wait <see cref="PushOptions.AckDelay"/>
+/// and are notified only if the terminal has not acknowledged the message by then). Each (message, device) is
+/// claimed once in <c>push_sent</c> before it is queued, so nothing is sent twice. Senders take jobs from a bounded
+/// queue with at most <see cref="MaxInFlight"/> provider requests at a time; transient failures wait (Retry-After,
+/// else exponential backoff with jitter) and are tried again up to <see cref="MaxAttempts"/> times.
+/// </summary>
+public sealed partial class PushPipeline : IHostedService, IDisposable
+{
+    public const int IncomingCapacity = 10_000;
+    public const int SendQueueCapacity = 20_000;
+    public const int MaxInFlight = 1_024;
+    public const int MaxDelayed = 100_000;
+    public const int MaxWaitingRetries = 20_000;
+    public const int MaxAttempts = 5;
+    public static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan SentRecordsKept = TimeSpan.FromDays(31);
+
+    private const int ResolveBatch = 100;
+    private const int UserChecksInParallel = 64;
+    private const int OutcomeBatch = 1_000;
+    private const int ClaimBatch = 5_000;
+    private static readonly TimeSpan DelayedTick = TimeSpan.FromMilliseconds(250);
+
+    private readonly PushStore store;
+    private readonly PushCredentialCache credentials;
+    private readonly ApnsSender apns;
+    private readonly FcmSender fcm;
+    private readonly WebPushSender webPush;
+    private readonly PushMetrics metrics;
+    private readonly IGrainFactory grains;
+    private readonly TimeProvider clock;
+    private readonly ILogger<PushPipeline> logger;
+    private readonly TimeSpan ackDelay;
+
+    private readonly Channel<NotificationRequest> incoming = Channel.CreateBounded<NotificationRequest>(new BoundedChannelOptions(IncomingCapacity) { SingleReader = true });
+    private readonly Channel<PushJob> jobs = Channel.CreateBounded<PushJob>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true });
+    private readonly Channel<(string MessageId, string UserId, string DeviceId, string State)> outcomes =
+        Channel.CreateBounded<(string, string, string, string)>(new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<(string AppId, string Platform, string Token)> deadTokens =
+        Channel.CreateBounded<(string, string, string)>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PriorityQueue<(NotificationRequest Request, RegisteredDevice Device), DateTimeOffset> delayed = new();
+    private bool anyDevices;
+    private DateTimeOffset anyDevicesReadAt = DateTimeOffset.MinValue;
+    private readonly SemaphoreSlim inFlight = new(MaxInFlight);
+    private readonly CancellationTokenSource stopping = new();
+    private int waitingRetries;
+    private Task[] loops = [];
+
+    public PushPipeline(
+        PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
+        IGrainFactory grains, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+    {
+        this.store = store;
+        this.credentials = credentials;
+        this.apns = apns;
+        this.fcm = fcm;
+        this.webPush = webPush;
+        this.metrics = metrics;
+        this.grains = grains;
+        this.clock = clock;
+        this.logger = logger;
+        ackDelay = options.Value.AckDelay;
+    }
+
+    /// <summary>Hands a stored message over without waiting; false (counted, logged) when the queue is full.</summary>
+    public bool Offer(NotificationRequest request)
+    {
+        if (incoming.Writer.TryWrite(request))
+        {
+            return true;
+        }
+
+        metrics.Count("-", "-", "dropped");
+        LogDropped(logger, request.MessageId, IncomingCapacity);
+        return false;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        loops = [Task.Run(ResolveLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync)];
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await Task.WhenAll(loops).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    public void Dispose()
+    {
+        stopping.Dispose();
+        inFlight.Dispose();
+    }
+
+    private async Task ResolveLoopAsync()
+    {
+        var batch = new List<NotificationRequest>(ResolveBatch);
+        try
+        {
+            while (await incoming.Reader.WaitToReadAsync(stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < ResolveBatch && incoming.Reader.TryRead(out var request))
+                {
+                    batch.Add(request);
+                }
+
+                try
+                {
+                    await ResolveAsync(batch);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    metrics.Count("-", "-", "failed:resolve", batch.Count);
+                    LogResolveFailed(logger, e, batch.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A device was registered through this silo: the "no devices anywhere" shortcut ends at once.</summary>
+    public void NoteDeviceRegistered() => anyDevices = true;
+
+    /// <summary>
+    /// Whether any device is registered, re-read every 10 s while none is: a cluster without notifications pays one
+    /// tiny query per 10 s, not one per message. (The first device registered through another silo counts within 10 s.)
+    /// </summary>
+    private async Task<bool> AnyDevicesAsync()
+    {
+        if (!anyDevices && clock.GetUtcNow() - anyDevicesReadAt > TimeSpan.FromSeconds(10))
+        {
+            anyDevices = await store.AnyDevicesAsync();
+            anyDevicesReadAt = clock.GetUtcNow();
+        }
+
+        return anyDevices;
+    }
+
+    private async Task ResolveAsync(List<NotificationRequest> batch)
+    {
+        if (!await AnyDevicesAsync())
+        {
+            return;
+        }
+
+        // Inbox messages of the batch: one query for all their users; a qun's members: one join per qun message.
+        var inboxUsers = batch.Where(r => r.Kind == AddressKind.User).Select(r => r.TargetId).Distinct().ToArray();
+        var inboxDevices = (inboxUsers.Length == 0 ? [] : await store.DevicesOfUsersAsync(inboxUsers, 31)).ToLookup(d => d.UserId);
+        var now = clock.GetUtcNow();
+        var candidates = new List<(NotificationRequest Request, List<RegisteredDevice> Devices)>(batch.Count);
+        foreach (var request in batch)
+        {
+            if (request.ExpiresAt <= now)
+            {
+                continue;
+            }
+
+            var devices = request.Kind == AddressKind.User
+                ? inboxDevices[request.TargetId].Where(d => (d.Device.TerminalType & request.TerminalTypes) != 0).ToList()
+                : await store.DevicesOfQunAsync(request.TargetId, request.TerminalTypes);
+            var sender = request.From.EndsWith("@user", StringComparison.Ordinal) ? request.From[..^5] : null;
+            devices.RemoveAll(d => d.UserId == sender);
+            if (devices.Count > 0)
+            {
+                candidates.Add((request, devices));
+            }
+        }
+
+        // Each recipient is asked once per batch, however many of its messages the batch holds: its mutes and live terminal types.
+        var recipients = await RecipientsAsync(candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal));
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ready = new List<(NotificationRequest, RegisteredDevice, PushNotification)>();
+        var waitUntil = clock.GetUtcNow() + ackDelay;
+        foreach (var (request, devices) in candidates)
+        {
+            if (!titles.TryGetValue(request.From, out var title))
+            {
+                titles[request.From] = title = await TitleAsync(request.From);
+            }
+
+            var notification = Notification(request, title);
+            foreach (var device in devices)
+            {
+                var recipient = recipients[device.UserId];
+                if (recipient.Muted.Contains(request.From) || (request.Kind == AddressKind.Qun && recipient.Muted.Contains(request.Timeline)))
+                {
+                    metrics.Count(device.Device.AppId, device.Device.Platform, "muted");
+                }
+                else if ((recipient.LiveTerminalTypes & device.Device.TerminalType) == 0)
+                {
+                    ready.Add((request, device, notification));
+                }
+                else
+                {
+                    Delay(request, device, waitUntil);
+                }
+            }
+        }
+
+        await DispatchAsync(ready);
+    }
+
+    private sealed record Recipient(IReadOnlySet<string> Muted, int LiveTerminalTypes);
+
+    private async Task<Dictionary<string, Recipient>> RecipientsAsync(IEnumerable<string> userIds)
+    {
+        var recipients = new ConcurrentDictionary<string, Recipient>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (userId, _) =>
+        {
+            var muted = grains.GetGrain<IUserGrain>(userId).GetMutedAsync();
+            var sessions = await grains.GetGrain<IUserSessionsGrain>(userId).GetSessionsAsync();
+            var live = 0;
+            foreach (var session in sessions)
+            {
+                live |= session.TerminalType;
+            }
+
+            recipients[userId] = new Recipient(new HashSet<string>(await muted, StringComparer.Ordinal), live);
+        });
+        return new Dictionary<string, Recipient>(recipients, StringComparer.Ordinal);
+    }
+
+    private void Delay(NotificationRequest request, RegisteredDevice device, DateTimeOffset until)
+    {
+        lock (delayed)
+        {
+            if (delayed.Count < MaxDelayed)
+            {
+                delayed.Enqueue((request, device), until);
+                return;
+            }
+        }
+
+        metrics.Count(device.Device.AppId, device.Device.Platform, "dropped");
+    }
+
+    /// <summary>Claims each (message, device) in the store and queues the claimed ones; one claimed before is skipped.</summary>
+    private async Task DispatchAsync(List<(NotificationRequest Request, RegisteredDevice Device, PushNotification Notification)> ready)
+    {
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var chunk in ready.Chunk(ClaimBatch))
+        {
+            var claimed = await store.ClaimAsync([.. chunk.Select(r => (r.Request.MessageId, r.Device.UserId, r.Device.Device.DeviceId, r.Device.Device.AppId))]);
+            foreach (var (request, device, notification) in chunk)
+            {
+                if (claimed.Contains((request.MessageId, device.UserId, device.Device.DeviceId)))
+                {
+                    await jobs.Writer.WriteAsync(new PushJob(request, device, notification, 1), stopping.Token);
+                }
+            }
+        }
+    }
+
+    private async Task DelayedLoopAsync()
+    {
+        using var timer = new PeriodicTimer(DelayedTick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token))
+            {
+                List<(NotificationRequest Request, RegisteredDevice Device)> due = [];
+                var now = clock.GetUtcNow();
+                lock (delayed)
+                {
+                    while (delayed.TryPeek(out var entry, out var at) && at <= now)
+                    {
+                        delayed.Dequeue();
+                        due.Add(entry);
+                    }
+                }
+
+                if (due.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await NotifyUnacknowledgedAsync(due);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    metrics.Count("-", "-", "failed:resolve", due.Count);
+                    LogResolveFailed(logger, e, due.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Of the devices whose terminal was live, notifies those whose terminal type has not acknowledged the message.</summary>
+    private async Task NotifyUnacknowledgedAsync(List<(NotificationRequest Request, RegisteredDevice Device)> due)
+    {
+        var ready = new ConcurrentBag<(NotificationRequest, RegisteredDevice, PushNotification)>();
+        var titles = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(due.GroupBy(d => (d.Device.UserId, d.Device.Device.TerminalType)), new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (group, _) =>
+        {
+            var cursors = await grains.GetGrain<IUserCursorsGrain>(group.Key.UserId).GetAsync(group.Key.TerminalType);
+            foreach (var (request, device) in group)
+            {
+                if (cursors.TryGetValue(request.Timeline, out var acknowledged) && acknowledged >= request.Seq)
+                {
+                    metrics.Count(device.Device.AppId, device.Device.Platform, "cancelled");
+                    continue;
+                }
+
+                if (!titles.TryGetValue(request.From, out var title))
+                {
+                    titles[request.From] = title = await TitleAsync(request.From);
+                }
+
+                ready.Add((request, device, Notification(request, title)));
+            }
+        });
+        await DispatchAsync([.. ready]);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var job in jobs.Reader.ReadAllAsync(stopping.Token))
+            {
+                await inFlight.WaitAsync(stopping.Token);
+                _ = SendAsync(job);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task SendAsync(PushJob job)
+    {
+        var device = job.Device.Device;
+        try
+        {
+            if (job.Notification.ExpiresAt <= clock.GetUtcNow())
+            {
+                Record(job, "expired");
+                return;
+            }
+
+            var app = await credentials.GetAsync(device.AppId);
+            if (job.Attempt == 1)
+            {
+                metrics.Latency(Stopwatch.GetElapsedTime(job.Request.AcceptedAt));
+            }
+
+            var result = device.Platform switch
+            {
+                PushPlatforms.Apns => await apns.SendAsync(app, job.Device, job.Notification, stopping.Token),
+                PushPlatforms.Fcm => await fcm.SendAsync(app, job.Device, job.Notification, stopping.Token),
+                _ => await webPush.SendAsync(app, job.Device, job.Notification, stopping.Token),
+            };
+            switch (result.Status)
+            {
+                case SendStatus.Sent:
+                    Record(job, "sent");
+                    break;
+                case SendStatus.Unregistered:
+                    deadTokens.Writer.TryWrite((device.AppId, device.Platform, job.Device.Token));
+                    Record(job, "pruned");
+                    LogPruned(logger, device.AppId, device.Platform, job.Device.UserId, device.DeviceId, result.Reason);
+                    break;
+                case SendStatus.Retry when job.Attempt < MaxAttempts && Interlocked.Increment(ref waitingRetries) <= MaxWaitingRetries:
+                    metrics.Count(device.AppId, device.Platform, "retried");
+                    RetryLaterAsync(job, RetryWait(job.Attempt, result.RetryAfter)).Ignore();
+                    break;
+                case SendStatus.Retry:
+                    if (job.Attempt < MaxAttempts)
+                    {
+                        Interlocked.Decrement(ref waitingRetries);
+                    }
+
+                    Record(job, "failed:" + result.Reason);
+                    break;
+                default:
+                    Record(job, "failed:" + result.Reason);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Record(job, "failed:error");
+            LogSendFailed(logger, e, device.AppId, device.Platform);
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    /// <summary>The provider's Retry-After (at most <see cref="MaxRetryWait"/>) plus up to 10% jitter, else 1, 2, 4, 8 s each ±50%.</summary>
+    public static TimeSpan RetryWait(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } asked && asked > TimeSpan.Zero)
+        {
+            var wait = asked < MaxRetryWait ? asked : MaxRetryWait;
+            return wait + (wait * (Random.Shared.NextDouble() * 0.1));
+        }
+
+        var backoff = TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
+        return backoff * (0.5 + Random.Shared.NextDouble());
+    }
+
+    private async Task RetryLaterAsync(PushJob job, TimeSpan wait)
+    {
+        try
+        {
+            await Task.Delay(wait, clock, stopping.Token);
+            await jobs.Writer.WriteAsync(job with { Attempt = job.Attempt + 1 }, stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waitingRetries);
+        }
+    }
+
+    private void Record(PushJob job, string state)
+    {
+        var device = job.Device.Device;
+        metrics.Count(device.AppId, device.Platform, state);
+        outcomes.Writer.TryWrite((job.Request.MessageId, job.Device.UserId, device.DeviceId, state));
+    }
+
+    private async Task OutcomeLoopAsync()
+    {
+        var batch = new List<(string, string, string, string)>(OutcomeBatch);
+        try
+        {
+            while (await outcomes.Reader.WaitToReadAsync(stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < OutcomeBatch && outcomes.Reader.TryRead(out var outcome))
+                {
+                    batch.Add(outcome);
+                }
+
+                try
+                {
+                    List<(string, string, string)> dead = [];
+                    while (dead.Count < OutcomeBatch && deadTokens.Reader.TryRead(out var token))
+                    {
+                        dead.Add(token);
+                    }
+
+                    if (dead.Count > 0)
+                    {
+                        await store.DeleteTokensAsync(dead);
+                    }
+
+                    await store.RecordOutcomesAsync(batch);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogOutcomesFailed(logger, e, batch.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PruneLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token))
+            {
+                try
+                {
+                    await store.PruneSentAsync(SentRecordsKept);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogOutcomesFailed(logger, e, 0);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static PushNotification Notification(NotificationRequest request, string title)
+    {
+        var custom = request.Override;
+        List<KeyValuePair<string, string>> data =
+        [
+            new("messageId", request.MessageId),
+            new("timeline", request.Timeline),
+            new("seq", request.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ];
+        foreach (var (key, value) in custom?.Data ?? new Dictionary<string, string>())
+        {
+            if (key is not ("messageId" or "timeline" or "seq"))
+            {
+                data.Add(new(key, value));
+            }
+        }
+
+        return new PushNotification(
+            NotificationText.Truncate(custom?.Title ?? title, NotificationText.MaxTitleLength),
+            custom?.Body is { } body ? NotificationText.Truncate(body, NotificationText.MaxBodyLength) : NotificationText.Body(request.Type, request.Content),
+            custom?.Sound,
+            data,
+            request.Timeline,
+            request.ExpiresAt,
+            custom?.HighPriority ?? false);
+    }
+
+    /// <summary>The title: the sending user's display name (else user name) or app's name.</summary>
+    private async Task<string> TitleAsync(string from)
+    {
+        if (!Address.TryParse(from, out var address))
+        {
+            return "AppMsg";
+        }
+
+        return address.Kind switch
+        {
+            AddressKind.User => await grains.GetGrain<IUserGrain>(address.Id).GetAsync() is { } user
+                ? (string.IsNullOrEmpty(user.DisplayName) ? user.Username : user.DisplayName)
+                : "AppMsg",
+            AddressKind.App => (await grains.GetGrain<IAppGrain>(address.Id).GetAsync())?.Name ?? "AppMsg",
+            _ => "AppMsg",
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification for message {MessageId} dropped: the notification queue ({Capacity} messages) is full")]
+    private static partial void LogDropped(ILogger logger, string messageId, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifications for {Count} messages not resolved (devices, mutes, sessions)")]
+    private static partial void LogResolveFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Push registration pruned: app {AppId} {Platform}, user {UserId} device {DeviceId} ({Reason})")]
+    private static partial void LogPruned(ILogger logger, string appId, string platform, string userId, string deviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification to app {AppId} {Platform} failed")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string appId, string platform);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification outcomes not recorded ({Count})")]
+    private static partial void LogOutcomesFailed(ILogger logger, Exception exception, int count);
+}

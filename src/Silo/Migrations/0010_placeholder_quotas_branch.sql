@@ -1,3 +1,0 @@
--- Placeholder on the quotas branch only, so that 0012 runs here without a gap in the version numbers.
--- Delete this file when merging: the real 0010 comes from another branch.
-SELECT 1;
