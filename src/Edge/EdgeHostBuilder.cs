@@ -48,6 +48,7 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton<QunWatches>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
+        builder.Services.AddSingleton<RegisterThrottle>();
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
@@ -62,7 +63,13 @@ public static class EdgeHostBuilder
             o.SerializerOptions.Converters.Add(new StorableStringConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            // Slow clients (slowloris): headers within the timeout, bodies no slower than the minimum rate, else closed.
+            kestrel.Limits.RequestHeadersTimeout = settings.HttpHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(settings.MinRequestBodyBytesPerSecond, settings.MinRequestBodyGrace);
+        });
 
         builder.UseOrleansClient(client =>
         {

@@ -12,6 +12,7 @@ public sealed class DeviceServices(
     DeviceSettings settings,
     EdgeSettings edge,
     EdgeIncarnation incarnation,
+    RegisterThrottle registerThrottle,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -29,6 +30,8 @@ public sealed class DeviceServices(
     public EdgeSettings Edge { get; } = edge;
 
     public EdgeIncarnation Incarnation { get; } = incarnation;
+
+    public RegisterThrottle RegisterThrottle { get; } = registerThrottle;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }
