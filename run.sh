@@ -6,6 +6,10 @@
 #   ./run.sh test                      the whole test suite (each test run starts its own PostgreSQL)
 #   ./run.sh migrate                   migrate the private database and exit
 #   ./run.sh bench [scenario] [opts]   the benchmark tool (bench/); ./run.sh bench faults: the fault suite (docs/faults.md)
+#   ./run.sh fuzz [--execs N | --slice S] [target...]
+#                                      coverage-guided fuzzing (afl++ and SharpFuzz) of the device protocol's parsers:
+#                                      N executions per target (1,000,000), or S seconds shared by all (CI's slice);
+#                                      crashes are saved under tests/Protocol.Tests/FuzzRegressions (docs/security.md)
 #
 # Settings (environment): APPMSG_HTTP_PORT (8080), APPMSG_TCP_PORT (7100), APPMSG_SILO_PORT (11111),
 # APPMSG_GATEWAY_PORT (30000), APPMSG_METRICS_PORT (9090: silo n gets 9090 + n - 1), APPMSG_ADMIN_KEY (generated and kept in .appmsg/admin-key),
@@ -322,6 +326,8 @@ cmd_test() {
          show && lines++ < 40 {print}' "$results/output.txt"
     die "the tests failed"
   fi
+  # 60 s of coverage-guided fuzzing in all (the saved inputs ran above, in FuzzRegressionTests).
+  cmd_fuzz --slice 60
   say "checking ./run.sh start-up and Ctrl-C"
   bash "$ROOT/tests/smoke/run-sh-smoke.sh"
 }
@@ -355,10 +361,89 @@ cmd_bench() {
   exec dotnet "$ROOT/bench/AppMsg.Bench/$BIN/AppMsg.Bench.dll" "$@"
 }
 
+FUZZ_TARGETS=(binary-frames json-frames galopush-web register)
+FUZZ_REGRESSIONS="$ROOT/tests/Protocol.Tests/FuzzRegressions"
+
+# afl-fuzz from Debian's afl++ package; installed when we are root. Returns 1 when it is missing and cannot be.
+ensure_afl() {
+  command -v afl-fuzz >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing afl++ (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null 2>&1 || true
+  fi
+  command -v afl-fuzz >/dev/null 2>&1
+}
+
+cmd_fuzz() {
+  local execs=1000000 slice=0 targets=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --execs) execs=$2; shift 2 ;;
+      --slice) slice=$2; shift 2 ;;
+      -*) die "unknown option $1 (use --execs N or --slice SECONDS)" ;;
+      *) targets+=("$1"); shift ;;
+    esac
+  done
+  [ ${#targets[@]} -gt 0 ] || targets=("${FUZZ_TARGETS[@]}")
+  ensure_dotnet
+  if ! ensure_afl; then
+    if [ "$slice" != 0 ]; then
+      say "SKIPPED the fuzz slice: afl-fuzz is not installed and could not be (install Debian's afl++ package); the saved inputs still ran in the tests"
+      return 0
+    fi
+    die "afl-fuzz is not installed: install Debian's afl++ package (apt-get install afl++) and run again"
+  fi
+
+  local dir="$STATE/fuzz" bin="$STATE/fuzz/bin"
+  rm -rf "$bin" "$dir/seeds"
+  mkdir -p "$dir"
+  say "building the fuzz harness and instrumenting AppMsg.Protocol.dll (sharpfuzz)"
+  dotnet build "$ROOT/tests/Fuzz/AppMsg.Fuzz.csproj" -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly -o "$bin" >&2 || die "the build of the fuzz harness failed"
+  # The seeds first: instrumented code runs only under afl-fuzz.
+  dotnet "$bin/AppMsg.Fuzz.dll" --seeds "$dir/seeds" || die "the fuzz harness could not write its seeds"
+  (cd "$ROOT" && dotnet tool restore >/dev/null) || die "dotnet tool restore (sharpfuzz) failed"
+  (cd "$ROOT" && dotnet tool run sharpfuzz "$bin/AppMsg.Protocol.dll") >&2 || die "sharpfuzz could not instrument AppMsg.Protocol.dll"
+
+  local per_target=0 failed=0 found=0 target
+  [ "$slice" != 0 ] && per_target=$(( slice / ${#targets[@]} > 0 ? slice / ${#targets[@]} : 1 ))
+  for target in "${targets[@]}"; do
+    local out="$dir/out/$target" input="$dir/seeds/$target"
+    [ -d "$input" ] || die "unknown fuzz target $target (targets: ${FUZZ_TARGETS[*]})"
+    # Saved crashes start the run too: the fuzzer keeps exploring around what once broke.
+    if [ -d "$FUZZ_REGRESSIONS/$target" ]; then cp "$FUZZ_REGRESSIONS/$target"/* "$input"/ 2>/dev/null || true; fi
+    rm -rf "$out"; mkdir -p "$dir/out"
+    local limit=(-E "$execs")
+    [ "$per_target" != 0 ] && limit=(-V "$per_target")
+    AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+      afl-fuzz -i "$input" -o "$out" -t 5000 -m none "${limit[@]}" -- dotnet "$bin/AppMsg.Fuzz.dll" "$target" \
+      >"$dir/$target.log" 2>&1 || { say "afl-fuzz failed on $target; see $dir/$target.log"; failed=1; continue; }
+    local stats="$out/default/fuzzer_stats" done_execs run_time crashes
+    done_execs=$(awk -F: '/^execs_done/ {gsub(/ /, "", $2); print $2}' "$stats")
+    run_time=$(awk -F: '/^run_time/ {gsub(/ /, "", $2); print $2}' "$stats")
+    crashes=$(awk -F: '/^saved_crashes/ {gsub(/ /, "", $2); print $2}' "$stats")
+    say "fuzz $target: $done_execs executions in ${run_time} s ($(( done_execs / (run_time > 0 ? run_time : 1) ))/s), $(awk -F: '/^corpus_count/ {gsub(/ /, "", $2); print $2}' "$stats") inputs in the corpus, $crashes crash(es)"
+    if [ "${crashes:-0}" -gt 0 ]; then
+      mkdir -p "$FUZZ_REGRESSIONS/$target"
+      local crash
+      for crash in "$out"/default/crashes/id:*; do
+        cp "$crash" "$FUZZ_REGRESSIONS/$target/crash-$(sha256sum "$crash" | cut -c1-16)"
+      done
+      found=$((found + crashes))
+    fi
+    if [ "$per_target" = 0 ] && [ "${done_execs:-0}" -lt "$execs" ]; then
+      say "fuzz $target stopped after $done_execs of $execs executions"; failed=1
+    fi
+  done
+  [ "$found" = 0 ] || die "$found crash(es) saved under $FUZZ_REGRESSIONS: commit them; FuzzRegressionTests replays them"
+  [ "$failed" = 0 ] || die "the fuzz run failed"
+}
+
 case "${1:-}" in
   test) shift; cmd_test "$@" ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
   migrate) shift; cmd_migrate "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  -h|--help|help) sed -n '2,12p' "$0" ;;
+  -h|--help|help) sed -n '2,16p' "$0" ;;
   *) cmd_start "$@" ;;
 esac

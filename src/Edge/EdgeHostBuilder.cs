@@ -20,6 +20,9 @@ namespace AppMsg.Edge;
 /// <summary>Builds an edge: the HTTP API, the device listeners and an Orleans client of the cluster.</summary>
 public static class EdgeHostBuilder
 {
+    /// <summary>The one OpenAPI document the edge serves, at <c>/openapi/v1.json</c>.</summary>
+    public const string OpenApiDocument = "v1";
+
     /// <summary>Creates the application builder; <paramref name="args"/> and the environment supply further configuration.</summary>
     public static WebApplicationBuilder Create(EdgeSettings settings, string[]? args = null)
     {
@@ -51,11 +54,12 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton<TenantInfoCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
+        builder.Services.AddSingleton<RegisterThrottle>();
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiDocument);
         builder.Services.AddSingleton<CallerAuthenticator>();
         builder.Services.AddSingleton<Quotas.QuotaGate>();
         builder.Services.AddSingleton<Statistics.StatsCollector>();
@@ -64,9 +68,16 @@ public static class EdgeHostBuilder
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new StorableStringConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            // Slow clients (slowloris): headers within the timeout, bodies no slower than the minimum rate, else closed.
+            kestrel.Limits.RequestHeadersTimeout = settings.HttpHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(settings.MinRequestBodyBytesPerSecond, settings.MinRequestBodyGrace);
+        });
 
         builder.UseOrleansClient(client =>
         {
@@ -100,6 +111,8 @@ public static class EdgeHostBuilder
     public static WebApplication MapEdge(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // An error status the framework sets without a body (404 no route, 405, 415) is answered as a problem too.
+        app.UseStatusCodePages(static context => Problems.WriteAsync(context.HttpContext, Problems.ForStatus(context.HttpContext.Response.StatusCode)));
         var settings = app.Services.GetRequiredService<EdgeSettings>();
         if (settings.CorsOrigins.Count > 0)
         {
@@ -120,7 +133,11 @@ public static class EdgeHostBuilder
         app.MapMetrics();
         app.MapDashboard();
         app.MapConsole();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The OpenAPI middleware answers an unknown document name in plain text; answer it as a problem instead.
+        app.MapOpenApi("/openapi/{documentName}.json").AddEndpointFilter((context, next) =>
+            context.HttpContext.Request.RouteValues["documentName"] as string == OpenApiDocument
+                ? next(context)
+                : throw AppMsgException.NotFound("OpenAPI document"));
         app.MapTenants();
         app.MapUsers();
         app.MapAuth();

@@ -46,6 +46,15 @@ public sealed record EdgeSettings
     /// <summary>The largest HTTP request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>An HTTP client must send a request's headers (the WebSocket upgrade's too) within this, or its connection is closed.</summary>
+    public TimeSpan HttpHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The slowest an HTTP request body may arrive (bytes per second, averaged) once <see cref="MinRequestBodyGrace"/> has passed.</summary>
+    public int MinRequestBodyBytesPerSecond { get; init; } = 240;
+
+    /// <summary>How long a request body may arrive slower than <see cref="MinRequestBodyBytesPerSecond"/> at first.</summary>
+    public TimeSpan MinRequestBodyGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The PostgreSQL connections this edge may hold: its Orleans client's pool (membership reads) and the wait for a connection.</summary>
     public ConnectionBudget Database { get; init; } = ConnectionBudget.EdgeDefault;
 
@@ -71,8 +80,11 @@ public sealed record EdgeSettings
                 MaxConnections = SettingReader.Int(configuration, "APPMSG_MAX_CONNECTIONS", "AppMsg:MaxConnections", 100_000, 1, 10_000_000),
                 SendQueueLimit = SettingReader.Int(configuration, "APPMSG_SEND_QUEUE_FRAMES", "AppMsg:SendQueueFrames", 1_024, 16, 1_000_000),
                 StallLimit = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_STALL_LIMIT_SECONDS", "AppMsg:StallLimitSeconds", 10, 1, 600)),
+                RegisterFreeFailuresPerAddress = SettingReader.Int(configuration, "APPMSG_REGISTER_FREE_FAILURES_PER_ADDRESS", "AppMsg:RegisterFreeFailuresPerAddress", 20, 1, 1_000_000),
             },
             AnonymousTenantId = SettingReader.String(configuration, "APPMSG_ANONYMOUS_TENANT", "AppMsg:AnonymousTenant"),
+            HttpHeadersTimeout = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_HTTP_HEADERS_TIMEOUT_SECONDS", "AppMsg:HttpHeadersTimeoutSeconds", 10, 1, 300)),
+            MinRequestBodyBytesPerSecond = SettingReader.Int(configuration, "APPMSG_HTTP_MIN_BODY_BYTES_PER_SECOND", "AppMsg:HttpMinBodyBytesPerSecond", 240, 1, 1_000_000),
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
             Database = ConnectionBudget.ForEdge(configuration),

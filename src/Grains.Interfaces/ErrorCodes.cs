@@ -19,6 +19,10 @@ public static class ErrorCodes
     public const string TooManyAttempts = "too_many_attempts";
     /// <summary>The content or body is larger than the configured limit.</summary>
     public const string TooLarge = "too_large";
+    /// <summary>The route exists but not with this HTTP method.</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>The body's content type is not one the route reads (JSON routes take <c>application/json</c>).</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
     /// <summary>A dependency (the database, the cluster) cannot answer now; retry.</summary>
     public const string Unavailable = "unavailable";
     /// <summary>An unexpected failure.</summary>

@@ -41,6 +41,7 @@ public static class SiloHostBuilder
             {
                 o.PasswordIterations = settings.PasswordIterations;
                 o.TokenLifetime = settings.TokenLifetime;
+                o.AppSecretOverlap = settings.AppSecretOverlap;
             },
             o =>
             {
@@ -96,6 +97,8 @@ public static class SiloHostBuilder
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = settings.ConnectionString;
+                // A cleared state leaves no row (revoked and expired login tokens are cleared).
+                o.DeleteStateOnClear = true;
             });
             silo.UseAdoNetReminderService(o =>
             {

@@ -45,6 +45,9 @@ public sealed record SiloSettings
     /// <summary>How long login tokens live.</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>How long an app's old secret keeps working after a rotation that names no overlap.</summary>
+    public TimeSpan AppSecretOverlap { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>The TTL of a message that names none.</summary>
     public TimeSpan MessageDefaultTtl { get; init; } = TimeSpan.FromDays(7);
 
@@ -94,6 +97,7 @@ public sealed record SiloSettings
             SecretsKey = Key(configuration, "APPMSG_SECRETS_KEY", "AppMsg:SecretsKey"),
             SecretsKeyPrevious = Key(configuration, "APPMSG_SECRETS_KEY_PREVIOUS", "AppMsg:SecretsKeyPrevious"),
             TokenLifetime = TimeSpan.FromDays(SettingReader.Int(configuration, "APPMSG_TOKEN_LIFETIME_DAYS", "AppMsg:TokenLifetimeDays", 30, 1, 3650)),
+            AppSecretOverlap = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_APP_SECRET_OVERLAP_SECONDS", "AppMsg:AppSecretOverlapSeconds", 86_400, 0, 2_592_000)),
             MessageDefaultTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_DEFAULT_SECONDS", "AppMsg:MessageTtlDefaultSeconds", 604_800, 1, int.MaxValue)),
             MessageMaxTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_MAX_SECONDS", "AppMsg:MessageTtlMaxSeconds", 2_592_000, 1, int.MaxValue)),
             MaxContentBytes = SettingReader.Int(configuration, "APPMSG_MAX_CONTENT_BYTES", "AppMsg:MaxContentBytes", 32 * 1024, 256, 1024 * 1024),

@@ -73,14 +73,14 @@ public sealed class DirectoryGrainTests(RunningSystem system) : IClassFixture<Ru
         Assert.True(await app.VerifySecretAsync(created.Secret));
         Assert.Equal(created.App, await app.GetAsync());
 
-        var rotated = await app.RotateSecretAsync();
+        var rotated = await app.RotateSecretAsync(TimeSpan.Zero);
         Assert.False(await app.VerifySecretAsync(created.Secret));
         Assert.True(await app.VerifySecretAsync(rotated.Secret));
 
         Assert.Equal(ErrorCodes.Conflict, (await Assert.ThrowsAsync<AppMsgException>(() => app.CreateAsync(new NewApp(tenantId, "again")))).Code);
         await AssertRefusedAsync(ErrorCodes.ValidationFailed, "webhookUrl", () => Cluster.GetGrain<IAppGrain>(Ids.New()).CreateAsync(new NewApp(tenantId, "x", "file:///etc/passwd")));
         Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<AppMsgException>(() => Cluster.GetGrain<IAppGrain>(Ids.New()).CreateAsync(new NewApp(Ids.New(), "x")))).Code);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<AppMsgException>(() => Cluster.GetGrain<IAppGrain>(Ids.New()).RotateSecretAsync())).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<AppMsgException>(() => Cluster.GetGrain<IAppGrain>(Ids.New()).RotateSecretAsync(null))).Code);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace AppMsg.Directory.Tests;
 /// Each credential of tenant B against each kind of tenant-A resource the routes expose: every cell is
 /// denied, no answer carries A's data, and A is unchanged afterwards.
 /// </summary>
-public sealed class IsolationMatrixTests(RunningSystem system) : IClassFixture<RunningSystem>
+public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RunningSystem>
 {
     private readonly Seed seed = new(system);
 

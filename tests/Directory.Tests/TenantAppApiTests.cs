@@ -91,7 +91,8 @@ public sealed class TenantAppApiTests(RunningSystem system) : IClassFixture<Runn
             Assert.DoesNotContain(secret, read.Text, StringComparison.Ordinal);
         }
 
-        var rotated = (await Api.PostAsync($"/v1/apps/{appId}/secret", null, credential)).Expect(HttpStatusCode.OK);
+        // Rotated with no overlap (as after a leak): the old secret stops at once (CredentialLifecycleTests: the overlap).
+        var rotated = (await Api.PostAsync($"/v1/apps/{appId}/secret?overlapSeconds=0", null, credential)).Expect(HttpStatusCode.OK);
         var newSecret = rotated["secret"];
         Assert.Equal(32, newSecret.Length);
         Assert.NotEqual(secret, newSecret);
@@ -101,7 +102,7 @@ public sealed class TenantAppApiTests(RunningSystem system) : IClassFixture<Runn
         Assert.Equal("unauthorized", old.Code);
         (await Api.GetAsync($"/v1/apps/{appId}", $"{appId}:{newSecret}")).Expect(HttpStatusCode.OK);
 
-        var byOperator = (await Api.PostAsync($"/v1/apps/{appId}/secret", null, system.AdminKey)).Expect(HttpStatusCode.OK)["secret"];
+        var byOperator = (await Api.PostAsync($"/v1/apps/{appId}/secret?overlapSeconds=0", null, system.AdminKey)).Expect(HttpStatusCode.OK)["secret"];
         Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync($"/v1/apps/{appId}", $"{appId}:{newSecret}")).Status);
         (await Api.GetAsync($"/v1/apps/{appId}", $"{appId}:{byOperator}")).Expect(HttpStatusCode.OK);
     }

@@ -32,11 +32,13 @@ public static class AppEndpoints
             return Results.Ok(await cluster.GetGrain<IAppGrain>(appId).UpdateAsync(body.Name, body.WebhookUrl));
         });
 
-        api.MapPost("/v1/apps/{appId}/secret", async (string appId, Caller caller, IClusterClient cluster) =>
+        // ?overlapSeconds=N: how long the old secret keeps working (default APPMSG_APP_SECRET_OVERLAP_SECONDS; 0 after a leak).
+        api.MapPost("/v1/apps/{appId}/secret", async (string appId, int? overlapSeconds, Caller caller, IClusterClient cluster) =>
         {
             var app = await GetVisibleAsync(appId, caller, cluster);
             caller.EnsureCanManage(app.TenantId, "app");
-            return Results.Ok(ToCreated(await cluster.GetGrain<IAppGrain>(appId).RotateSecretAsync()));
+            var overlap = overlapSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            return Results.Ok(ToCreated(await cluster.GetGrain<IAppGrain>(appId).RotateSecretAsync(overlap)));
         });
         return api;
     }

@@ -15,10 +15,35 @@ public static class Problems
         ErrorCodes.OverQuota => StatusCodes.Status429TooManyRequests,
         ErrorCodes.TooManyAttempts => StatusCodes.Status429TooManyRequests,
         ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         "timeout" => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>
+    /// The problem for an error status the framework set without a body (no route matched, a method the route does
+    /// not take, a content type it does not read): the same status, with a stable code.
+    /// </summary>
+    public static ProblemDetails ForStatus(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => Create(ErrorCodes.NotFound, "no such route or resource"),
+        StatusCodes.Status405MethodNotAllowed => Create(ErrorCodes.MethodNotAllowed, "this route does not take this method"),
+        StatusCodes.Status415UnsupportedMediaType => Create(ErrorCodes.UnsupportedMediaType, "the body must be application/json"),
+        StatusCodes.Status413PayloadTooLarge => Create(ErrorCodes.TooLarge, "the body is too large"),
+        StatusCodes.Status401Unauthorized => Create(ErrorCodes.Unauthorized, "a valid credential is required"),
+        StatusCodes.Status403Forbidden => Create(ErrorCodes.Forbidden, "this credential may not do this"),
+        StatusCodes.Status503ServiceUnavailable => Create(ErrorCodes.Unavailable, "retry later"),
+        >= 500 => Create(ErrorCodes.Failed, "an unexpected error occurred"),
+        _ => WithStatus(Create(ErrorCodes.ValidationFailed, "the request is malformed"), status),
+    };
+
+    private static ProblemDetails WithStatus(ProblemDetails problem, int status)
+    {
+        problem.Status = status;
+        return problem;
+    }
 
     public static ProblemDetails From(AppMsgException e) => Create(e.Code, e.Message, e.Errors);
 

@@ -54,7 +54,7 @@ public static class UserEndpoints
         api.MapGet("/v1/tenants/{tenantId}/users", async (string tenantId, string? prefix, string? after, int? limit, Caller caller, IClusterClient cluster) =>
         {
             caller.EnsureCanManage(Validate.Id(tenantId, "tenant"), "tenant");
-            var page = await cluster.GetGrain<IDirectoryQueryGrain>(0).ListUsersAsync(tenantId, prefix, after, Validate.Limit(limit));
+            var page = await cluster.GetGrain<IDirectoryQueryGrain>(0).ListUsersAsync(tenantId, Validate.Text(prefix, "prefix"), after, Validate.Limit(limit));
             return Results.Ok(new { users = page.Items, next = page.Next });
         });
         return api;

@@ -7,6 +7,16 @@ public static class Validate
     public static string Required(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw AppMsgException.Invalid(field, $"{field} is required") : value;
 
+    /// <summary>
+    /// Free text from the query string or the body: PostgreSQL text cannot hold U+0000, so a value with one is refused
+    /// here (400) instead of failing in storage.
+    /// </summary>
+    public static string? Text(string? value, string field) =>
+        value is not null && !IsStorableText(value) ? throw AppMsgException.Invalid(field, $"{field} must not contain U+0000") : value;
+
+    /// <summary>The one rule for text the API accepts: no U+0000 (see <see cref="Text"/>).</summary>
+    public static bool IsStorableText(string value) => !value.Contains('\0', StringComparison.Ordinal);
+
     /// <summary>An id from the URL or the body: an id of the wrong form cannot exist, so it is a 404.</summary>
     public static string Id(string? id, string what) =>
         Ids.IsValid(id) ? id! : throw AppMsgException.NotFound(what);

@@ -26,6 +26,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private bool replaying;
     private SessionInfo? session;
     private int closed;
+    private System.Net.IPAddress? remoteAddress;
 
     // Statistics, handed to the edge's collector by the maintenance pass: no lookup per delivery.
     private long deliveredLive;
@@ -33,9 +34,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     private long acknowledged;
 
     /// <summary>A connection for the transport's channel; the channel's send queue is bounded by the settings, and a connection that overflows it is closed.</summary>
-    public static DeviceConnection Open(DeviceChannel channel, DeviceServices services, Action abort)
+    public static DeviceConnection Open(DeviceChannel channel, DeviceServices services, Action abort, System.Net.IPAddress? remoteAddress = null)
     {
-        var connection = new DeviceConnection(channel, services, abort);
+        var connection = new DeviceConnection(channel, services, abort) { remoteAddress = remoteAddress };
         channel.Bound(services.Settings.SendQueueLimit, connection.OnChannelClosed);
         return connection;
     }
@@ -117,6 +118,13 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             }
             else
             {
+                // An address that sent too many bad tokens is refused before any grain is asked (RegisterThrottle).
+                if (services.RegisterThrottle.IsLockedOut(remoteAddress))
+                {
+                    await RefuseAsync(tid, RegisterResultCode.Busy);
+                    return;
+                }
+
                 var principal = await ClusterRetry.RunAsync(() => services.Authenticator.ValidateTokenAsync(request.Token));
                 userId = principal?.UserId == request.Id ? principal.UserId : null;
                 tenantId = userId is null ? null : principal!.TenantId;
@@ -131,6 +139,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         if (tenantId is null)
         {
+            if (!request.IsAnonymous)
+            {
+                services.RegisterThrottle.Failed(remoteAddress);
+            }
+
             LogRefused(services.Logger, channel.Transport, request.Id);
             await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
             return;

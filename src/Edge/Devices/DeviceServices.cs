@@ -18,6 +18,7 @@ public sealed class DeviceServices(
     TimeProvider time,
     Quotas.QuotaGate quotas,
     Statistics.StatsCollector stats,
+    RegisterThrottle registerThrottle,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -46,6 +47,7 @@ public sealed class DeviceServices(
     public Quotas.QuotaGate Quotas { get; } = quotas;
 
     public Statistics.StatsCollector Stats { get; } = stats;
+    public RegisterThrottle RegisterThrottle { get; } = registerThrottle;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }

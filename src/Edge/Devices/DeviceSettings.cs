@@ -29,6 +29,9 @@ public sealed record DeviceSettings
     /// </summary>
     public int SendQueueLimit { get; init; } = 1_024;
 
+    /// <summary>Bad-token REGISTERs one client address may make before it is locked out (see <see cref="RegisterThrottle"/>).</summary>
+    public int RegisterFreeFailuresPerAddress { get; init; } = 20;
+
     /// <summary>A connection whose pending write has not completed for this long is closed (a reader that stopped reading).</summary>
     public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -12,7 +12,7 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
     {
         var input = context.Transport.Input;
         var channel = new PipeDeviceChannel(context.Transport.Output);
-        var connection = DeviceConnection.Open(channel, services, () => input.CancelPendingRead());
+        var connection = DeviceConnection.Open(channel, services, () => input.CancelPendingRead(), (context.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         services.Connections.Opened("tcp");
         using var timeout = new ReadDeadline();
         try

@@ -62,7 +62,7 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
                     DeviceChannel channel = framing == Framing.Binary
                         ? new WebSocketBinaryChannel(socket)
                         : new WebSocketJsonChannel(socket, galopushFraming: framing == Framing.Galopush);
-                    connection = DeviceConnection.Open(channel, services, timeout.Stop);
+                    connection = DeviceConnection.Open(channel, services, timeout.Stop, context.Connection.RemoteIpAddress);
                 }
 
                 if ((type == WebSocketMessageType.Binary) != (framing == Framing.Binary))

@@ -13,13 +13,18 @@ public interface IAppGrain : IGrainWithStringKey
     /// <summary>The app, or null.</summary>
     Task<AppInfo?> GetAsync();
 
-    /// <summary>True when <paramref name="secret"/> is the app's current secret.</summary>
+    /// <summary>True when <paramref name="secret"/> is the app's current secret, or its previous one within the overlap of the last rotation.</summary>
     Task<bool> VerifySecretAsync(string secret);
 
     /// <summary>Renames the app and/or changes its webhook (an empty webhook removes it); null fields stay.</summary>
     /// <exception cref="AppMsgException"><c>not_found</c>; <c>validation_failed</c> for a bad name or URL.</exception>
     Task<AppInfo> UpdateAsync(string? name, string? webhookUrl);
 
-    /// <summary>Replaces the secret; the old one stops working at once.</summary>
-    Task<AppCredentials> RotateSecretAsync();
+    /// <summary>
+    /// Replaces the secret. The old one keeps working for <paramref name="overlap"/> (null: the silo's
+    /// <c>APPMSG_APP_SECRET_OVERLAP_SECONDS</c>; zero: it stops at once, as after a leak), so backends can switch
+    /// without an outage; a secret older than that stops at this rotation.
+    /// </summary>
+    /// <exception cref="AppMsgException"><c>not_found</c>; <c>validation_failed</c> for a negative overlap or one over 30 days.</exception>
+    Task<AppCredentials> RotateSecretAsync(TimeSpan? overlap);
 }

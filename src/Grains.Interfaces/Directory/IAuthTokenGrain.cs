@@ -9,9 +9,9 @@ public interface IAuthTokenGrain : IGrainWithStringKey
     /// <summary>Records the token for a user; called by the user's grain when it issues one.</summary>
     Task InitializeAsync(TokenPrincipal principal);
 
-    /// <summary>The token's owner, or null when the token is unknown, expired or revoked.</summary>
+    /// <summary>The token's owner, or null when the token is unknown, expired or revoked (an expired token's row is deleted).</summary>
     Task<TokenPrincipal?> ValidateAsync();
 
-    /// <summary>Revokes the token.</summary>
+    /// <summary>Revokes the token: its stored row is deleted.</summary>
     Task RevokeAsync();
 }

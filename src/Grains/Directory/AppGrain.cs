@@ -6,9 +6,13 @@ namespace AppMsg.Grains.Directory;
 
 public sealed class AppGrain(
     [PersistentState("app", StorageNames.Default)] IPersistentState<AppState> state,
-    AppIndex index) : Grain, IAppGrain
+    AppIndex index,
+    Microsoft.Extensions.Options.IOptions<DirectoryOptions> options) : Grain, IAppGrain
 {
     public const int MaxNameLength = 100;
+
+    /// <summary>The longest overlap a rotation may give the old secret.</summary>
+    public static readonly TimeSpan MaxSecretOverlap = TimeSpan.FromDays(30);
 
     private AppState App => state.State;
 
@@ -49,7 +53,8 @@ public sealed class AppGrain(
     public Task<AppInfo?> GetAsync() => Task.FromResult(App.TenantId is null ? null : ToInfo());
 
     public Task<bool> VerifySecretAsync(string secret) =>
-        Task.FromResult(App.TenantId is not null && secret is not null && Secrets.Matches(secret, App.SecretHash));
+        Task.FromResult(App.TenantId is not null && secret is not null && (Secrets.Matches(secret, App.SecretHash)
+            || (App.PreviousSecretHash is { } previous && DateTimeOffset.UtcNow < App.PreviousSecretValidUntil && Secrets.Matches(secret, previous))));
 
     public async Task<AppInfo> UpdateAsync(string? name, string? webhookUrl)
     {
@@ -67,14 +72,22 @@ public sealed class AppGrain(
         return ToInfo();
     }
 
-    public async Task<AppCredentials> RotateSecretAsync()
+    public async Task<AppCredentials> RotateSecretAsync(TimeSpan? overlap)
     {
         if (App.TenantId is null)
         {
             throw AppMsgException.NotFound("app");
         }
 
+        var keep = overlap ?? options.Value.AppSecretOverlap;
+        if (keep < TimeSpan.Zero || keep > MaxSecretOverlap)
+        {
+            throw AppMsgException.Invalid("overlapSeconds", $"overlapSeconds must be 0 to {(int)MaxSecretOverlap.TotalSeconds}");
+        }
+
         var secret = Secrets.New();
+        App.PreviousSecretHash = keep > TimeSpan.Zero ? App.SecretHash : null;
+        App.PreviousSecretValidUntil = DateTimeOffset.UtcNow + keep;
         App.SecretHash = Secrets.Hash(secret);
         await state.WriteStateAsync();
         return new AppCredentials(ToInfo(), secret);

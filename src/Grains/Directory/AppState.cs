@@ -8,4 +8,7 @@ public sealed class AppState
     [Id(2)] public string? WebhookUrl { get; set; }
     [Id(3)] public string SecretHash { get; set; } = "";
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The secret before the last rotation, still accepted until <see cref="PreviousSecretValidUntil"/>.</summary>
+    [Id(5)] public string? PreviousSecretHash { get; set; }
+    [Id(6)] public DateTimeOffset PreviousSecretValidUntil { get; set; }
 }

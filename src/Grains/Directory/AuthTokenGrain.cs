@@ -17,21 +17,27 @@ public sealed class AuthTokenGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<TokenPrincipal?> ValidateAsync()
+    public async Task<TokenPrincipal?> ValidateAsync()
     {
         var principal = state.State.Principal;
-        var valid = principal is not null && !state.State.Revoked && principal.ExpiresAt > DateTimeOffset.UtcNow;
-        return Task.FromResult(valid ? principal : null);
+        if (principal is not null && principal.ExpiresAt <= DateTimeOffset.UtcNow)
+        {
+            // Expired: its stored row goes now (a token is never valid again once expired).
+            await RevokeAsync();
+            return null;
+        }
+
+        return principal is not null && !state.State.Revoked ? principal : null;
     }
 
+    /// <summary>Deletes the token's stored row: a token with no row is not valid (rows of older versions marked revoked go too).</summary>
     public async Task RevokeAsync()
     {
-        if (state.State.Principal is null || state.State.Revoked)
+        if (state.State.Principal is null && !state.RecordExists)
         {
             return;
         }
 
-        state.State.Revoked = true;
-        await state.WriteStateAsync();
+        await state.ClearStateAsync();
     }
 }

@@ -16,13 +16,19 @@ public static class Cursor
             return null;
         }
 
+        string key;
         try
         {
-            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
         }
         catch (FormatException)
         {
-            throw AppMsgException.Invalid("after", "after is not a cursor from a previous page");
+            throw NotACursor();
         }
+
+        // Sort keys are stored text, which never holds U+0000 (PostgreSQL refuses it): such a cursor was made up.
+        return key.Contains('\0', StringComparison.Ordinal) ? throw NotACursor() : key;
     }
+
+    private static AppMsgException NotACursor() => AppMsgException.Invalid("after", "after is not a cursor from a previous page");
 }

@@ -8,4 +8,7 @@ public sealed class DirectoryOptions
 
     /// <summary>How long a login token lives.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long an app's old secret keeps working after a rotation that names no overlap.</summary>
+    public TimeSpan AppSecretOverlap { get; set; } = TimeSpan.FromHours(24);
 }

@@ -136,9 +136,12 @@ public sealed class UserGrain(
         }
 
         var now = DateTimeOffset.UtcNow;
-        foreach (var expired in User.Tokens.Where(t => t.Value <= now).Select(t => t.Key).ToList())
+        var expired = User.Tokens.Where(t => t.Value <= now).Select(t => t.Key).ToList();
+        // Expired tokens' rows are deleted here (and by any validation of one), so they do not pile up in storage.
+        await FanOut.ForEachAsync(expired, h => GrainFactory.GetGrain<IAuthTokenGrain>(h).RevokeAsync());
+        foreach (var old in expired)
         {
-            User.Tokens.Remove(expired);
+            User.Tokens.Remove(old);
         }
 
         var token = Secrets.New();
