@@ -22,7 +22,7 @@ public static class DashboardSetup
             {
                 if (IsOperator(context.Request.Headers.Authorization.ToString(), settings.AdminKey))
                 {
-                    await next(context);
+                    await AnswerAsync(context, next);
                     return;
                 }
 
@@ -31,6 +31,32 @@ public static class DashboardSetup
             }));
         app.MapOrleansDashboard(routePrefix: Path);
         return app;
+    }
+
+    /// <summary>
+    /// Runs the dashboard's handler. It throws on a silo address or grain type it cannot read (the HTTP fuzz finds them):
+    /// that is the caller's mistake, answered 400; a cluster that does not answer is 503, as everywhere else.
+    /// </summary>
+    private static async Task AnswerAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments(Path + "/Trace", StringComparison.OrdinalIgnoreCase))
+        {
+            // Live log streaming is off in every silo; say so in our own problem shape rather than the dashboard's.
+            await Problems.WriteAsync(context, Problems.Create(ErrorCodes.Forbidden, "the dashboard's live trace is off"));
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            var unavailable = e is TimeoutException or Orleans.Runtime.OrleansException;
+            await Problems.WriteAsync(context, unavailable
+                ? Problems.Create(ErrorCodes.Unavailable, "the cluster did not answer the dashboard; retry later")
+                : Problems.Create(ErrorCodes.ValidationFailed, "the dashboard cannot answer this request (an address, grain type or page it does not know)"));
+        }
     }
 
     private static bool IsOperator(string header, string? adminKey)
