@@ -33,6 +33,7 @@ public sealed record BenchOptions
           --transport T        tcp, ws, wsjson, mixed (alternate tcp and ws) or each (a run per transport, rows apart) [mixed]; peers use what they have
           --publishers K       fanout: concurrent publish calls [8]
           --window W           fanout: messages published but not yet received by every member, at most [32]
+          --fanout-rate R      fanout: publish at R messages/s, open loop, instead of driving by the window (light-load latency)
                                (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
           --systems LIST       appmsg,nats,signalr,mosquitto [all four]
           --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]
@@ -70,6 +71,10 @@ public sealed record BenchOptions
     public string Transport { get; init; } = "mixed";
     public int Publishers { get; init; } = 8;
     public int Window { get; init; } = 32;
+
+    /// <summary>fanout: messages per second at a fixed rate (open loop, for latency at light load); 0 = driven by the window.</summary>
+    public int FanoutRate { get; init; }
+
     public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "nats", "signalr", "mosquitto"];
     public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans", "im"];
     public int SetupConcurrency { get; init; } = 64;
@@ -160,6 +165,7 @@ public sealed record BenchOptions
                 "--transport" => options with { Transport = List("tcp", "ws", "wsjson", "mixed", "each")[0] },
                 "--publishers" => options with { Publishers = Int(1, 1024) },
                 "--window" => options with { Window = Int(1, 1_000_000) },
+                "--fanout-rate" => options with { FanoutRate = Int(1, 1_000_000) },
                 "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
                 "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
                 "--concurrency" => Int(1, 10_000) is var concurrency

@@ -20,6 +20,10 @@ public sealed class FanoutScenario(BenchOptions options, string logDirectory) : 
         report.Parameters["members"] = Options.Members;
         report.Parameters["duration_s"] = Options.DurationSeconds;
         report.Parameters["publishers"] = Options.Publishers;
+        if (Options.FanoutRate > 0)
+        {
+            report.Parameters["rate_per_s"] = Options.FanoutRate;
+        }
         report.Parameters["window"] = Options.Window;
         report.Parameters["transport"] = Options.Transport;
         report.Notes.Add("deliveries/s: distinct (member, message) receipts at the devices over the time from the first publish to the last receipt.");
@@ -115,12 +119,29 @@ public sealed class FanoutScenario(BenchOptions options, string logDirectory) : 
         long lastDelivered = 0;
         var lastTick = started;
 
+        long scheduled = 0;
         async Task WorkerAsync()
         {
             while (Stopwatch.GetTimestamp() < stopAt && !cancellationToken.IsCancellationRequested)
             {
-                // The window: stop issuing while too much is on its way.
-                while (window.Outstanding() >= Options.Window && Stopwatch.GetTimestamp() < stopAt)
+                if (Options.FanoutRate > 0)
+                {
+                    // Open loop: message k leaves at k / rate seconds, whatever the system does with the earlier ones.
+                    var due = started + Interlocked.Increment(ref scheduled) * Stopwatch.Frequency / Options.FanoutRate;
+                    if (due >= stopAt)
+                    {
+                        return;
+                    }
+
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, cancellationToken);
+                    }
+                }
+
+                // The window: stop issuing while too much is on its way (never reached at a light fixed rate).
+                while (Options.FanoutRate == 0 && window.Outstanding() >= Options.Window && Stopwatch.GetTimestamp() < stopAt)
                 {
                     await Task.Delay(1, cancellationToken);
                 }
