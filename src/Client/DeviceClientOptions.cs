@@ -35,6 +35,13 @@ public sealed record DeviceClientOptions
     /// <summary>The token <c>POST /v1/auth/login</c> returned.</summary>
     public string Token { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The device's own stable id (printable ASCII, at most 32 characters), kept by the application across runs:
+    /// the server then keeps this device's read position apart from the user's other devices of the same terminal
+    /// type, so each gets every message. Empty: the position is shared with them (older terminals).
+    /// </summary>
+    public string DeviceId { get; init; } = string.Empty;
+
     /// <summary>The protocol version sent in REGISTER; default 1.</summary>
     public byte ProtocolVersion { get; init; } = 1;
 

@@ -51,7 +51,8 @@ public static class EdgeHostBuilder
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QunWatches>();
         builder.Services.AddSingleton<AddressTenants>();
-        builder.Services.AddSingleton<TenantInfoCache>();
+        builder.Services.AddSingleton(sp => new AppMsg.Directory.TenantInfoCache(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<RegisterBatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
         builder.Services.AddSingleton<RegisterThrottle>();

@@ -38,6 +38,7 @@ public static class GrainServices
         services.AddSingleton<TimelineWriter>();
         services.AddSingleton<TimelineReader>();
         services.AddSingleton<CursorStore>();
+        services.AddSingleton<AppMsg.Directory.TenantInfoCache>();
         services.AddSingleton<Statistics.StatsStore>();
         services.AddSingleton<MessageLocator>();
         services.AddSingleton<Sessions.LiveEdges>();

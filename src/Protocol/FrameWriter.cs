@@ -89,11 +89,11 @@ public static class FrameWriter
         IBufferWriter<byte> output, BodyEncoding encoding, uint tid, SyncResultCode code, ReadOnlySpan<byte> json) =>
         Write(output, MessageType.SyncResp, encoding, tid, [(byte)code], json);
 
-    /// <summary>Writes a REGISTER (the terminal's side): version, terminal type, id and token NUL-padded to 32 bytes.</summary>
+    /// <summary>Writes a REGISTER (the terminal's side): version, terminal type, id, token and (when set) device id NUL-padded to 32 bytes.</summary>
     /// <exception cref="ArgumentException">The id or token is longer than 32 characters or not printable ASCII.</exception>
     public static void WriteRegister(IBufferWriter<byte> output, BodyEncoding encoding, uint tid, RegisterRequest request)
     {
-        Span<byte> body = stackalloc byte[ProtocolLimits.RegisterBodyLength];
+        Span<byte> body = stackalloc byte[RegisterBody.LengthOf(request)];
         RegisterBody.Write(request, body);
         Write(output, MessageType.Register, encoding, tid, default, body);
     }

@@ -180,6 +180,7 @@ public static class JsonBodies
         byte? terminalType = null;
         string? id = null;
         string? token = null;
+        string? deviceId = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool ok;
@@ -200,6 +201,10 @@ public static class JsonBodies
             else if (reader.ValueTextEquals("token"u8))
             {
                 ok = token is null ? TryReadRegisterField(ref reader, ProtocolErrors.TokenTooLong, out token, out error) : Duplicate(out token, out error);
+            }
+            else if (reader.ValueTextEquals("deviceId"u8))
+            {
+                ok = deviceId is null ? TryReadRegisterField(ref reader, ProtocolErrors.DeviceIdTooLong, out deviceId, out error) : Duplicate(out deviceId, out error);
             }
             else
             {
@@ -234,7 +239,7 @@ public static class JsonBodies
         }
 
         error = default;
-        request = new RegisterRequest(version.Value, (TerminalType)terminalType.Value, id ?? string.Empty, token ?? string.Empty);
+        request = new RegisterRequest(version.Value, (TerminalType)terminalType.Value, id ?? string.Empty, token ?? string.Empty, deviceId ?? string.Empty);
         return true;
     }
 

@@ -88,12 +88,12 @@ public static partial class JsonFrameCodec
         End(writer);
     }
 
-    /// <summary>Writes a REGISTER <c>{"version", "termType", "id", "token"}</c> (the terminal's side).</summary>
-    /// <exception cref="ArgumentException">The id or token is longer than 32 characters or not printable ASCII.</exception>
+    /// <summary>Writes a REGISTER <c>{"version", "termType", "id", "token"}</c>, and <c>"deviceId"</c> when set (the terminal's side).</summary>
+    /// <exception cref="ArgumentException">The id, token or device id is longer than 32 characters or not printable ASCII.</exception>
     public static void WriteRegister(IBufferWriter<byte> output, uint tid, RegisterRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!JsonBodies.IsValidRegisterField(request.Id) || !JsonBodies.IsValidRegisterField(request.Token))
+        if (!JsonBodies.IsValidRegisterField(request.Id) || !JsonBodies.IsValidRegisterField(request.Token) || !JsonBodies.IsValidRegisterField(request.DeviceId))
         {
             throw new ArgumentException("The id and token must be printable ASCII of at most 32 characters.", nameof(request));
         }
@@ -103,6 +103,11 @@ public static partial class JsonFrameCodec
         writer.WriteNumber("termType"u8, (byte)request.TerminalType);
         writer.WriteString("id"u8, request.Id);
         writer.WriteString("token"u8, request.Token);
+        if (request.DeviceId.Length != 0)
+        {
+            writer.WriteString("deviceId"u8, request.DeviceId);
+        }
+
         End(writer);
     }
 

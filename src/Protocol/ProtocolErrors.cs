@@ -10,7 +10,7 @@ internal static class ProtocolErrors
         new(ProtocolErrorCode.BodyTooLarge, "body length above the maximum");
 
     public static readonly ProtocolError RegisterLength =
-        new(ProtocolErrorCode.InvalidBodyLength, "REGISTER body must be 66 bytes");
+        new(ProtocolErrorCode.InvalidBodyLength, "REGISTER body must be 66 or 98 bytes");
 
     public static readonly ProtocolError EmptyResponse =
         new(ProtocolErrorCode.InvalidBodyLength, "response body must hold at least a code byte");
@@ -23,6 +23,12 @@ internal static class ProtocolErrors
 
     public static readonly ProtocolError TokenNotAscii =
         new(ProtocolErrorCode.InvalidField, "REGISTER token must be printable ASCII, NUL-padded");
+
+    public static readonly ProtocolError DeviceIdNotAscii =
+        new(ProtocolErrorCode.InvalidField, "REGISTER device id must be printable ASCII, NUL-padded");
+
+    public static readonly ProtocolError DeviceIdTooLong =
+        new(ProtocolErrorCode.InvalidField, "REGISTER deviceId must be printable ASCII of at most 32 characters");
 
     public static readonly ProtocolError IdTooLong =
         new(ProtocolErrorCode.InvalidField, "REGISTER id must be printable ASCII of at most 32 characters");

@@ -18,6 +18,9 @@ public static class ProtocolLimits
     /// <summary>The size of a binary REGISTER body: version, terminal type, id and token.</summary>
     public const int RegisterBodyLength = 2 + (2 * RegisterFieldLength);
 
+    /// <summary>The size of a binary REGISTER body that also names the terminal's device: a third 32-byte field.</summary>
+    public const int RegisterWithDeviceBodyLength = RegisterBodyLength + RegisterFieldLength;
+
     /// <summary>The maximum nesting depth accepted in JSON input.</summary>
     public const int MaxJsonDepth = 32;
 

@@ -3,20 +3,21 @@ using System.Diagnostics.CodeAnalysis;
 namespace AppMsg.Protocol;
 
 /// <summary>
-/// The binary REGISTER body: version u8, terminal type u8, id [32], token [32], the last two NUL-padded
-/// printable ASCII; 66 bytes exactly.
+/// The binary REGISTER body: version u8, terminal type u8, id [32], token [32], and optionally device id [32], the
+/// text fields NUL-padded printable ASCII; 66 bytes, or 98 with a device id.
 /// </summary>
 public static class RegisterBody
 {
     private const int IdOffset = 2;
     private const int TokenOffset = IdOffset + ProtocolLimits.RegisterFieldLength;
+    private const int DeviceIdOffset = TokenOffset + ProtocolLimits.RegisterFieldLength;
 
     /// <summary>Parses a decoded REGISTER body.</summary>
     public static bool TryParse(
         ReadOnlySpan<byte> body, [NotNullWhen(true)] out RegisterRequest? request, out ProtocolError error)
     {
         request = null;
-        if (body.Length != ProtocolLimits.RegisterBodyLength)
+        if (body.Length is not (ProtocolLimits.RegisterBodyLength or ProtocolLimits.RegisterWithDeviceBodyLength))
         {
             error = ProtocolErrors.RegisterLength;
             return false;
@@ -34,17 +35,29 @@ public static class RegisterBody
             return false;
         }
 
+        var deviceId = string.Empty;
+        if (body.Length == ProtocolLimits.RegisterWithDeviceBodyLength
+            && !AsciiField.TryReadPadded(body.Slice(DeviceIdOffset, ProtocolLimits.RegisterFieldLength), out deviceId))
+        {
+            error = ProtocolErrors.DeviceIdNotAscii;
+            return false;
+        }
+
         error = default;
-        request = new RegisterRequest(body[0], (TerminalType)body[1], id, token);
+        request = new RegisterRequest(body[0], (TerminalType)body[1], id, token, deviceId);
         return true;
     }
 
-    /// <summary>Writes <paramref name="request"/> as a 66-byte body (not yet encoded).</summary>
+    /// <summary>The length of <paramref name="request"/>'s body: 98 bytes when it names a device, else 66.</summary>
+    public static int LengthOf(RegisterRequest request) =>
+        request.DeviceId.Length == 0 ? ProtocolLimits.RegisterBodyLength : ProtocolLimits.RegisterWithDeviceBodyLength;
+
+    /// <summary>Writes <paramref name="request"/> as a body of <see cref="LengthOf"/> bytes (not yet encoded).</summary>
     /// <exception cref="ArgumentException">The id or token is longer than 32 characters or not printable ASCII, or the destination is short.</exception>
     public static void Write(RegisterRequest request, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (destination.Length < ProtocolLimits.RegisterBodyLength)
+        if (destination.Length < LengthOf(request))
         {
             throw new ArgumentException("The destination is shorter than a REGISTER body.", nameof(destination));
         }
@@ -53,5 +66,9 @@ public static class RegisterBody
         destination[1] = (byte)request.TerminalType;
         AsciiField.WritePadded(request.Id, destination.Slice(IdOffset, ProtocolLimits.RegisterFieldLength), nameof(request));
         AsciiField.WritePadded(request.Token, destination.Slice(TokenOffset, ProtocolLimits.RegisterFieldLength), nameof(request));
+        if (request.DeviceId.Length != 0)
+        {
+            AsciiField.WritePadded(request.DeviceId, destination.Slice(DeviceIdOffset, ProtocolLimits.RegisterFieldLength), nameof(request));
+        }
     }
 }

@@ -96,7 +96,7 @@ public static class FuzzTargets
     {
         if (RegisterBody.TryParse(input, out var binary, out _))
         {
-            Span<byte> written = stackalloc byte[ProtocolLimits.RegisterBodyLength];
+            Span<byte> written = stackalloc byte[RegisterBody.LengthOf(binary)];
             RegisterBody.Write(binary, written);
             Check(RegisterBody.TryParse(written, out var again, out _) && again == binary, "a binary REGISTER does not survive writing");
         }

@@ -141,7 +141,7 @@ public class FrameFuzzTests(ITestOutputHelper output)
         {
             case MessageType.Register:
                 var parsed = RegisterBody.TryParse(body, out _, out _);
-                Assert.False(parsed && body.Length != ProtocolLimits.RegisterBodyLength);
+                Assert.False(parsed && body.Length is not (ProtocolLimits.RegisterBodyLength or ProtocolLimits.RegisterWithDeviceBodyLength));
                 break;
             case MessageType.Push:
                 PushBody.TryParse(body, out _, out _, out _, out _);

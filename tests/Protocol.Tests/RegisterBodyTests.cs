@@ -7,6 +7,8 @@ public class RegisterBodyTests
     [InlineData(1)]
     [InlineData(65)]
     [InlineData(67)]
+    [InlineData(97)]
+    [InlineData(99)]
     [InlineData(132)]
     public void Wrong_size_is_an_error(int size)
     {
@@ -25,6 +27,41 @@ public class RegisterBodyTests
         Assert.False(error.IsError);
         Assert.Equal(new RegisterRequest(2, TerminalType.Web, "u-42", "tok.en_1"), request);
         Assert.False(request.IsAnonymous);
+    }
+
+    [Fact]
+    public void A_98_byte_body_names_the_device_and_writes_back_the_same()
+    {
+        var request = new RegisterRequest(1, TerminalType.Android, "u-42", "tok", "phone-7f3a");
+        var body = new byte[RegisterBody.LengthOf(request)];
+        Assert.Equal(ProtocolLimits.RegisterWithDeviceBodyLength, body.Length);
+        RegisterBody.Write(request, body);
+
+        Assert.True(RegisterBody.TryParse(body, out var parsed, out _));
+        Assert.Equal(request, parsed);
+        Assert.Equal(66, RegisterBody.LengthOf(request with { DeviceId = "" }));
+    }
+
+    [Fact]
+    public void A_device_id_with_bytes_after_its_nul_is_an_error()
+    {
+        var body = new byte[ProtocolLimits.RegisterWithDeviceBodyLength];
+        RegisterBody.Write(new RegisterRequest(1, TerminalType.Android, "u", "t", "dev"), body);
+        body[ProtocolLimits.RegisterBodyLength + 5] = (byte)'x';
+        Assert.False(RegisterBody.TryParse(body, out _, out var error));
+        Assert.Equal(ProtocolErrorCode.InvalidField, error.Code);
+    }
+
+    [Fact]
+    public void The_json_form_carries_the_device_id()
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var request = new RegisterRequest(1, TerminalType.Web, "u-42", "tok", "browser-1");
+        JsonFrameCodec.WriteRegister(output, 3, request);
+        Assert.True(JsonFrameCodec.TryParse(output.WrittenMemory, ProtocolLimits.DefaultMaxTextMessageLength, out var frame, out _));
+        Assert.True(JsonBodies.TryParseRegister(frame.Data.Span, out var parsed, out _));
+        Assert.Equal(request, parsed);
+        Assert.False(JsonBodies.TryParseRegister("{\"version\":1,\"termType\":8,\"deviceId\":\"a\",\"deviceId\":\"b\"}"u8, out _, out _));
     }
 
     [Fact]

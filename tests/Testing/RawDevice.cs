@@ -64,10 +64,10 @@ public sealed class RawDevice : IAsyncDisposable
     }
 
     /// <summary>Sends REGISTER and returns the REGRESP.</summary>
-    public async Task<ReceivedFrame> RegisterAsync(string userId, string token, TerminalType terminalType = TerminalType.Android, byte version = 1, uint tid = 1)
+    public async Task<ReceivedFrame> RegisterAsync(string userId, string token, TerminalType terminalType = TerminalType.Android, byte version = 1, uint tid = 1, string deviceId = "")
     {
         var output = new ArrayBufferWriter<byte>();
-        FrameWriter.WriteRegister(output, Encoding, tid, new RegisterRequest(version, terminalType, userId, token));
+        FrameWriter.WriteRegister(output, Encoding, tid, new RegisterRequest(version, terminalType, userId, token, deviceId));
         await SendRawAsync(output.WrittenMemory);
         return await ReceiveAsync();
     }

@@ -95,7 +95,7 @@ internal sealed partial class ClientConnection : IInboundSink
         var connection = new ClientConnection(transport, options, tids, events, deliveries, onRegistered);
         try
         {
-            var request = new RegisterRequest(options.ProtocolVersion, options.TerminalType, options.UserId, options.Token);
+            var request = new RegisterRequest(options.ProtocolVersion, options.TerminalType, options.UserId, options.Token, options.DeviceId);
             var tid = tids.Next();
             Volatile.Write(ref connection._registerTid, tid);
             var response = await connection.RequestAsync(

@@ -103,33 +103,114 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        string? userId;
-        string? tenantId;
-        TenantInfo? tenant;
-        try
+        if (request.IsAnonymous)
         {
-            if (request.IsAnonymous)
+            await RegisterAnonymousAsync(tid, request.TerminalType);
+            return;
+        }
+
+        // An address that sent too many bad tokens is refused before any grain is asked (RegisterThrottle).
+        if (services.RegisterThrottle.IsLockedOut(remoteAddress))
+        {
+            await RefuseAsync(tid, RegisterResultCode.Busy);
+            return;
+        }
+
+        if (request.Token.Length is 0 or > 128)
+        {
+            await RefuseBadCredentialsAsync(tid, request.Id);
+            return;
+        }
+
+        // Listed here first and held back: a delivery for the session that arrives while the cluster attaches it
+        // waits for the replay that follows REGRESP.
+        var sessionId = Ids.New();
+        lock (replayLock)
+        {
+            replaying = true;
+        }
+
+        services.Connections.Add(sessionId, request.Id, this);
+        var ticket = new RegisterTicket(sessionId, request.Id, Api.CallerAuthenticator.TokenHash(request.Token), (int)request.TerminalType,
+            request.DeviceId.Length == 0 ? null : request.DeviceId, services.Edge.EdgeId, services.Incarnation.Value, DateTimeOffset.UtcNow);
+        var answer = await services.Registrations.RegisterAsync(ticket);
+        if (answer is not { Outcome: RegisterOutcome.Registered, Session: { } info })
+        {
+            services.Connections.Remove(sessionId, request.Id, this);
+            if (answer.Outcome == RegisterOutcome.BadCredentials)
             {
-                // Anonymous sessions belong to the edge's configured tenant, and only if that tenant allows them.
-                userId = null;
-                tenantId = services.Edge.AnonymousTenantId;
-                tenant = tenantId is null ? null : await services.TenantInfos.GetAsync(tenantId);
-                tenantId = tenant is { Settings.AllowAnonymousSessions: true } ? tenantId : null;
+                await RefuseBadCredentialsAsync(tid, request.Id);
             }
             else
             {
-                // An address that sent too many bad tokens is refused before any grain is asked (RegisterThrottle).
-                if (services.RegisterThrottle.IsLockedOut(remoteAddress))
-                {
-                    await RefuseAsync(tid, RegisterResultCode.Busy);
-                    return;
-                }
-
-                var principal = await ClusterRetry.RunAsync(() => services.Authenticator.ValidateTokenAsync(request.Token));
-                userId = principal?.UserId == request.Id ? principal.UserId : null;
-                tenantId = userId is null ? null : principal!.TenantId;
-                tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.TenantInfos.GetAsync(tenantId).AsTask());
+                LogReplayFailed(services.Logger, sessionId, "the cluster did not answer the REGISTER");
+                await RefuseAsync(tid, RegisterResultCode.Busy);
             }
+
+            return;
+        }
+
+        var admitted = false;
+        try
+        {
+            admitted = !IsClosing && await services.Quotas.TakeConnectionAsync(info.TenantId);
+        }
+        catch (Exception e) when (ClusterRetry.IsUnavailable(e) || e is Orleans.Runtime.OrleansException)
+        {
+            LogReplayFailed(services.Logger, sessionId, e.Message);
+        }
+
+        if (!admitted)
+        {
+            services.Connections.Remove(sessionId, request.Id, this);
+            _ = DetachAsync(info);
+            if (!IsClosing)
+            {
+                await RefuseAsync(tid, RegisterResultCode.OverQuota);
+            }
+
+            return;
+        }
+
+        session = info;
+        LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
+        Metrics.EdgeMetrics.Registered();
+        channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
+        _ = Task.Run(() => ReplayAsync(requested: null, answer.ReadingList, joined: false, answer.Cursors));
+    }
+
+    private async Task RefuseBadCredentialsAsync(uint tid, string userId)
+    {
+        services.RegisterThrottle.Failed(remoteAddress);
+        LogRefused(services.Logger, channel.Transport, userId);
+        await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
+    }
+
+    private async Task DetachAsync(SessionInfo info)
+    {
+        try
+        {
+            await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserSessionsGrain>(info.UserId!).DetachAsync(info.SessionId));
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
+        {
+            // The user's session list drops sessions this edge no longer lists when it next asks.
+            LogEndFailed(services.Logger, info.SessionId, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// An anonymous session: it belongs to the edge's configured tenant, if that tenant allows them; it gets no replay,
+    /// so it joins its audiences before REGRESP and every broadcast sent after it reaches it.
+    /// </summary>
+    private async Task RegisterAnonymousAsync(uint tid, TerminalType terminalType)
+    {
+        string? tenantId;
+        try
+        {
+            tenantId = services.Edge.AnonymousTenantId;
+            var tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.TenantInfos.GetAsync(tenantId).AsTask());
+            tenantId = tenant is { Settings.AllowAnonymousSessions: true } ? tenantId : null;
         }
         catch (Exception e) when (ClusterRetry.IsUnavailable(e))
         {
@@ -139,12 +220,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
         if (tenantId is null)
         {
-            if (!request.IsAnonymous)
-            {
-                services.RegisterThrottle.Failed(remoteAddress);
-            }
-
-            LogRefused(services.Logger, channel.Transport, request.Id);
+            LogRefused(services.Logger, channel.Transport, string.Empty);
             await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
             return;
         }
@@ -163,57 +239,31 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        var settings = tenant?.Settings ?? new TenantSettings();
-        var info = new SessionInfo(Ids.New(), userId, tenantId, (int)request.TerminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
-            userId is null ? null : Api.CallerAuthenticator.TokenHash(request.Token), services.Incarnation.Value);
+        var info = new SessionInfo(Ids.New(), null, tenantId, (int)terminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
+            EdgeIncarnation: services.Incarnation.Value);
         session = info;
-        // Live deliveries wait until the replay that follows REGRESP is done, so none overtakes or repeats it.
         lock (replayLock)
         {
             replaying = true;
         }
 
-        // Listed here first: from now on a user sessions grain that asks this edge learns the session.
-        services.Connections.Add(info.SessionId, info.UserId, this);
-        if (userId is not null)
-        {
-            try
-            {
-                var policy = new SessionPolicy(settings.OneSessionPerTerminalType, settings.AndroidIosExclusive);
-                await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserSessionsGrain>(userId).AttachAsync(info, policy));
-            }
-            catch (Exception e) when (ClusterRetry.IsUnavailable(e))
-            {
-                services.Connections.Remove(info.SessionId, userId, this);
-                services.Quotas.ReleaseConnection(tenantId);
-                session = null;
-                LogReplayFailed(services.Logger, info.SessionId, e.Message);
-                await RefuseAsync(tid, RegisterResultCode.Busy);
-                return;
-            }
-        }
-
+        services.Connections.Add(info.SessionId, null, this);
         ReadingList? joined = null;
-        if (userId is null)
+        try
         {
-            // Anonymous sessions get no replay, so they join their audiences before REGRESP: every broadcast
-            // sent after it reaches them (live deliveries stay held until the replay step below releases them).
-            try
-            {
-                joined = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(null, tenantId);
-                await JoinAudiencesAsync(joined);
-            }
-            catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
-            {
-                LogReplayFailed(services.Logger, info.SessionId, e.Message);
-                joined = null;
-            }
+            joined = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(null, tenantId);
+            await JoinAudiencesAsync(joined);
+        }
+        catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            LogReplayFailed(services.Logger, info.SessionId, e.Message);
+            joined = null;
         }
 
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         Metrics.EdgeMetrics.Registered();
         channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
-        _ = Task.Run(() => ReplayAsync(requested: null, joined));
+        _ = Task.Run(() => ReplayAsync(requested: null, joined, joined: joined is not null));
     }
 
     public ValueTask OnPingAsync(uint tid)
@@ -323,7 +373,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     }
 
     private CursorAdvance? TakeMovedCursors(SessionInfo live) =>
-        live.UserId is { } userId && tracker.TakeDirtyCursors() is { } moved ? new CursorAdvance(userId, live.TerminalType, moved) : null;
+        live.UserId is { } userId && tracker.TakeDirtyCursors() is { } moved ? new CursorAdvance(userId, live.TerminalType, moved, live.DeviceId ?? string.Empty) : null;
 
     /// <summary>A request the state does not allow (anything but REGISTER and PING before REGISTER, or a down-only type).</summary>
     public void OnUnexpected(MessageType type)
@@ -415,8 +465,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// cluster could not be read to the end.
     /// </summary>
     /// <param name="requested">The cursors a SYNC named, or null for every timeline after the stored cursors.</param>
-    /// <param name="joined">The reading list REGISTER already read and joined the audiences of (anonymous sessions).</param>
-    private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested, ReadingList? joined = null)
+    /// <param name="known">The reading list REGISTER already read, or null to read it.</param>
+    /// <param name="joined">Whether REGISTER also joined <paramref name="known"/>'s audiences (anonymous sessions).</param>
+    /// <param name="startCursors">The stored cursors REGISTER already read, or null to read them.</param>
+    private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested, ReadingList? known = null, bool joined = false,
+        IReadOnlyDictionary<string, long>? startCursors = null)
     {
         if (session is not { } live)
         {
@@ -433,12 +486,12 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         try
         {
             // SYNC may name only timelines the user can read; anything else is ignored.
-            var list = joined ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId));
+            var list = known ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId));
             muted = list.Muted.Count == 0 ? NoneMuted : list.Muted.ToHashSet(StringComparer.Ordinal);
             IReadOnlyList<string> timelines = list.Timelines;
             if (requested is null)
             {
-                if (joined is null)
+                if (!joined)
                 {
                     await JoinAudiencesAsync(list);
                 }
@@ -454,7 +507,8 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return true;
             }
 
-            var stored = await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetAsync(live.TerminalType));
+            var stored = startCursors
+                ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetReaderAsync(live.TerminalType, live.DeviceId ?? string.Empty));
             foreach (var timeline in timelines)
             {
                 var after = requested?[timeline] ?? tracker.CursorOf(timeline) ?? stored.GetValueOrDefault(timeline);
@@ -657,7 +711,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         {
             try
             {
-                await services.Cluster.GetGrain<IUserCursorsGrain>(moved.UserId).AdvanceAsync(moved.TerminalType, moved.Cursors);
+                await services.Cluster.GetGrain<IUserCursorsGrain>(moved.UserId).AdvanceAsync(moved.TerminalType, moved.DeviceId, moved.Cursors);
             }
             catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
             {

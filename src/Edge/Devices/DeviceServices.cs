@@ -1,3 +1,4 @@
+using AppMsg.Directory;
 using AppMsg.Edge.Api;
 using AppMsg.Edge.Cluster;
 
@@ -19,6 +20,7 @@ public sealed class DeviceServices(
     Quotas.QuotaGate quotas,
     Statistics.StatsCollector stats,
     RegisterThrottle registerThrottle,
+    RegisterBatcher registrations,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -30,6 +32,9 @@ public sealed class DeviceServices(
     public AddressTenants Tenants { get; } = tenants;
 
     public TenantInfoCache TenantInfos { get; } = tenantInfos;
+
+    /// <summary>Where REGISTERs go to the cluster (batched).</summary>
+    public RegisterBatcher Registrations { get; } = registrations;
 
     public TimelineIndex Timelines { get; } = timelines;
 

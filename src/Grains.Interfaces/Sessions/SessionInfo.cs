@@ -10,6 +10,7 @@ namespace AppMsg.Sessions;
 /// <param name="TokenHash">The hash of the login token the session registered with (logout ends its sessions).</param>
 /// <param name="EdgeIncarnation">The run of the edge process holding it (<see cref="EdgeInfo.Incarnation"/>): a session
 /// of an earlier run of the same edge id is gone.</param>
+/// <param name="DeviceId">The device the terminal named at REGISTER (its own read position), or null.</param>
 [GenerateSerializer, Immutable]
 public sealed record SessionInfo(
     [property: Id(0)] string SessionId,
@@ -19,4 +20,5 @@ public sealed record SessionInfo(
     [property: Id(4)] string EdgeId,
     [property: Id(5)] DateTimeOffset Since,
     [property: Id(6)] string? TokenHash = null,
-    [property: Id(7)] string? EdgeIncarnation = null);
+    [property: Id(7)] string? EdgeIncarnation = null,
+    [property: Id(8)] string? DeviceId = null);

@@ -8,6 +8,7 @@ public sealed class AuthTokenGrain(
 {
     public async Task InitializeAsync(TokenPrincipal principal)
     {
+        servedOthers = true;
         if (state.State.Principal is not null)
         {
             throw new AppMsgException(ErrorCodes.Conflict, "the token exists");
@@ -17,7 +18,27 @@ public sealed class AuthTokenGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<TokenPrincipal?> ValidateAsync()
+    // Whether this activation served anything but REGISTER checks (then it stays, for the HTTP API's next call).
+    private bool servedOthers;
+
+    public Task<TokenPrincipal?> ValidateAsync()
+    {
+        servedOthers = true;
+        return CheckAsync();
+    }
+
+    public async Task<TokenPrincipal?> ValidateForSessionAsync()
+    {
+        var principal = await CheckAsync();
+        if (!servedOthers)
+        {
+            DeactivateOnIdle();
+        }
+
+        return principal;
+    }
+
+    private async Task<TokenPrincipal?> CheckAsync()
     {
         var principal = state.State.Principal;
         if (principal is not null && principal.ExpiresAt <= DateTimeOffset.UtcNow)

@@ -11,5 +11,5 @@ namespace AppMsg.Grains.Messaging;
 public sealed class CursorBatchGrain : Grain, ICursorBatchGrain
 {
     public Task AdvanceAsync(IReadOnlyList<CursorAdvance> advances) =>
-        FanOut.ForEachAsync(advances, a => GrainFactory.GetGrain<IUserCursorsGrain>(a.UserId).AdvanceAsync(a.TerminalType, a.Cursors));
+        FanOut.ForEachAsync(advances, a => GrainFactory.GetGrain<IUserCursorsGrain>(a.UserId).AdvanceAsync(a.TerminalType, a.DeviceId, a.Cursors));
 }

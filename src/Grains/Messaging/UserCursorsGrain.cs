@@ -12,8 +12,8 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
 {
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(5);
 
-    private Dictionary<(int TerminalType, string Timeline), long> cursors = [];
-    private Dictionary<(int TerminalType, string Timeline), long> moved = [];
+    private Dictionary<CursorKey, long> cursors = [];
+    private Dictionary<CursorKey, long> moved = [];
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -28,22 +28,45 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
     public Task<IReadOnlyDictionary<string, long>> GetAsync(int terminalType)
     {
         var ofType = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var ((type, timeline), seq) in cursors)
+        foreach (var (key, seq) in cursors)
         {
-            if (type == terminalType)
+            if (key.TerminalType == terminalType && (!ofType.TryGetValue(key.Timeline, out var known) || seq > known))
             {
-                ofType[timeline] = seq;
+                ofType[key.Timeline] = seq;
             }
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, long>>(ofType);
     }
 
-    public Task AdvanceAsync(int terminalType, IReadOnlyDictionary<string, long> advanced)
+    public Task<IReadOnlyDictionary<string, long>> GetReaderAsync(int terminalType, string deviceId)
+    {
+        var ofReader = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, seq) in cursors)
+        {
+            if (key.TerminalType != terminalType)
+            {
+                continue;
+            }
+
+            if (key.DeviceId == deviceId)
+            {
+                ofReader[key.Timeline] = seq;
+            }
+            else if (key.DeviceId.Length == 0)
+            {
+                ofReader.TryAdd(key.Timeline, seq);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, long>>(ofReader);
+    }
+
+    public Task AdvanceAsync(int terminalType, string deviceId, IReadOnlyDictionary<string, long> advanced)
     {
         foreach (var (timeline, seq) in advanced)
         {
-            var key = (terminalType, timeline);
+            var key = new CursorKey(terminalType, deviceId, timeline);
             if (!cursors.TryGetValue(key, out var current) || seq > current)
             {
                 cursors[key] = seq;

@@ -16,9 +16,9 @@ public sealed partial class CursorStore : IAsyncDisposable
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(5);
 
     private const string Upsert = """
-        INSERT INTO msg_cursors (user_id, terminal_type, timeline, seq)
-        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::bigint[])
-        ON CONFLICT (user_id, terminal_type, timeline) DO UPDATE SET seq = greatest(msg_cursors.seq, excluded.seq)
+        INSERT INTO msg_cursors (user_id, terminal_type, device_id, timeline, seq)
+        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[])
+        ON CONFLICT (user_id, terminal_type, device_id, timeline) DO UPDATE SET seq = greatest(msg_cursors.seq, excluded.seq)
         """;
 
     private readonly NpgsqlDataSource database;
@@ -33,16 +33,16 @@ public sealed partial class CursorStore : IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    /// <summary>A user's cursors by (terminal type, timeline).</summary>
-    public async Task<Dictionary<(int TerminalType, string Timeline), long>> LoadAsync(string userId)
+    /// <summary>A user's cursors.</summary>
+    public async Task<Dictionary<CursorKey, long>> LoadAsync(string userId)
     {
-        await using var command = database.CreateCommand("SELECT terminal_type, timeline, seq FROM msg_cursors WHERE user_id = $1");
+        await using var command = database.CreateCommand("SELECT terminal_type, device_id, timeline, seq FROM msg_cursors WHERE user_id = $1");
         command.Parameters.AddWithValue(userId);
-        var cursors = new Dictionary<(int, string), long>();
+        var cursors = new Dictionary<CursorKey, long>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            cursors[(reader.GetInt16(0), reader.GetString(1))] = reader.GetInt64(2);
+            cursors[new CursorKey(reader.GetInt16(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
         }
 
         return cursors;
@@ -50,7 +50,7 @@ public sealed partial class CursorStore : IAsyncDisposable
 
     /// <summary>Saves a user's moved cursors; completes once they are committed.</summary>
     /// <exception cref="AppMsgException"><c>unavailable</c> when the database does not commit in time.</exception>
-    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> cursors)
+    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<CursorKey, long>> cursors)
     {
         var pending = new Pending(userId, cursors);
         await queue.Writer.WriteAsync(pending);
@@ -83,12 +83,12 @@ public sealed partial class CursorStore : IAsyncDisposable
     private async Task WriteAsync(List<Pending> batch)
     {
         // One row per key: a statement may not upsert the same row twice.
-        var latest = new Dictionary<(string, int, string), long>();
+        var latest = new Dictionary<(string, CursorKey), long>();
         foreach (var pending in batch)
         {
-            foreach (var ((terminalType, timeline), seq) in pending.Cursors)
+            foreach (var (cursor, seq) in pending.Cursors)
             {
-                var key = (pending.UserId, terminalType, timeline);
+                var key = (pending.UserId, cursor);
                 latest[key] = latest.TryGetValue(key, out var known) ? Math.Max(known, seq) : seq;
             }
         }
@@ -98,8 +98,9 @@ public sealed partial class CursorStore : IAsyncDisposable
             using var timeout = new CancellationTokenSource(CommitTimeout);
             await using var command = database.CreateCommand(Upsert);
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item1).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => (short)k.Item2).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
-            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item3).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => (short)k.Item2.TerminalType).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item2.DeviceId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item2.Timeline).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             await command.ExecuteNonQueryAsync(timeout.Token);
         }
@@ -124,11 +125,11 @@ public sealed partial class CursorStore : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} cursors could not be stored: {Reason}")]
     private static partial void LogBatchFailed(ILogger logger, int count, string reason);
 
-    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> cursors)
+    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<CursorKey, long>> cursors)
     {
         public string UserId { get; } = userId;
 
-        public IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> Cursors { get; } = cursors;
+        public IReadOnlyCollection<KeyValuePair<CursorKey, long>> Cursors { get; } = cursors;
 
         public TaskCompletionSource Saved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
-using AppMsg.Directory;
 
-namespace AppMsg.Edge.Cluster;
+namespace AppMsg.Directory;
 
 /// <summary>
 /// Tenants' settings as REGISTER needs them (login policy, anonymous sessions), read from the tenant's grain at most
-/// once per <see cref="Freshness"/> per edge: a reconnect storm of a tenant's devices makes one call, not one per
-/// device, to that tenant's single activation. A settings change applies to REGISTERs within that time. Bounded: at most
+/// once per <see cref="Freshness"/> per process (edges for anonymous sessions, silos' session registrars for users):
+/// a reconnect storm of a tenant's devices makes one call, not one per device, to that tenant's single activation.
+/// A settings change applies to REGISTERs within that time. Bounded: at most
 /// <see cref="MaxEntries"/> tenants, all forgotten when full.
 /// </summary>
-public sealed class TenantInfoCache(IClusterClient cluster, TimeProvider time)
+public sealed class TenantInfoCache(IGrainFactory grains, TimeProvider time)
 {
+    /// <summary>The most tenants kept at once.</summary>
     public const int MaxEntries = 10_000;
+
+    /// <summary>How long a tenant's settings are used before they are read again.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, Known> known = new(StringComparer.Ordinal);
@@ -20,12 +23,12 @@ public sealed class TenantInfoCache(IClusterClient cluster, TimeProvider time)
     public ValueTask<TenantInfo?> GetAsync(string tenantId) =>
         known.TryGetValue(tenantId, out var entry) && entry.Until > time.GetUtcNow() ? ValueTask.FromResult<TenantInfo?>(entry.Tenant) : ReadAsync(tenantId);
 
-    /// <summary>Drops what this edge knows of the tenant (its settings changed through this edge): the next REGISTER reads them.</summary>
+    /// <summary>Drops what this process knows of the tenant (its settings changed through it): the next REGISTER reads them.</summary>
     public void Forget(string tenantId) => known.TryRemove(tenantId, out _);
 
     private async ValueTask<TenantInfo?> ReadAsync(string tenantId)
     {
-        var tenant = await cluster.GetGrain<ITenantGrain>(tenantId).GetAsync();
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).GetAsync();
         if (tenant is not null)
         {
             if (known.Count >= MaxEntries)

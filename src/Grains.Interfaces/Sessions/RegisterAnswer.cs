@@ -1,0 +1,28 @@
+using AppMsg.Messaging;
+
+namespace AppMsg.Sessions;
+
+/// <summary>How one REGISTER went.</summary>
+public enum RegisterOutcome
+{
+    /// <summary>The session is attached; the answer carries what replay starts from.</summary>
+    Registered,
+
+    /// <summary>The token is unknown, expired, revoked or another user's; nothing was attached.</summary>
+    BadCredentials,
+
+    /// <summary>Storage or the cluster did not answer; nothing stays attached (the terminal retries later).</summary>
+    Unavailable,
+}
+
+/// <summary>The cluster's answer to one <see cref="RegisterTicket"/>.</summary>
+/// <param name="Outcome">How it went.</param>
+/// <param name="Session">The attached session (with its tenant), when registered.</param>
+/// <param name="ReadingList">What the terminal reads and the audiences it joins, when registered.</param>
+/// <param name="Cursors">Where its replay starts, by timeline, when registered.</param>
+[GenerateSerializer, Immutable]
+public sealed record RegisterAnswer(
+    [property: Id(0)] RegisterOutcome Outcome,
+    [property: Id(1)] SessionInfo? Session = null,
+    [property: Id(2)] ReadingList? ReadingList = null,
+    [property: Id(3)] IReadOnlyDictionary<string, long>? Cursors = null);
