@@ -176,7 +176,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
         Metrics.EdgeMetrics.Registered();
         channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
-        _ = Task.Run(() => ReplayAsync(requested: null, answer.ReadingList, joined: false, answer.Cursors));
+        _ = Task.Run(() => ReplayAsync(requested: null, answer.ReadingList, joined: false, answer.Cursors, answer.InboxHead));
     }
 
     private async Task RefuseBadCredentialsAsync(uint tid, string userId)
@@ -468,8 +468,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     /// <param name="known">The reading list REGISTER already read, or null to read it.</param>
     /// <param name="joined">Whether REGISTER also joined <paramref name="known"/>'s audiences (anonymous sessions).</param>
     /// <param name="startCursors">The stored cursors REGISTER already read, or null to read them.</param>
+    /// <param name="inboxHead">The last seq of the user's inbox, read after the session was attached, or null.</param>
     private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested, ReadingList? known = null, bool joined = false,
-        IReadOnlyDictionary<string, long>? startCursors = null)
+        IReadOnlyDictionary<string, long>? startCursors = null, long? inboxHead = null)
     {
         if (session is not { } live)
         {
@@ -507,12 +508,18 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return true;
             }
 
+            var inbox = Common.Address.User(userId).ToString();
             var stored = startCursors
                 ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetReaderAsync(live.TerminalType, live.DeviceId ?? string.Empty));
             foreach (var timeline in timelines)
             {
                 var after = requested?[timeline] ?? tracker.CursorOf(timeline) ?? stored.GetValueOrDefault(timeline);
                 tracker.Start(timeline, after);
+                if (inboxHead is { } head && head <= after && timeline == inbox)
+                {
+                    continue;
+                }
+
                 var grain = services.Cluster.GetGrain<ITimelineGrain>(timeline);
                 while (!IsClosing)
                 {

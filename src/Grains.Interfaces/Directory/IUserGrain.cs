@@ -52,6 +52,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <exception cref="AppMsgException"><c>not_found</c> for an unknown user; <c>validation_failed</c> for another kind of address.</exception>
     Task SetMutedAsync(string sender, bool muted);
 
+    /// <summary>
+    /// What a terminal's reading list needs (memberships and muted senders) in one call, for a REGISTER or SYNC: an
+    /// activation made only for such reads ends right after, so idle devices keep no user in silo memory.
+    /// </summary>
+    Task<UserReading> GetReadingAsync();
+
     /// <summary>The senders this user muted, in order.</summary>
     Task<IReadOnlyList<string>> GetMutedAsync();
 

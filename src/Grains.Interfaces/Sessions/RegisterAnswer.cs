@@ -20,9 +20,12 @@ public enum RegisterOutcome
 /// <param name="Session">The attached session (with its tenant), when registered.</param>
 /// <param name="ReadingList">What the terminal reads and the audiences it joins, when registered.</param>
 /// <param name="Cursors">Where its replay starts, by timeline, when registered.</param>
+/// <param name="InboxHead">The last seq stored in the user's inbox, read after the attach (a later message reaches the
+/// session live); null when it could not be read. Replay skips the inbox when its cursor is there already.</param>
 [GenerateSerializer, Immutable]
 public sealed record RegisterAnswer(
     [property: Id(0)] RegisterOutcome Outcome,
     [property: Id(1)] SessionInfo? Session = null,
     [property: Id(2)] ReadingList? ReadingList = null,
-    [property: Id(3)] IReadOnlyDictionary<string, long>? Cursors = null);
+    [property: Id(3)] IReadOnlyDictionary<string, long>? Cursors = null,
+    [property: Id(4)] long? InboxHead = null);

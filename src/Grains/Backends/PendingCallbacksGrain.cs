@@ -40,6 +40,8 @@ public sealed partial class PendingCallbacksGrain(
         ArgumentNullException.ThrowIfNull(session);
         if (Callbacks.Count == 0)
         {
+            // Asked at every REGISTER: a user with nothing stored keeps no activation in silo memory.
+            DeactivateOnIdle();
             return;
         }
 

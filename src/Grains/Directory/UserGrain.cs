@@ -10,9 +10,12 @@ public sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     UserIndex index,
     PasswordHashing passwords,
-    IOptions<DirectoryOptions> options) : Grain, IUserGrain
+    IOptions<DirectoryOptions> options) : Grain, IUserGrain, IIncomingGrainCallFilter
 {
     private const byte LoggedOut = 4;
+
+    // Whether this activation served anything but reading-list reads (then it stays for what comes next).
+    private bool servedOthers;
 
     private const int MaxMuted = 1_000;
 
@@ -215,6 +218,26 @@ public sealed class UserGrain(
         {
             throw new AppMsgException(ErrorCodes.OverQuota, $"a user mutes at most {MaxMuted} senders");
         }
+    }
+
+    public Task<UserReading> GetReadingAsync()
+    {
+        if (!servedOthers)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(new UserReading([.. User.Memberships.Order(StringComparer.Ordinal)], [.. User.Muted.Order(StringComparer.Ordinal)]));
+    }
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name != nameof(GetReadingAsync))
+        {
+            servedOthers = true;
+        }
+
+        return context.Invoke();
     }
 
     public Task<IReadOnlyList<string>> GetMutedAsync() =>

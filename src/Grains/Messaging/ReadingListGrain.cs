@@ -27,8 +27,7 @@ public sealed class ReadingListGrain(OrgIndex orgs, AppIndex apps) : Grain, IRea
         }
 
         var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        var memberships = await user.GetMembershipsAsync();
-        var muted = await user.GetMutedAsync();
+        var (memberships, muted) = await user.GetReadingAsync();
         var quns = memberships.Where(m => m.EndsWith("@qun", StringComparison.Ordinal));
         var directOrgs = memberships.Where(m => m.EndsWith("@org", StringComparison.Ordinal)).Select(m => m[..^"@org".Length]).ToList();
         var orgTimelines = directOrgs.Count == 0 ? [] : (await orgs.WithAncestorsAsync(directOrgs)).Select(id => $"{id}@org");

@@ -35,6 +35,10 @@ public sealed class TimelineGrain(
 
     private long lastSeq = -1;
     private bool broken;
+
+    // Whether this activation served anything but replay reads: a user's inbox read only by a REGISTER replay ends
+    // right after it, so idle devices keep no inbox in silo memory.
+    private bool servedOthers;
     private Task? reloading;
     private Task deliveries = Task.CompletedTask;
     private readonly Dictionary<(string Sender, string ClientMsgId), Task<MessageReceipt>> recentClientIds = [];
@@ -49,6 +53,7 @@ public sealed class TimelineGrain(
 
     public async Task<MessageReceipt> AppendAsync(NewMessage message)
     {
+        servedOthers = true;
         var limits = options.Value;
         MessageContent.Validate(message.Type, message.Content, limits.MaxContentBytes);
         var ttl = message.TtlSeconds is { } seconds
@@ -196,6 +201,10 @@ public sealed class TimelineGrain(
 
         // Most replays find nothing new: the owner knows its last seq, so they cost no query.
         await EnsureNumberingAsync();
+        if (!servedOthers && Timeline.EndsWith("@user", StringComparison.Ordinal))
+        {
+            DeactivateOnIdle();
+        }
 
         if (afterSeq >= lastSeq)
         {
@@ -222,6 +231,7 @@ public sealed class TimelineGrain(
 
     public Task AddEdgeAsync(string edgeId, long generation)
     {
+        servedOthers = true;
         if (!watchingEdges.TryGetValue(edgeId, out var known) || known.Generation <= generation)
         {
             watchingEdges[edgeId] = (generation, DateTime.UtcNow);

@@ -15,6 +15,9 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
     private Dictionary<CursorKey, long> cursors = [];
     private Dictionary<CursorKey, long> moved = [];
 
+    // Whether this activation served anything but replay's reads (then it stays: acknowledgements follow).
+    private bool servedOthers;
+
     private string UserId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -27,6 +30,7 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
 
     public Task<IReadOnlyDictionary<string, long>> GetAsync(int terminalType)
     {
+        servedOthers = true;
         var ofType = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (key, seq) in cursors)
         {
@@ -41,6 +45,13 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
 
     public Task<IReadOnlyDictionary<string, long>> GetReaderAsync(int terminalType, string deviceId)
     {
+        // A REGISTER of a device that then stays idle keeps no cursors in silo memory; its first acknowledgement
+        // reads them again.
+        if (!servedOthers)
+        {
+            DeactivateOnIdle();
+        }
+
         var ofReader = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (key, seq) in cursors)
         {
@@ -64,6 +75,7 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
 
     public Task AdvanceAsync(int terminalType, string deviceId, IReadOnlyDictionary<string, long> advanced)
     {
+        servedOthers = true;
         foreach (var (timeline, seq) in advanced)
         {
             var key = new CursorKey(terminalType, deviceId, timeline);

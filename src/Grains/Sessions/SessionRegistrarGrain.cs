@@ -1,4 +1,6 @@
+using AppMsg.Common;
 using AppMsg.Directory;
+using AppMsg.Grains.Timelines;
 using AppMsg.Messaging;
 using AppMsg.Sessions;
 using Microsoft.Extensions.Logging;
@@ -8,14 +10,39 @@ namespace AppMsg.Grains.Sessions;
 
 /// <summary>
 /// Opens device sessions inside the cluster, so the edge pays one round trip per REGISTER (or per batch): the token
-/// check, the tenant's login policy (cached per silo), the attach to the user's sessions, and the reading list and
-/// cursors its replay starts from. Reentrant: it keeps nothing between calls.
+/// check, the tenant's login policy (cached per silo), the attach to the user's sessions, the reading list and
+/// cursors its replay starts from, and (one query for the whole batch) where each user's inbox ends, so that the
+/// replay of an idle device neither reads nor activates its inbox. Reentrant: it keeps nothing between calls.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed partial class SessionRegistrarGrain(TenantInfoCache tenants, ILogger<SessionRegistrarGrain> logger) : Grain, ISessionRegistrarGrain
+public sealed partial class SessionRegistrarGrain(TenantInfoCache tenants, TimelineReader timelines, ILogger<SessionRegistrarGrain> logger)
+    : Grain, ISessionRegistrarGrain
 {
-    public async Task<IReadOnlyList<RegisterAnswer>> RegisterAsync(IReadOnlyList<RegisterTicket> tickets) =>
-        await FanOut.SelectAsync(tickets, OpenAsync);
+    public async Task<IReadOnlyList<RegisterAnswer>> RegisterAsync(IReadOnlyList<RegisterTicket> tickets)
+    {
+        var answers = await FanOut.SelectAsync(tickets, OpenAsync);
+        var inboxes = answers.Where(a => a.Session is not null).Select(a => Inbox(a.Session!)).ToHashSet(StringComparer.Ordinal);
+        if (inboxes.Count == 0)
+        {
+            return answers;
+        }
+
+        Dictionary<string, long> heads;
+        try
+        {
+            heads = await timelines.LastSeqsAsync(inboxes);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Not needed to register: the replay then asks each inbox's grain.
+            LogHeadsUnread(logger, e.Message);
+            return answers;
+        }
+
+        return [.. answers.Select(a => a.Session is { } s && heads.TryGetValue(Inbox(s), out var head) ? a with { InboxHead = head } : a)];
+    }
+
+    private static string Inbox(SessionInfo session) => Address.User(session.UserId!).ToString();
 
     private async Task<RegisterAnswer> OpenAsync(RegisterTicket ticket)
     {
@@ -46,6 +73,9 @@ public sealed partial class SessionRegistrarGrain(TenantInfoCache tenants, ILogg
             return new RegisterAnswer(RegisterOutcome.Unavailable);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox heads for REGISTER replays could not be read: {Reason}")]
+    private static partial void LogHeadsUnread(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "REGISTER of session {SessionId} could not be served: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string sessionId, string reason);

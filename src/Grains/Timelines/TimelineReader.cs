@@ -13,6 +13,24 @@ public sealed class TimelineReader(NpgsqlDataSource database)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The highest seq stored in each timeline (0 when empty), in one query, by timeline.</summary>
+    public async Task<Dictionary<string, long>> LastSeqsAsync(IReadOnlyCollection<string> timelines)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT t.timeline, (SELECT coalesce(max(m.seq), 0) FROM msg_messages m WHERE m.timeline = t.timeline)
+              FROM unnest($1::text[]) AS t(timeline)
+            """);
+        command.Parameters.AddWithValue(timelines.ToArray());
+        var heads = new Dictionary<string, long>(timelines.Count, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            heads[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return heads;
+    }
+
     /// <summary>Messages after <paramref name="afterSeq"/> in seq order, skipping expired ones.</summary>
     public async Task<IReadOnlyList<StoredMessage>> ReadAsync(string timeline, long afterSeq, int limit)
     {
