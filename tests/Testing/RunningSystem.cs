@@ -50,9 +50,14 @@ public class RunningSystem : IAsyncLifetime
     public async Task<(string TenantId, string UserId)> NewUserAsync(object? settings = null)
     {
         var tenantId = (await Api.PostAsync("/v1/tenants", new { name = "devices", settings }, AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        return (tenantId, await NewUserInTenantAsync(tenantId));
+    }
+
+    /// <summary>Another user in <paramref name="tenantId"/>.</summary>
+    public async Task<string> NewUserInTenantAsync(string tenantId)
+    {
         var username = "u" + Guid.NewGuid().ToString("N")[..10];
-        var userId = (await Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, AdminKey)).Expect(HttpStatusCode.Created)["id"];
-        return (tenantId, userId);
+        return (await Api.PostAsync("/v1/users", new { tenantId, username, password = "correct horse" }, AdminKey)).Expect(HttpStatusCode.Created)["id"];
     }
 
     /// <summary>A login token of the user.</summary>
