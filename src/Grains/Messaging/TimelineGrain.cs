@@ -27,6 +27,7 @@ public sealed class TimelineGrain(
     LiveEdges liveEdges,
     IOptions<MessagingOptions> options,
     Notifications.PushPipeline notifications,
+    Media.MediaReferences media,
     Microsoft.Extensions.Logging.ILogger<TimelineGrain> logger) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
@@ -50,7 +51,7 @@ public sealed class TimelineGrain(
     public async Task<MessageReceipt> AppendAsync(NewMessage message)
     {
         var limits = options.Value;
-        MessageContent.Validate(message.Type, message.Content, limits.MaxContentBytes);
+        var mediaId = MessageContent.Validate(message.Type, message.Content, limits.MaxContentBytes);
         var ttl = message.TtlSeconds is { } seconds
             ? seconds > 0 && TimeSpan.FromSeconds(seconds) <= limits.MaxTtl
                 ? TimeSpan.FromSeconds(seconds)
@@ -74,7 +75,12 @@ public sealed class TimelineGrain(
             return await earlier;
         }
 
-        var append = AppendInOrderAsync(address, message, ttl);
+        if (mediaId is not null)
+        {
+            await media.ClaimAsync(mediaId, Timeline);
+        }
+
+        var append = AppendInOrderAsync(address, message, ttl, mediaId);
         if (message.ClientMsgId is not null)
         {
             RememberClientId(clientKey, append);
@@ -83,7 +89,7 @@ public sealed class TimelineGrain(
         return await append;
     }
 
-    private async Task<MessageReceipt> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl)
+    private async Task<MessageReceipt> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl, string? mediaId)
     {
         await EnsureNumberingAsync();
         var seq = ++lastSeq;
@@ -92,7 +98,7 @@ public sealed class TimelineGrain(
         deliveries = settled.Task;
         try
         {
-            return await StoreAndDeliverAsync(address, message, ttl, seq, previous);
+            return await StoreAndDeliverAsync(address, message, ttl, seq, previous, mediaId);
         }
         finally
         {
@@ -100,7 +106,7 @@ public sealed class TimelineGrain(
         }
     }
 
-    private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous)
+    private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous, string? mediaId)
     {
         var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = Ids.New();
@@ -109,7 +115,7 @@ public sealed class TimelineGrain(
         var envelope = Envelope.Build(id, Timeline, seq, message.From, message.To, message.Type, message.Content, now, expiresAt);
         try
         {
-            await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes, message.ClientMsgId));
+            await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes, message.ClientMsgId, mediaId));
         }
         catch (AppMsgException e)
         {
