@@ -19,7 +19,7 @@ public sealed record MediaSettings
 
     /// <summary>
     /// The HMAC key of signed URLs: <c>APPMSG_MEDIA_URL_KEY</c> (base64), else derived from <c>APPMSG_SECRETS_KEY</c>,
-    /// else from <c>APPMSG_ADMIN_KEY</c>; null: a random key of this process (its URLs work only on this edge, until it restarts).
+    /// else (null here) <see cref="MediaUrlSigner"/> derives one from <c>APPMSG_ADMIN_KEY</c>, or without one takes a random key of this process (its URLs work only on this edge, until it restarts).
     /// </summary>
     public byte[]? UrlKey { get; init; }
 
@@ -30,7 +30,6 @@ public sealed record MediaSettings
         MaxConcurrentUploads = SettingReader.Int(configuration, "APPMSG_MEDIA_MAX_UPLOADS", "AppMsg:MediaMaxUploads", 16, 1, 10_000),
         UrlKey = MediaUrlSigner.KeyFrom(
             SettingReader.String(configuration, "APPMSG_MEDIA_URL_KEY", "AppMsg:MediaUrlKey"),
-            SettingReader.String(configuration, "APPMSG_SECRETS_KEY", "AppMsg:SecretsKey"),
-            SettingReader.String(configuration, "APPMSG_ADMIN_KEY", "AppMsg:AdminKey")),
+            SettingReader.String(configuration, "APPMSG_SECRETS_KEY", "AppMsg:SecretsKey")),
     };
 }

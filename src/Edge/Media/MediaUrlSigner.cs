@@ -8,12 +8,13 @@ namespace AppMsg.Edge.Media;
 /// Signed media URLs: <c>/v1/media/{id}?exp={unix seconds}&amp;sig={base64url HMAC-SHA256(key, id + "\n" + exp)}</c>.
 /// Whoever holds one may fetch the media until it expires, without a credential.
 /// </summary>
-public sealed class MediaUrlSigner(MediaSettings settings, TimeProvider time)
+public sealed class MediaUrlSigner(EdgeSettings edge, TimeProvider time)
 {
-    private readonly byte[] key = settings.UrlKey ?? RandomNumberGenerator.GetBytes(32);
+    private readonly MediaSettings settings = edge.Media;
+    private readonly byte[] key = edge.Media.UrlKey ?? Derive(edge.AdminKey) ?? RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>The key from the settings named in <see cref="MediaSettings.UrlKey"/>, or null when none is set.</summary>
-    public static byte[]? KeyFrom(string? mediaUrlKey, string? secretsKey, string? adminKey)
+    /// <summary><c>APPMSG_MEDIA_URL_KEY</c>, else a key derived from <c>APPMSG_SECRETS_KEY</c>; null when neither is set.</summary>
+    public static byte[]? KeyFrom(string? mediaUrlKey, string? secretsKey)
     {
         if (!string.IsNullOrEmpty(mediaUrlKey))
         {
@@ -28,10 +29,12 @@ public sealed class MediaUrlSigner(MediaSettings settings, TimeProvider time)
             }
         }
 
-        // A key of its own, so that a signature never doubles as anything made with the parent key.
-        var parent = !string.IsNullOrEmpty(secretsKey) ? secretsKey : adminKey;
-        return string.IsNullOrEmpty(parent) ? null : HMACSHA256.HashData(Encoding.UTF8.GetBytes(parent), "appmsg media url key v1"u8);
+        return Derive(secretsKey);
     }
+
+    // A key of its own, so that a signature never doubles as anything made with the parent key.
+    private static byte[]? Derive(string? parent) =>
+        string.IsNullOrEmpty(parent) ? null : HMACSHA256.HashData(Encoding.UTF8.GetBytes(parent), "appmsg media url key v1"u8);
 
     /// <summary>The path and query of a signed URL for <paramref name="mediaId"/>, valid for the configured lifetime.</summary>
     public string PathFor(string mediaId)
