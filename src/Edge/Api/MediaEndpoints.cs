@@ -77,7 +77,8 @@ public static class MediaEndpoints
     {
         if (!caller.IsOperator)
         {
-            return caller.TenantId!;
+            // Apps and users store for their own tenant; naming another one finds nothing.
+            return tenantId is null || tenantId == caller.TenantId ? caller.TenantId! : throw AppMsgException.NotFound("tenant");
         }
 
         // The operator belongs to no tenant: it names the one the media is stored for.
