@@ -66,8 +66,7 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton(settings.Media);
         builder.Services.AddSingleton<Media.MediaUrlSigner>();
         builder.Services.AddSingleton<Media.MediaUploads>();
-        builder.Services.AddSingleton<Media.IMediaStore>(_ => new Media.PostgresMediaStore(
-            Npgsql.NpgsqlDataSource.Create(settings.Database.ForGrains(settings.ConnectionString))));
+        builder.Services.AddSingleton<Media.IMediaStore>(_ => Media.PostgresMediaStore.Create(settings.Database.ForGrains(settings.ConnectionString)));
         // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -7,13 +7,32 @@ namespace AppMsg.Edge.Media;
 
 /// <summary>
 /// Media in PostgreSQL (migration 0012): each blob as rows of <see cref="ChunkSize"/> bytes. An upload reads one chunk
-/// from the caller, then borrows a pooled connection only to insert it, so a slow uploader holds no connection while
-/// it sends; a download likewise reads a chunk, returns the connection, and writes the chunk to the caller while the
-/// next one is read. Memory per transfer: two chunks.
+/// from the caller, then borrows a pooled connection only to insert it (up to <see cref="InsertsInFlight"/> at once), so
+/// a slow uploader holds no connection while it sends; a download likewise reads 1 MiB of chunks, returns the
+/// connection, and writes them to the caller while the next are read. Memory per upload: at most four chunks (1 MiB);
+/// per download: two reads (2 MiB).
 /// </summary>
 public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore, IAsyncDisposable
 {
+    /// <summary>
+    /// A store on its own pool of <paramref name="connectionString"/>. Its statements commit without waiting for the
+    /// WAL flush (a chunk is not worth a disk sync of its own), except the one that completes an upload: that
+    /// commit's flush covers every chunk written before it, so a stored object is durable once POST answers.
+    /// </summary>
+    public static PostgresMediaStore Create(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c synchronous_commit=off".Trim();
+        return new PostgresMediaStore(NpgsqlDataSource.Create(builder.ConnectionString));
+    }
+
     public const int ChunkSize = 256 * 1024;
+
+    /// <summary>Chunk inserts of one upload at a time, each on a pooled connection: PostgreSQL spends most of an upload's time storing chunks.</summary>
+    private const int InsertsInFlight = 3;
+
+    /// <summary>Chunks one download query reads (a round trip per 1 MiB).</summary>
+    private const int ChunksPerRead = 4;
 
     private const string Find = """
         SELECT o.tenant_id, o.blob_id, o.uploader, o.content_type, b.size, b.sha256, b.chunk_size
@@ -70,18 +89,22 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
 
         var first = (int)(offset / media.ChunkSize);
         var last = (int)((offset + length - 1) / media.ChunkSize);
-        var current = ArrayPool<byte>.Shared.Rent(media.ChunkSize);
-        var next = ArrayPool<byte>.Shared.Rent(media.ChunkSize);
+        var span = ChunksPerRead * media.ChunkSize;
+        var current = ArrayPool<byte>.Shared.Rent(span);
+        var next = ArrayPool<byte>.Shared.Rent(span);
         try
         {
-            var read = await RunAsync(() => ReadChunkAsync(media.BlobId, first, current, cancellation));
-            for (var n = first; n <= last; n++)
+            var read = await RunAsync(() => ReadChunksAsync(media.BlobId, first, Math.Min(last, first + ChunksPerRead - 1), current, cancellation));
+            for (var n = first; n <= last; n += ChunksPerRead)
             {
-                // The next chunk is read while this one is written to the caller.
-                var reading = n < last ? RunAsync(() => ReadChunkAsync(media.BlobId, n + 1, next, cancellation)) : Task.FromResult(0);
-                var chunkStart = (long)n * media.ChunkSize;
-                var from = (int)Math.Max(0, offset - chunkStart);
-                var to = (int)Math.Min(read, offset + length - chunkStart);
+                // The next chunks are read while these are written to the caller.
+                var nextFirst = n + ChunksPerRead;
+                var reading = nextFirst <= last
+                    ? RunAsync(() => ReadChunksAsync(media.BlobId, nextFirst, Math.Min(last, nextFirst + ChunksPerRead - 1), next, cancellation))
+                    : Task.FromResult(0);
+                var readStart = (long)n * media.ChunkSize;
+                var from = (int)Math.Max(0, offset - readStart);
+                var to = (int)Math.Min(read, offset + length - readStart);
                 try
                 {
                     await destination.WriteAsync(current.AsMemory(from, to - from), cancellation);
@@ -122,40 +145,53 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
     private async Task<(long Size, byte[] Sha256)> WriteChunksAsync(string blobId, Stream body, long maxBytes, CancellationToken cancellation)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var filling = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var writing = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        Task inserting = Task.CompletedTask;
+        var rented = new List<byte[]>(InsertsInFlight + 1);
+        var free = new Stack<byte[]>(InsertsInFlight + 1);
+        var inFlight = new Queue<(Task Insert, byte[] Buffer)>(InsertsInFlight);
         long size = 0;
         var n = 0;
         try
         {
             while (true)
             {
-                // The next chunk arrives from the caller while the previous one is inserted.
-                var count = await body.ReadAtLeastAsync(filling.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellation);
+                if (!free.TryPop(out var buffer))
+                {
+                    buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                    rented.Add(buffer);
+                }
+
+                // The next chunk arrives from the caller while earlier ones are inserted (on connections of their own).
+                var count = await body.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellation);
                 size += count;
                 if (size > maxBytes)
                 {
                     throw new AppMsgException(ErrorCodes.TooLarge, $"media must be at most {maxBytes} bytes");
                 }
 
-                await inserting;
                 if (count == 0 && n > 0)
                 {
                     break;
                 }
 
-                hash.AppendData(filling, 0, count);
-                (filling, writing) = (writing, filling);
+                hash.AppendData(buffer, 0, count);
                 var chunk = n++;
-                var length = count;
-                var data = writing;
-                inserting = RunAsync(() => InsertChunkAsync(blobId, chunk, data, length, cancellation));
+                inFlight.Enqueue((RunAsync(() => InsertChunkAsync(blobId, chunk, buffer, count, cancellation)), buffer));
+                if (inFlight.Count >= InsertsInFlight)
+                {
+                    var (insert, done) = inFlight.Dequeue();
+                    await insert;
+                    free.Push(done);
+                }
+
                 if (count < ChunkSize)
                 {
-                    await inserting;
                     break;
                 }
+            }
+
+            while (inFlight.TryDequeue(out var last))
+            {
+                await last.Insert;
             }
 
             return (size, hash.GetHashAndReset());
@@ -163,16 +199,21 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
         finally
         {
             // Whatever happened, no insert may still use a buffer once it is returned.
-            try
+            foreach (var (insert, _) in inFlight)
             {
-                await inserting;
-            }
-            catch
-            {
+                try
+                {
+                    await insert;
+                }
+                catch
+                {
+                }
             }
 
-            ArrayPool<byte>.Shared.Return(filling);
-            ArrayPool<byte>.Shared.Return(writing);
+            foreach (var buffer in rented)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -185,19 +226,27 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
-    private async Task<int> ReadChunkAsync(string blobId, int n, byte[] into, CancellationToken cancellation)
+    /// <summary>Reads chunks <paramref name="first"/> to <paramref name="last"/> one after another into <paramref name="into"/>; returns the bytes read.</summary>
+    private async Task<int> ReadChunksAsync(string blobId, int first, int last, byte[] into, CancellationToken cancellation)
     {
-        await using var command = database.CreateCommand("SELECT data FROM media_chunks WHERE blob_id = $1 AND n = $2");
+        await using var command = database.CreateCommand("SELECT n, data FROM media_chunks WHERE blob_id = $1 AND n BETWEEN $2 AND $3 ORDER BY n");
         command.Parameters.AddWithValue(blobId);
-        command.Parameters.AddWithValue(n);
+        command.Parameters.AddWithValue(first);
+        command.Parameters.AddWithValue(last);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
-        if (!await reader.ReadAsync(cancellation))
+        var length = 0;
+        var expected = first;
+        while (await reader.ReadAsync(cancellation))
         {
-            throw new AppMsgException(ErrorCodes.Unavailable, "a media chunk is missing; retry later");
+            if (reader.GetInt32(0) != expected++)
+            {
+                break;
+            }
+
+            length += (int)reader.GetBytes(1, 0, into, length, into.Length - length);
         }
 
-        var length = (int)reader.GetBytes(0, 0, into, 0, into.Length);
-        return length;
+        return expected == last + 1 ? length : throw new AppMsgException(ErrorCodes.Unavailable, "a media chunk is missing; retry later");
     }
 
     /// <summary>
@@ -214,6 +263,11 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             try
             {
+                await using (var durable = new NpgsqlCommand("SET LOCAL synchronous_commit = on", connection, transaction))
+                {
+                    await durable.ExecuteNonQueryAsync(cancellation);
+                }
+
                 string blobId;
                 await using (var existing = new NpgsqlCommand("SELECT blob_id FROM media_blobs WHERE tenant_id = $1 AND sha256 = $2 FOR SHARE", connection, transaction))
                 {
