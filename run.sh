@@ -87,12 +87,12 @@ choose_pg_home() {
 }
 
 # The private server's max_connections, for N silos and M edges with their connection budgets (docs/resources.md):
-# each silo APPMSG_DB_POOL_SIZE + APPMSG_DB_ORLEANS_POOL_SIZE + 1, each edge its Orleans pool + 1, plus 3 superuser
+# each silo APPMSG_DB_POOL_SIZE + APPMSG_DB_ORLEANS_POOL_SIZE + 1, each edge its media and Orleans pools + 1, plus 3 superuser
 # slots and 10 of headroom; never below PostgreSQL's default of 100.
 pg_max_connections() {
   local silos=$1 edges=$2
   local silo=$(( ${APPMSG_DB_POOL_SIZE:-30} + ${APPMSG_DB_ORLEANS_POOL_SIZE:-30} + 1 ))
-  local edge=$(( ${APPMSG_DB_ORLEANS_POOL_SIZE:-4} + 1 ))
+  local edge=$(( ${APPMSG_DB_MEDIA_POOL_SIZE:-4} + ${APPMSG_DB_ORLEANS_POOL_SIZE:-4} + 1 ))
   local needed=$(( silos * silo + edges * edge + 3 + 10 ))
   [ "$needed" -lt 100 ] && needed=100
   echo "$needed"

@@ -17,6 +17,7 @@ public sealed record BenchOptions
                     silo and of an edge, a PostgreSQL crash-restart, an idle period; lost, gaps, live misses (docs/faults.md)
           notify    --users offline users with an iOS device in one qun, --messages messages to it: notifications/s to a
                     loopback APNs receiver, p50/p99 from send to provider request (docs/notifications.md)
+          media     uploads and downloads of 1 MB and 50 MB objects against a local file's write and read (docs/media.md)
           all       the four benchmarks (not faults), one after the other (defaults)
 
         Options (defaults in brackets):
@@ -100,7 +101,7 @@ public sealed record BenchOptions
         }
 
         var scenario = args[0];
-        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "faults" or "notify" or "all"))
+        if (scenario is not ("fanout" or "direct" or "connect" or "replay" or "faults" or "notify" or "media" or "all"))
         {
             throw new ArgumentException($"unknown scenario '{scenario}'");
         }

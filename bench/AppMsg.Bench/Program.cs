@@ -64,6 +64,7 @@ try
             "direct" => new DirectScenario(options, logDirectory),
             "connect" => new ConnectScenario(options, logDirectory),
             "notify" => new NotifyScenario(options, logDirectory),
+            "media" => new MediaScenario(options, logDirectory),
             _ => new ReplayScenario(options, logDirectory),
         };
         ProgressTicker.Say($"{name}: logs of the processes in {logDirectory}");

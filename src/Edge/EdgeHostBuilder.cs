@@ -64,6 +64,10 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton<CallerAuthenticator>();
         builder.Services.AddSingleton<Quotas.QuotaGate>();
         builder.Services.AddSingleton<Statistics.StatsCollector>();
+        builder.Services.AddSingleton(settings.Media);
+        builder.Services.AddSingleton<Media.MediaUrlSigner>();
+        builder.Services.AddSingleton<Media.MediaUploads>();
+        builder.Services.AddSingleton<Media.IMediaStore>(_ => Media.PostgresMediaStore.Create(settings.Database.ForGrains(settings.ConnectionString)));
         // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -156,6 +160,7 @@ public static class EdgeHostBuilder
         app.MapStats();
         app.MapDelivery();
         app.MapKicks();
+        app.MapMedia();
         return app;
     }
 }

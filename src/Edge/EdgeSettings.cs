@@ -55,7 +55,10 @@ public sealed record EdgeSettings
     /// <summary>How long a request body may arrive slower than <see cref="MinRequestBodyBytesPerSecond"/> at first.</summary>
     public TimeSpan MinRequestBodyGrace { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The PostgreSQL connections this edge may hold: its Orleans client's pool (membership reads) and the wait for a connection.</summary>
+    /// <summary>Media uploads and downloads: size limit, signed URLs, concurrent uploads.</summary>
+    public Media.MediaSettings Media { get; init; } = new();
+
+    /// <summary>The PostgreSQL connections this edge may hold: its Orleans client's pool (membership reads), its media pool and the wait for a connection.</summary>
     public ConnectionBudget Database { get; init; } = ConnectionBudget.EdgeDefault;
 
     /// <summary>Reads <c>ConnectionStrings:AppMsg</c>, <c>AppMsg:*</c> and the <c>APPMSG_*</c> environment names.</summary>
@@ -88,6 +91,7 @@ public sealed record EdgeSettings
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
             PublicHost = SettingReader.String(configuration, "APPMSG_PUBLIC_HOST", "AppMsg:PublicHost") ?? "127.0.0.1",
             Database = ConnectionBudget.ForEdge(configuration),
+            Media = Edge.Media.MediaSettings.FromConfiguration(configuration),
             Tls = Edge.Tls.EdgeTlsSettings.FromConfiguration(configuration),
             CorsOrigins = Security.CorsOrigins.FromConfiguration(configuration),
         };

@@ -23,6 +23,8 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     /// <summary>The body's content type is not one the route reads (JSON routes take <c>application/json</c>).</summary>
     public const string UnsupportedMediaType = "unsupported_media_type";
+    /// <summary>A <c>Range</c> lies past the end of the media object.</summary>
+    public const string RangeNotSatisfiable = "range_not_satisfiable";
     /// <summary>A dependency (the database, the cluster) cannot answer now; retry.</summary>
     public const string Unavailable = "unavailable";
     /// <summary>An unexpected failure.</summary>

@@ -36,6 +36,10 @@ public static class GrainServices
         services.AddSingleton<TimelinePruner>();
         services.AddHostedService(sp => sp.GetRequiredService<TimelinePruner>());
         services.AddSingleton<TimelineWriter>();
+        services.AddSingleton<Media.MediaReferences>();
+        services.AddOptions<Media.MediaPrunerOptions>();
+        services.AddSingleton<Media.MediaPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Media.MediaPruner>());
         services.AddSingleton<TimelineReader>();
         services.AddSingleton<CursorStore>();
         services.AddSingleton<AppMsg.Directory.TenantInfoCache>();

@@ -8,8 +8,9 @@ namespace AppMsg.Hosting;
 /// how long a caller waits to open a connection or for a free one before the call fails as unavailable.
 /// A silo has two pools: the grains' own SQL (<see cref="PoolSize"/>: timelines, cursors, directory
 /// indexes) and Orleans' ADO.NET providers (<see cref="OrleansPoolSize"/>: grain state, membership,
-/// reminders, which share one connection string and so one pool). An edge has only the second, for the
-/// Orleans client's membership reads. See docs/resources.md.
+/// reminders, which share one connection string and so one pool). An edge has the second, for the Orleans
+/// client's membership reads, and in place of the first its media pool (<see cref="PoolSize"/>: uploads and
+/// downloads of media chunks, docs/media.md). See docs/resources.md.
 /// </summary>
 public sealed record ConnectionBudget
 {
@@ -18,6 +19,9 @@ public sealed record ConnectionBudget
 
     /// <summary>Silo: Orleans' pool, <c>APPMSG_DB_ORLEANS_POOL_SIZE</c>.</summary>
     public const int DefaultSiloOrleansPoolSize = 30;
+
+    /// <summary>Edge: the media pool, <c>APPMSG_DB_MEDIA_POOL_SIZE</c>.</summary>
+    public const int DefaultEdgeMediaPoolSize = 4;
 
     /// <summary>Edge: the Orleans client's pool, <c>APPMSG_DB_ORLEANS_POOL_SIZE</c>.</summary>
     public const int DefaultEdgeOrleansPoolSize = 4;
@@ -34,7 +38,7 @@ public sealed record ConnectionBudget
     /// <summary>Slots left for operators (psql), a rolling restart's overlap and monitoring.</summary>
     public const int Headroom = 10;
 
-    /// <summary>The grains' own pool (silo); 0 in a process without one (edge).</summary>
+    /// <summary>The grains' own pool (silo), or the media pool (edge).</summary>
     public int PoolSize { get; init; }
 
     /// <summary>The pool of Orleans' ADO.NET storage, clustering and reminders (silo) or clustering (edge).</summary>
@@ -50,7 +54,7 @@ public sealed record ConnectionBudget
     public static ConnectionBudget SiloDefault { get; } = new() { PoolSize = DefaultPoolSize, OrleansPoolSize = DefaultSiloOrleansPoolSize };
 
     /// <summary>An edge's default budget.</summary>
-    public static ConnectionBudget EdgeDefault { get; } = new() { PoolSize = 0, OrleansPoolSize = DefaultEdgeOrleansPoolSize };
+    public static ConnectionBudget EdgeDefault { get; } = new() { PoolSize = DefaultEdgeMediaPoolSize, OrleansPoolSize = DefaultEdgeOrleansPoolSize };
 
     /// <summary>
     /// The <c>max_connections</c> a PostgreSQL server needs for <paramref name="silos"/> silos and
@@ -68,16 +72,16 @@ public sealed record ConnectionBudget
         TimeoutSeconds = Timeout(configuration),
     };
 
-    /// <summary>Reads an edge's budget: <c>APPMSG_DB_ORLEANS_POOL_SIZE</c>, <c>APPMSG_DB_TIMEOUT_SECONDS</c>.</summary>
+    /// <summary>Reads an edge's budget: <c>APPMSG_DB_MEDIA_POOL_SIZE</c>, <c>APPMSG_DB_ORLEANS_POOL_SIZE</c>, <c>APPMSG_DB_TIMEOUT_SECONDS</c>.</summary>
     /// <exception cref="StartupException">A setting is out of range.</exception>
     public static ConnectionBudget ForEdge(IConfiguration configuration) => new()
     {
-        PoolSize = 0,
+        PoolSize = SettingReader.Int(configuration, "APPMSG_DB_MEDIA_POOL_SIZE", "AppMsg:DbMediaPoolSize", DefaultEdgeMediaPoolSize, 1, 1_000),
         OrleansPoolSize = OrleansPool(configuration, DefaultEdgeOrleansPoolSize),
         TimeoutSeconds = Timeout(configuration),
     };
 
-    /// <summary><paramref name="connectionString"/> for the grains' pool.</summary>
+    /// <summary><paramref name="connectionString"/> for the grains' pool (silo) or the media pool (edge).</summary>
     public string ForGrains(string connectionString) => WithPool(connectionString, PoolSize);
 
     /// <summary><paramref name="connectionString"/> for Orleans' ADO.NET providers.</summary>

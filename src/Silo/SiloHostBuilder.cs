@@ -62,6 +62,11 @@ public static class SiloHostBuilder
                 o.CurrentKey = settings.SecretsKey;
                 o.PreviousKey = settings.SecretsKeyPrevious;
             });
+        builder.Services.Configure<AppMsg.Grains.Media.MediaPrunerOptions>(o =>
+        {
+            o.Interval = settings.PruneInterval;
+            o.Grace = settings.MediaGrace;
+        });
         builder.Services.AddAppMsgBackends(o => o.Retention = settings.SessionEventsRetention);
         builder.Services.AddAppMsgNotifications(o =>
         {

@@ -60,6 +60,9 @@ public sealed record SiloSettings
     /// <summary>How often expired messages are pruned.</summary>
     public TimeSpan PruneInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long media no living message references is kept after its upload or last reference (<c>APPMSG_MEDIA_GRACE_SECONDS</c>).</summary>
+    public TimeSpan MediaGrace { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>How long a grain may sit idle before Orleans collects it (Orleans' default 15 minutes; tests shorten it).</summary>
     public TimeSpan GrainCollectionAge { get; init; } = TimeSpan.FromMinutes(15);
 
@@ -102,6 +105,7 @@ public sealed record SiloSettings
             MessageMaxTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_MAX_SECONDS", "AppMsg:MessageTtlMaxSeconds", 2_592_000, 1, int.MaxValue)),
             MaxContentBytes = SettingReader.Int(configuration, "APPMSG_MAX_CONTENT_BYTES", "AppMsg:MaxContentBytes", 32 * 1024, 256, 1024 * 1024),
             PruneInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
+            MediaGrace = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MEDIA_GRACE_SECONDS", "AppMsg:MediaGraceSeconds", 86_400, 0, 365 * 86_400)),
             GrainCollectionAge = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_GRAIN_COLLECTION_AGE_SECONDS", "AppMsg:GrainCollectionAgeSeconds", 900, 10, 86_400)),
             SessionEventsRetention = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_SESSION_EVENTS_RETENTION_SECONDS", "AppMsg:SessionEventsRetentionSeconds", 86_400, 60, 2_592_000)),
             PushTrustPem = SettingReader.String(configuration, "APPMSG_PUSH_TRUST_PEM", "AppMsg:PushTrustPem"),

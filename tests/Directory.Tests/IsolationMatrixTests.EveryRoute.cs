@@ -29,6 +29,7 @@ public sealed partial class IsolationMatrixTests
         ["GET /ws"] = "device connections (REGISTER with a token: DeviceRegisterTests)",
         ["GET /metrics"] = "Prometheus counters of the whole process, with no tenant in their labels (MetricsTests)",
         ["GET /console/api/me"] = "names the caller's own credential kind, tenant and app, nothing else",
+        ["POST /v1/media"] = "stores for the caller's own tenant (a tenantId naming A is a cell of the hand-written matrix); reading A's media is GET /v1/media/{mediaId}",
         ["GET /v1/stats"] = "with no tenantId or appId in its query it answers the caller's own statistics; naming tenant A's is a cell of the hand-written matrix",
     };
 
@@ -111,6 +112,7 @@ public sealed partial class IsolationMatrixTests
         ["userIds"] = new[] { w.UserA2 },
         ["deadLetterId"] = "0000000000000001",
         ["messageId"] = w.MessageA,
+        ["mediaId"] = w.MediaA,
         ["deviceId"] = "alpha-phone",
         ["grainName"] = "AppMsg.Grains.Directory.UserGrain",
         ["path"] = "index.html",

@@ -15,7 +15,7 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
 
     private sealed record World(
         string TenantA, string AppA, string AppACredential, string UserA1, string UserA2, string UserA3, string UserA1Token,
-        string TenantB, string AppB, string AppBCredential, string UserB, string UserBToken, string[] SecretsOfA, string MessageA);
+        string TenantB, string AppB, string AppBCredential, string UserB, string UserBToken, string[] SecretsOfA, string MessageA, string MediaA);
 
     private sealed record Cell(string Name, HttpMethod Method, string Path, object? Body, HttpStatusCode Expected);
 
@@ -57,6 +57,7 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
             new Cell("PUT another user's contact", HttpMethod.Put, $"/v1/users/{w.UserA2}/contacts/{w.UserA3}", new { remark = "pwned" }, HttpStatusCode.NotFound),
             new Cell("DELETE another user's contact", HttpMethod.Delete, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
             new Cell("GET delivery of a message to another user", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
+            new Cell("GET media sent to another user", HttpMethod.Get, $"/v1/media/{w.MediaA}", null, HttpStatusCode.NotFound),
             new Cell("GET the app's quotas", HttpMethod.Get, $"/v1/apps/{w.AppA}/quotas", null, HttpStatusCode.NotFound),
             new Cell("kick another user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA2}/kick", null, HttpStatusCode.NotFound),
         };
@@ -118,6 +119,11 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
         new("GET app stats", HttpMethod.Get, $"/v1/stats?appId={w.AppA}", null, HttpStatusCode.NotFound),
         new("GET app stats naming B's tenant", HttpMethod.Get, $"/v1/stats?appId={w.AppA}&tenantId={w.TenantB}", null, HttpStatusCode.NotFound),
         new("GET message delivery state", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
+        new("GET media", HttpMethod.Get, $"/v1/media/{w.MediaA}", null, HttpStatusCode.NotFound),
+        new("GET media with a forged signature", HttpMethod.Get, $"/v1/media/{w.MediaA}?exp=99999999999&sig=forged", null, HttpStatusCode.Forbidden),
+        new("POST media into tenant A", HttpMethod.Post, $"/v1/media?tenantId={w.TenantA}", null, HttpStatusCode.NotFound),
+        new("send a message referencing A's media", HttpMethod.Post, "/v1/messages",
+            new { to = new[] { $"{w.UserB}@user" }, type = "file", content = new { mediaId = w.MediaA, name = "x", size = 1 } }, HttpStatusCode.BadRequest),
     ];
 
     private static void Check(List<string> failures, string cell, ApiClient.Response answer, HttpStatusCode expected, string[] secrets)
@@ -156,7 +162,10 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
             .Expect(HttpStatusCode.OK).Body.GetProperty("results")[0].GetProperty("id").GetString()!;
 
         string[] secretsOfA = [tenantA, appA, userA1, userA2, userA3, "alpha", "https://alpha.example"];
-        return new World(tenantA, appA, appACredential, userA1, userA2, userA3, userA1Token, tenantB, appB, appBCredential, userB, userBToken, secretsOfA, messageA);
+        var mediaA = (await Api.SendRawAsync(HttpMethod.Post, "/v1/media", "alpha media bytes", appACredential, "text/plain")).Expect(HttpStatusCode.Created)["id"];
+        (await Api.PostAsync("/v1/messages", new { to = new[] { $"{userA2}@user" }, type = "file", content = new { mediaId = mediaA, name = "alpha.txt", size = 17 } }, appACredential))
+            .Expect(HttpStatusCode.OK);
+        return new World(tenantA, appA, appACredential, userA1, userA2, userA3, userA1Token, tenantB, appB, appBCredential, userB, userBToken, secretsOfA, messageA, mediaA);
     }
 
     private async Task<string> UserAsync(string tenantId, string username, string displayName) =>

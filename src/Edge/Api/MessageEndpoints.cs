@@ -249,7 +249,7 @@ public static class MessageEndpoints
     /// A user reads the timelines it receives (its inbox, its quns, its orgs and their parents, its tenant and the
     /// tenant's apps); apps and the operator read their tenant's; 404 otherwise.
     /// </summary>
-    private static async Task EnsureCanReadAsync(Address timeline, Caller caller, IClusterClient cluster, AddressTenants tenants)
+    internal static async Task EnsureCanReadAsync(Address timeline, Caller caller, IClusterClient cluster, AddressTenants tenants)
     {
         var tenantId = await tenants.TenantOfAsync(timeline);
         if (tenantId is null || !caller.CanSee(tenantId))

@@ -17,6 +17,7 @@ public static class Problems
         ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorCodes.RangeNotSatisfiable => StatusCodes.Status416RangeNotSatisfiable,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         "timeout" => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,

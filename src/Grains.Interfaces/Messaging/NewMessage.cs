@@ -3,7 +3,7 @@ namespace AppMsg.Messaging;
 /// <summary>A message to append to one timeline.</summary>
 /// <param name="From">The sender's address (<c>id@user</c>, <c>id@app</c>, or an operator's address).</param>
 /// <param name="To">The addressee as the sender wrote it (the timeline's address, for direct messages the user's).</param>
-/// <param name="Type">text, image, voice, link, file, custom or notice.</param>
+/// <param name="Type">text, image, voice, video, link, file, custom or notice.</param>
 /// <param name="Content">The content, a JSON object whose fields match the type.</param>
 /// <param name="TtlSeconds">How long the message is delivered; null for the default (7 days), at most the configured cap.</param>
 /// <param name="TerminalTypes">Which terminal types receive it, live and on replay (a mask, 31 = all).</param>

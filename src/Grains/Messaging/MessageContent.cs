@@ -2,20 +2,25 @@ using System.Text.Json;
 
 namespace AppMsg.Grains.Messaging;
 
-/// <summary>The message types and the content fields each requires (protocol section 3).</summary>
+/// <summary>
+/// The message types and the content fields each requires (protocol section 3). Media types (image, voice, video,
+/// file) carry their bytes either as a <c>url</c> stored elsewhere or as a <c>mediaId</c> from <c>POST /v1/media</c>
+/// (docs/media.md); the sizes, duration and name are as the sender states them.
+/// </summary>
 public static class MessageContent
 {
     public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal)
     {
-        "text", "image", "voice", "link", "file", "custom", "notice",
+        "text", "image", "voice", "video", "link", "file", "custom", "notice",
     };
 
     /// <summary>Parses and checks content against its type; throws <c>validation_failed</c> naming the field.</summary>
-    public static void Validate(string type, string content, int maxBytes)
+    /// <returns>The media id the content references, or null.</returns>
+    public static string? Validate(string type, string content, int maxBytes)
     {
         if (!Types.Contains(type ?? ""))
         {
-            throw AppMsgException.Invalid("type", "type must be one of text, image, voice, link, file, custom, notice");
+            throw AppMsgException.Invalid("type", "type must be one of text, image, voice, video, link, file, custom, notice");
         }
 
         if (content is null)
@@ -50,28 +55,55 @@ public static class MessageContent
             {
                 case "text" or "notice":
                     RequireString(root, "text");
-                    break;
+                    return null;
                 case "image":
-                    RequireUrl(root, "url");
                     RequirePositive(root, "width");
                     RequirePositive(root, "height");
                     OptionalUrl(root, "thumbUrl");
-                    break;
+                    return RequireMedia(root);
                 case "voice":
-                    RequireUrl(root, "url");
                     RequirePositive(root, "durationMs");
-                    break;
+                    return RequireMedia(root);
+                case "video":
+                    RequirePositive(root, "durationMs");
+                    OptionalPositive(root, "width");
+                    OptionalPositive(root, "height");
+                    OptionalUrl(root, "thumbUrl");
+                    return RequireMedia(root);
                 case "link":
                     RequireUrl(root, "url");
                     RequireString(root, "title");
                     OptionalUrl(root, "imageUrl");
-                    break;
+                    return null;
                 case "file":
-                    RequireUrl(root, "url");
                     RequireString(root, "name");
                     RequirePositive(root, "size");
-                    break;
+                    return RequireMedia(root);
+                default:
+                    return null;
             }
+        }
+    }
+
+    /// <summary>A media type's bytes: a <c>mediaId</c> (returned), or else an http(s) <c>url</c>.</summary>
+    private static string? RequireMedia(JsonElement root)
+    {
+        if (root.TryGetProperty("mediaId", out var media) && media.ValueKind != JsonValueKind.Null)
+        {
+            RequireString(root, "mediaId");
+            OptionalUrl(root, "url");
+            return media.GetString();
+        }
+
+        RequireUrl(root, "url");
+        return null;
+    }
+
+    private static void OptionalPositive(JsonElement root, string field)
+    {
+        if (root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            RequirePositive(root, field);
         }
     }
 

@@ -27,6 +27,7 @@ public sealed class TimelineGrain(
     LiveEdges liveEdges,
     IOptions<MessagingOptions> options,
     Notifications.PushPipeline notifications,
+    Media.MediaReferences media,
     Microsoft.Extensions.Logging.ILogger<TimelineGrain> logger) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
@@ -55,7 +56,7 @@ public sealed class TimelineGrain(
     {
         servedOthers = true;
         var limits = options.Value;
-        MessageContent.Validate(message.Type, message.Content, limits.MaxContentBytes);
+        var mediaId = MessageContent.Validate(message.Type, message.Content, limits.MaxContentBytes);
         var ttl = message.TtlSeconds is { } seconds
             ? seconds > 0 && TimeSpan.FromSeconds(seconds) <= limits.MaxTtl
                 ? TimeSpan.FromSeconds(seconds)
@@ -79,7 +80,12 @@ public sealed class TimelineGrain(
             return await earlier;
         }
 
-        var append = AppendInOrderAsync(address, message, ttl);
+        if (mediaId is not null)
+        {
+            await media.ClaimAsync(mediaId, Timeline);
+        }
+
+        var append = AppendInOrderAsync(address, message, ttl, mediaId);
         if (message.ClientMsgId is not null)
         {
             RememberClientId(clientKey, append);
@@ -88,7 +94,7 @@ public sealed class TimelineGrain(
         return await append;
     }
 
-    private async Task<MessageReceipt> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl)
+    private async Task<MessageReceipt> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl, string? mediaId)
     {
         await EnsureNumberingAsync();
         var seq = ++lastSeq;
@@ -97,7 +103,7 @@ public sealed class TimelineGrain(
         deliveries = settled.Task;
         try
         {
-            return await StoreAndDeliverAsync(address, message, ttl, seq, previous);
+            return await StoreAndDeliverAsync(address, message, ttl, seq, previous, mediaId);
         }
         finally
         {
@@ -105,7 +111,7 @@ public sealed class TimelineGrain(
         }
     }
 
-    private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous)
+    private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous, string? mediaId)
     {
         var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = Ids.New();
@@ -114,7 +120,7 @@ public sealed class TimelineGrain(
         var envelope = Envelope.Build(id, Timeline, seq, message.From, message.To, message.Type, message.Content, now, expiresAt);
         try
         {
-            await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes, message.ClientMsgId));
+            await writer.AppendAsync(new StoredMessage(Timeline, seq, id, message.From, now, expiresAt, envelope, message.TerminalTypes, message.ClientMsgId, mediaId));
         }
         catch (AppMsgException e)
         {

@@ -1,6 +1,6 @@
 namespace AppMsg.Grains.Timelines;
 
-/// <summary>A message as stored in its timeline.</summary>
+/// <summary>A message as stored in its timeline; <paramref name="MediaId"/> is the media it references (docs/media.md).</summary>
 public sealed record StoredMessage(
     string Timeline,
     long Seq,
@@ -10,4 +10,5 @@ public sealed record StoredMessage(
     DateTimeOffset? ExpiresAt,
     byte[] Envelope,
     int TerminalTypes = 31,
-    string? ClientMsgId = null);
+    string? ClientMsgId = null,
+    string? MediaId = null);

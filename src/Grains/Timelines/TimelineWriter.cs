@@ -18,8 +18,8 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     // than the 24-hour window; both rows go in one statement, so neither exists without the other.
     private const string InsertBatch = """
         WITH batch AS (
-            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bytea[], $8::smallint[], $9::text[])
-                AS b (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types, client_msg_id)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bytea[], $8::smallint[], $9::text[], $10::text[])
+                AS b (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types, client_msg_id, media_id)
         ), claimed AS (
             INSERT INTO msg_client_ids AS c (sender, client_msg_id, timeline, seq, message_id, created_at)
             SELECT sender, client_msg_id, timeline, seq, message_id, created_at FROM batch WHERE client_msg_id IS NOT NULL
@@ -28,8 +28,8 @@ public sealed partial class TimelineWriter : IAsyncDisposable
              WHERE c.created_at < excluded.created_at - interval '24 hours'
             RETURNING timeline, seq
         )
-        INSERT INTO msg_messages (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types)
-        SELECT timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types FROM batch b
+        INSERT INTO msg_messages (timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types, media_id)
+        SELECT timeline, seq, message_id, sender, created_at, expires_at, envelope, terminal_types, media_id FROM batch b
          WHERE b.client_msg_id IS NULL OR EXISTS (SELECT 1 FROM claimed c WHERE c.timeline = b.timeline AND c.seq = b.seq)
         ON CONFLICT (timeline, seq) DO NOTHING
         RETURNING timeline, seq
@@ -118,11 +118,12 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         var envelopes = new byte[count][];
         var terminalTypes = new short[count];
         var clientIds = new string?[count];
+        var mediaIds = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var m = batch[i].Message;
-            (timelines[i], seqs[i], ids[i], senders[i], created[i], expires[i], envelopes[i], terminalTypes[i], clientIds[i]) =
-                (m.Timeline, m.Seq, m.MessageId, m.Sender, m.CreatedAt, m.ExpiresAt, m.Envelope, (short)m.TerminalTypes, m.ClientMsgId);
+            (timelines[i], seqs[i], ids[i], senders[i], created[i], expires[i], envelopes[i], terminalTypes[i], clientIds[i], mediaIds[i]) =
+                (m.Timeline, m.Seq, m.MessageId, m.Sender, m.CreatedAt, m.ExpiresAt, m.Envelope, (short)m.TerminalTypes, m.ClientMsgId, m.MediaId);
         }
 
         var stored = new HashSet<(string, long)>();
@@ -140,6 +141,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = envelopes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             command.Parameters.Add(new NpgsqlParameter { Value = terminalTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
             command.Parameters.Add(new NpgsqlParameter { Value = clientIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = mediaIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await using var reader = await command.ExecuteReaderAsync(timeout.Token);
             while (await reader.ReadAsync(timeout.Token))
             {

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AppMsg.Grains.Media;
+
+/// <summary>
+/// Deletes media no living message references once its grace has passed, then blobs no media object points at, then
+/// uploads that never finished; in batches, on one silo at a time (an advisory lock).
+/// </summary>
+public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<MediaPrunerOptions> options, ILogger<MediaPruner> logger) : BackgroundService
+{
+    private const long LockKey = 0x61707061_6d656469; // "appamedi"
+
+    // touched_at is checked on the deleted row itself too: a claim (MediaReferences) that commits first saves it.
+    private const string DeleteUnreferenced = """
+        DELETE FROM media_objects o
+         USING (SELECT media_id FROM media_objects x
+                 WHERE x.touched_at < now() - $2::interval
+                   AND NOT EXISTS (SELECT 1 FROM msg_messages m
+                                    WHERE m.media_id = x.media_id AND (m.expires_at IS NULL OR m.expires_at > now()))
+                 LIMIT $1) doomed
+         WHERE o.media_id = doomed.media_id AND o.touched_at < now() - $2::interval
+        """;
+
+    private const string DeleteOrphanBlobs = """
+        DELETE FROM media_blobs b
+         USING (SELECT blob_id FROM media_blobs x
+                 WHERE x.sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media_objects o WHERE o.blob_id = x.blob_id)
+                 LIMIT $1) doomed
+         WHERE b.blob_id = doomed.blob_id
+        """;
+
+    private const string DeleteAbandonedUploads = """
+        DELETE FROM media_blobs WHERE blob_id IN
+            (SELECT blob_id FROM media_blobs WHERE sha256 IS NULL AND created_at < now() - $2::interval LIMIT $1)
+        """;
+
+    /// <summary>One pass; returns the objects and blobs deleted (0 when another silo holds the lock).</summary>
+    public async Task<long> PruneOnceAsync(CancellationToken cancellation = default)
+    {
+        var o = options.Value;
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection))
+        {
+            tryLock.Parameters.AddWithValue(LockKey);
+            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellation))!)
+            {
+                return 0;
+            }
+        }
+
+        long deleted = 0;
+        try
+        {
+            foreach (var (sql, age) in new[] { (DeleteUnreferenced, o.Grace), (DeleteOrphanBlobs, TimeSpan.Zero), (DeleteAbandonedUploads, o.PendingLifetime) })
+            {
+                int batch;
+                do
+                {
+                    await using var command = new NpgsqlCommand(sql, connection);
+                    command.Parameters.AddWithValue(o.BatchSize);
+                    if (sql != DeleteOrphanBlobs)
+                    {
+                        command.Parameters.AddWithValue(age);
+                    }
+
+                    try
+                    {
+                        batch = await command.ExecuteNonQueryAsync(cancellation);
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+                    {
+                        // An upload of the same bytes took the blob over while it was being deleted: next pass.
+                        batch = 0;
+                    }
+
+                    deleted += batch;
+                }
+                while (batch == o.BatchSize && !cancellation.IsCancellationRequested);
+            }
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+            unlock.Parameters.AddWithValue(LockKey);
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
+
+        return deleted;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var deleted = await PruneOnceAsync(stoppingToken);
+                if (deleted > 0)
+                {
+                    LogPruned(logger, deleted);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                LogPruneFailed(logger, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} media objects and blobs")]
+    private static partial void LogPruned(ILogger logger, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning media failed: {Reason}")]
+    private static partial void LogPruneFailed(ILogger logger, string reason);
+}
