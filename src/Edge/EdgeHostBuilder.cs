@@ -55,6 +55,9 @@ public static class EdgeHostBuilder
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
         builder.Services.AddSingleton<RegisterThrottle>();
+        builder.Services.AddSingleton<Conversations.MessageRecaller>();
+        builder.Services.AddSingleton<Conversations.TypingThrottle>();
+        builder.Services.AddSingleton<Conversations.DeviceConversationCommands>();
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
@@ -154,6 +157,7 @@ public static class EdgeHostBuilder
         app.MapQuotas();
         app.MapStats();
         app.MapDelivery();
+        app.MapConversations();
         app.MapKicks();
         return app;
     }

@@ -585,6 +585,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return (ImResultCode.NotAllowed, default);
             }
 
+            if (Conversations.DeviceConversationCommands.Handles(type))
+            {
+                return await services.ConversationCommands.HandleAsync(session, userId, target, type, content);
+            }
+
             // A user's message to an app goes up to the app's backends, not to its broadcast timeline. Tried again
             // while a silo's death is detected; the client message id (ours when the terminal sent none) keeps it stored once.
             var timeline = target.Kind == Common.AddressKind.App ? Backends.AppUpstream.TimelineOf(target.Id) : target.ToString();

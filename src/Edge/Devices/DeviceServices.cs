@@ -19,6 +19,7 @@ public sealed class DeviceServices(
     Quotas.QuotaGate quotas,
     Statistics.StatsCollector stats,
     RegisterThrottle registerThrottle,
+    Conversations.DeviceConversationCommands conversationCommands,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -48,6 +49,9 @@ public sealed class DeviceServices(
 
     public Statistics.StatsCollector Stats { get; } = stats;
     public RegisterThrottle RegisterThrottle { get; } = registerThrottle;
+
+    /// <summary>IM read marks, recalls and typing indicators.</summary>
+    public Conversations.DeviceConversationCommands ConversationCommands { get; } = conversationCommands;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }
