@@ -57,6 +57,10 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
             new Cell("PUT another user's contact", HttpMethod.Put, $"/v1/users/{w.UserA2}/contacts/{w.UserA3}", new { remark = "pwned" }, HttpStatusCode.NotFound),
             new Cell("DELETE another user's contact", HttpMethod.Delete, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
             new Cell("GET delivery of a message to another user", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
+            new Cell("GET another user's conversations", HttpMethod.Get, $"/v1/users/{w.UserA2}/conversations", null, HttpStatusCode.NotFound),
+            new Cell("mark another user's conversation read", HttpMethod.Post, $"/v1/users/{w.UserA2}/conversations/{w.UserA1}@user/read", new { seq = 1 }, HttpStatusCode.NotFound),
+            new Cell("GET read count of a message of another sender", HttpMethod.Get, $"/v1/messages/{w.MessageA}/reads", null, HttpStatusCode.NotFound),
+            new Cell("recall a message of another sender", HttpMethod.Post, $"/v1/messages/{w.MessageA}/recall", null, HttpStatusCode.Forbidden),
             new Cell("GET the app's quotas", HttpMethod.Get, $"/v1/apps/{w.AppA}/quotas", null, HttpStatusCode.NotFound),
             new Cell("kick another user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA2}/kick", null, HttpStatusCode.NotFound),
         };
@@ -118,6 +122,10 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
         new("GET app stats", HttpMethod.Get, $"/v1/stats?appId={w.AppA}", null, HttpStatusCode.NotFound),
         new("GET app stats naming B's tenant", HttpMethod.Get, $"/v1/stats?appId={w.AppA}&tenantId={w.TenantB}", null, HttpStatusCode.NotFound),
         new("GET message delivery state", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
+        new("GET conversations", HttpMethod.Get, $"/v1/users/{w.UserA1}/conversations", null, HttpStatusCode.NotFound),
+        new("mark a conversation read", HttpMethod.Post, $"/v1/users/{w.UserA1}/conversations/{w.UserA2}@user/read", new { seq = 1 }, HttpStatusCode.NotFound),
+        new("GET message read count", HttpMethod.Get, $"/v1/messages/{w.MessageA}/reads", null, HttpStatusCode.NotFound),
+        new("recall a message", HttpMethod.Post, $"/v1/messages/{w.MessageA}/recall", null, HttpStatusCode.NotFound),
     ];
 
     private static void Check(List<string> failures, string cell, ApiClient.Response answer, HttpStatusCode expected, string[] secrets)

@@ -31,7 +31,8 @@ public sealed class UserConversationsGrain(ConversationStore store) : Grain, IUs
 
     public async Task<ReadMark> MarkReadAsync(string conversation, long seq, string? bySessionId)
     {
-        if (!Address.TryParse(conversation, out var address) || address.Kind is not (AddressKind.User or AddressKind.App or AddressKind.Qun))
+        if (!Address.TryParse(conversation, out var address) || !Ids.IsValid(address.Id)
+            || address.Kind is not (AddressKind.User or AddressKind.App or AddressKind.Qun))
         {
             throw AppMsgException.Invalid("conversation", "a conversation is a user (id@user), an app (id@app) or a qun (id@qun)");
         }
