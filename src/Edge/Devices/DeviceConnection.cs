@@ -610,8 +610,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             Metrics.EdgeMetrics.Accepted(1);
             services.Stats.AddMessage(session.TenantId, null, target.Kind, Encoding.UTF8.GetByteCount(content));
 
+            var copy = receipt.SenderCopySeq is { } copySeq ? $",\"senderCopySeq\":{copySeq}" : "";
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
-                $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
+                $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}{copy}}}"));
         }
         catch (AppMsgException e)
         {

@@ -85,7 +85,7 @@ public sealed class TimelineGrain(
         var appended = await append;
         if (address is { Kind: AddressKind.User } && IsUser(message.From) && message.From != Timeline && appended.StoredAt is { } storedAt)
         {
-            await CopyToSenderAsync(message, appended.Receipt.Id, storedAt, storedAt + ttl);
+            return appended.Receipt with { SenderCopySeq = await CopyToSenderAsync(message, appended.Receipt.Id, storedAt, storedAt + ttl) };
         }
 
         return appended.Receipt;
@@ -103,15 +103,16 @@ public sealed class TimelineGrain(
     /// A user's 1:1 message also goes to the sender's own inbox (conversations on every device, docs/messaging.md). The
     /// original is stored and acknowledged either way; a copy that fails is logged, and the sender's other terminals miss it.
     /// </summary>
-    private async Task CopyToSenderAsync(NewMessage message, string id, DateTimeOffset storedAt, DateTimeOffset expiresAt)
+    private async Task<long?> CopyToSenderAsync(NewMessage message, string id, DateTimeOffset storedAt, DateTimeOffset expiresAt)
     {
         try
         {
-            await GrainFactory.GetGrain<ITimelineGrain>(message.From).AppendSenderCopyAsync(new SenderCopy(id, storedAt, expiresAt, message));
+            return (await GrainFactory.GetGrain<ITimelineGrain>(message.From).AppendSenderCopyAsync(new SenderCopy(id, storedAt, expiresAt, message))).Seq;
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
         {
             Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "The sender copy of {MessageId} in {Sender} was not stored: {Reason}", id, message.From, e.Message);
+            return null;
         }
     }
 
