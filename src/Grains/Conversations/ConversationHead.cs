@@ -11,5 +11,4 @@ public sealed record ConversationHead(
     string? MessageId,
     string? Sender,
     DateTimeOffset? LastAt,
-    byte[]? Envelope,
     long ReadSeq);

@@ -20,14 +20,13 @@ public sealed partial class ConversationIndex : IAsyncDisposable
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(5);
 
     private const string Upsert = """
-        INSERT INTO msg_conversations AS c (owner, address, last_seq, message_id, sender, last_at, envelope, read_seq)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::bytea[], $8::bigint[])
+        INSERT INTO msg_conversations AS c (owner, address, last_seq, message_id, sender, last_at, read_seq)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[])
         ON CONFLICT (owner, address) DO UPDATE SET
             last_seq   = CASE WHEN excluded.last_seq > coalesce(c.last_seq, 0) THEN excluded.last_seq ELSE c.last_seq END,
             message_id = CASE WHEN excluded.last_seq > coalesce(c.last_seq, 0) THEN excluded.message_id ELSE c.message_id END,
             sender     = CASE WHEN excluded.last_seq > coalesce(c.last_seq, 0) THEN excluded.sender ELSE c.sender END,
             last_at    = CASE WHEN excluded.last_seq > coalesce(c.last_seq, 0) THEN excluded.last_at ELSE c.last_at END,
-            envelope   = CASE WHEN excluded.last_seq > coalesce(c.last_seq, 0) THEN excluded.envelope ELSE c.envelope END,
             read_seq   = greatest(c.read_seq, excluded.read_seq)
         """;
 
@@ -102,7 +101,6 @@ public sealed partial class ConversationIndex : IAsyncDisposable
             Add(command, heads.Select(h => h.MessageId).ToArray(), NpgsqlDbType.Text);
             Add(command, heads.Select(h => h.Sender).ToArray(), NpgsqlDbType.Text);
             Add(command, heads.Select(h => h.LastAt).ToArray(), NpgsqlDbType.TimestampTz);
-            Add(command, heads.Select(h => h.Envelope).ToArray(), NpgsqlDbType.Bytea);
             Add(command, heads.Select(h => h.ReadSeq).ToArray(), NpgsqlDbType.Bigint);
             await command.ExecuteNonQueryAsync(timeout.Token);
         }

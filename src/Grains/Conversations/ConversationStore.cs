@@ -7,18 +7,19 @@ namespace AppMsg.Grains.Conversations;
 /// <summary>
 /// Reads the conversation index and moves read marks (table <c>msg_conversations</c>, migration 13). Unread counts are
 /// counted on demand, only over the messages after each read mark (an index range of the timeline), and only for the
-/// conversations on the page asked for: never a scan of every timeline.
+/// conversations on the page asked for: never a scan of every timeline. The index holds no content: each entry's newest
+/// message is read from the store by its (timeline, seq), so a recalled one is its tombstone and an expired one is null.
 /// </summary>
 public sealed class ConversationStore(NpgsqlDataSource database)
 {
     // The user's conversations: 1:1 rows of the index, and the heads of the user's quns with the user's read marks.
     private const string Conversations = """
         conversations AS (
-            SELECT c.address, c.last_seq, c.last_at, c.envelope, c.read_seq, c.peer_read_at, false AS is_qun
+            SELECT c.address, c.last_seq, c.last_at, c.read_seq, c.peer_read_at, false AS is_qun
               FROM msg_conversations c
              WHERE c.owner = $1 AND c.last_at IS NOT NULL AND c.address NOT LIKE '%@qun'
             UNION ALL
-            SELECT h.address, h.last_seq, h.last_at, h.envelope, coalesce(r.read_seq, 0), NULL, true
+            SELECT h.address, h.last_seq, h.last_at, coalesce(r.read_seq, 0), NULL, true
               FROM msg_conversations h
               LEFT JOIN msg_conversations r ON r.owner = $1 AND r.address = h.address
              WHERE h.owner = '' AND h.address = ANY($2)
@@ -46,8 +47,11 @@ public sealed class ConversationStore(NpgsqlDataSource database)
                  ORDER BY last_at DESC, address DESC
                  LIMIT $6
             )
-            SELECT p.address, p.envelope, {Unread}, p.last_seq, p.read_seq, p.peer_read_at, p.last_at
+            SELECT p.address, newest.envelope, {Unread}, p.last_seq, p.read_seq, p.peer_read_at, p.last_at
               FROM page p
+              LEFT JOIN msg_messages newest
+                ON newest.timeline = CASE WHEN p.is_qun THEN p.address ELSE $3 END AND newest.seq = p.last_seq
+               AND (newest.expires_at IS NULL OR newest.expires_at > now())
              ORDER BY p.last_at DESC, p.address DESC
             """);
         command.Parameters.AddWithValue(userId);

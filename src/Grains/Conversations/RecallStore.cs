@@ -36,27 +36,18 @@ public sealed class RecallStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Replaces the row's envelope with <paramref name="tombstone"/> (the content is gone from the store), and the copy of it
-    /// in the conversation index of <paramref name="indexOwner"/>; false when it was recalled already.
+    /// Replaces the row's envelope with <paramref name="tombstone"/>: the content is gone from the store (the conversation
+    /// index holds none); false when it was recalled already.
     /// </summary>
-    public async Task<bool> TombstoneAsync(string timeline, long seq, string messageId, byte[] tombstone, string indexOwner)
+    public async Task<bool> TombstoneAsync(string timeline, long seq, byte[] tombstone)
     {
         await using var command = database.CreateCommand("""
-            WITH recalled AS (
-                UPDATE msg_messages SET envelope = $3, recalled_at = now()
-                 WHERE timeline = $1 AND seq = $2 AND recalled_at IS NULL
-                RETURNING message_id
-            ), indexed AS (
-                UPDATE msg_conversations SET envelope = $3
-                 WHERE message_id = $4 AND owner = $5 AND EXISTS (SELECT 1 FROM recalled)
-            )
-            SELECT count(*) FROM recalled
+            UPDATE msg_messages SET envelope = $3, recalled_at = now()
+             WHERE timeline = $1 AND seq = $2 AND recalled_at IS NULL
             """);
         command.Parameters.AddWithValue(timeline);
         command.Parameters.AddWithValue(seq);
         command.Parameters.AddWithValue(tombstone);
-        command.Parameters.AddWithValue(messageId);
-        command.Parameters.AddWithValue(indexOwner);
-        return (long)(await command.ExecuteScalarAsync())! > 0;
+        return await command.ExecuteNonQueryAsync() > 0;
     }
 }

@@ -169,7 +169,7 @@ public sealed class TimelineGrain(
         }
 
         await previous;
-        IndexConversation(address, message, seq, id, now, envelope);
+        IndexConversation(address, message, seq, id, now);
         if (message.Notify && address is { Kind: AddressKind.User or AddressKind.Qun } target)
         {
             notifications.Offer(new Notifications.NotificationRequest(Timeline, target.Kind, target.Id, seq, id, message.From, message.Type, message.Content,
@@ -186,19 +186,19 @@ public sealed class TimelineGrain(
     /// The conversation index follows 1:1 messages (a row per user and peer; the sender's copy also marks the conversation
     /// read up to it) and qun messages (one shared head per qun; the sender's read mark moves to its own message).
     /// </summary>
-    private void IndexConversation(Address? address, NewMessage message, long seq, string id, DateTimeOffset at, byte[] envelope)
+    private void IndexConversation(Address? address, NewMessage message, long seq, string id, DateTimeOffset at)
     {
         switch (address?.Kind)
         {
             case AddressKind.User:
                 var own = message.From == Timeline;
-                conversations.Offer(new Conversations.ConversationHead(address.Value.Id, own ? message.To : message.From, seq, id, message.From, at, envelope, own ? seq : 0));
+                conversations.Offer(new Conversations.ConversationHead(address.Value.Id, own ? message.To : message.From, seq, id, message.From, at, own ? seq : 0));
                 break;
             case AddressKind.Qun:
-                conversations.Offer(new Conversations.ConversationHead("", Timeline, seq, id, message.From, at, envelope, 0));
+                conversations.Offer(new Conversations.ConversationHead("", Timeline, seq, id, message.From, at, 0));
                 if (IsUser(message.From) && Address.TryParse(message.From, out var sender))
                 {
-                    conversations.Offer(new Conversations.ConversationHead(sender.Id, Timeline, null, null, null, null, null, seq));
+                    conversations.Offer(new Conversations.ConversationHead(sender.Id, Timeline, null, null, null, null, seq));
                 }
 
                 break;
@@ -215,8 +215,7 @@ public sealed class TimelineGrain(
 
         var original = RecalledEnvelope.Read(stored);
         var tombstone = Envelope.Build(messageId, Timeline, seq, original.From, original.To, RecalledEnvelope.TombstoneType, "{}", original.At, original.ExpiresAt);
-        var owner = address.Kind == AddressKind.User ? address.Id : "";
-        if (!await FromStoreAsync(() => recalls.TombstoneAsync(Timeline, seq, messageId, tombstone, owner)))
+        if (!await FromStoreAsync(() => recalls.TombstoneAsync(Timeline, seq, tombstone)))
         {
             return false;
         }

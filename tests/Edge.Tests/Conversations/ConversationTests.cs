@@ -255,6 +255,39 @@ public sealed class ConversationTests(RunningSystem system) : IClassFixture<Runn
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bobDesktop.ReceiveAsync(Quiet));
     }
 
+    [Fact]
+    public async Task In_a_qun_typing_reaches_the_other_online_members_and_a_recall_by_the_operator_reaches_every_member_live()
+    {
+        var (tenantId, alice) = await system.NewUserAsync();
+        var bob = await NewUserInAsync(tenantId);
+        var qun = await NewQunAsync(tenantId, alice, [bob]);
+        await using var alicePhone = await RegisteredAsync(tenantId, alice, TerminalType.Android);
+        await using var bobPhone = await RegisteredAsync(tenantId, bob, TerminalType.Android);
+
+        Assert.Equal(0, (await ImAsync(alicePhone, $"{qun}@qun", "typing", new { }, tid: 41)).Code);
+        var typing = await NextEventAsync(bobPhone, "typing");
+        Assert.Equal($"{qun}@qun", typing.GetProperty("conversation").GetString());
+        Assert.Equal($"{alice}@user", typing.GetProperty("from").GetString());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NextEventAsync(alicePhone, "typing", Quiet));
+
+        var answer = await ImAsync(alicePhone, $"{qun}@qun", "text", new { text = "oops, wrong group" }, tid: 42);
+        var id = JsonDocument.Parse(answer.JsonAfterCode).RootElement.GetProperty("id").GetString();
+        Assert.Equal(id, (await NextMessageAsync(bobPhone)).Envelope().GetProperty("id").GetString());
+
+        (await system.Api.PostAsync($"/v1/messages/{id}/recall", null, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        foreach (var member in new[] { bobPhone, alicePhone })
+        {
+            var notice = (await NextMessageAsync(member)).Envelope();
+            Assert.Equal("recall", notice.GetProperty("type").GetString());
+            Assert.Equal(id, notice.GetProperty("content").GetProperty("id").GetString());
+            Assert.Equal("operator", notice.GetProperty("content").GetProperty("by").GetString());
+        }
+
+        var history = (await system.Api.GetAsync($"/v1/timelines/{qun}@qun/messages", system.AdminKey)).Expect(HttpStatusCode.OK).Body.GetProperty("messages");
+        Assert.Equal("recalled", history[0].GetProperty("type").GetString());
+        Assert.DoesNotContain("wrong group", history.GetRawText(), StringComparison.Ordinal);
+    }
+
     private sealed record Sent(string Id, long Seq);
 
     private async Task<Sent> SendAsync(string to, string text, string credential)
