@@ -1,2 +1,0 @@
--- local stand-in for the media branch's 0012 (not committed)
-SELECT 1;
