@@ -18,7 +18,9 @@ public sealed class MessageRecaller(IClusterClient cluster, AddressTenants tenan
     {
         var grain = cluster.GetGrain<IStoredMessageGrain>(messageId);
         var message = await grain.GetAsync() ?? throw AppMsgException.NotFound("message");
-        var tenantId = Address.TryParse(message.Timeline, out var timeline) ? await tenants.TenantOfAsync(timeline) : null;
+        // An app's upstream timeline is no address: the sender's tenant is the message's.
+        var tenantId = (Address.TryParse(message.Timeline, out var timeline) ? await tenants.TenantOfAsync(timeline) : null)
+            ?? (Address.TryParse(message.Sender, out var sender) ? await tenants.TenantOfAsync(sender) : null);
         if (callerTenantId is not null && tenantId != callerTenantId)
         {
             throw AppMsgException.NotFound("message");

@@ -207,7 +207,8 @@ public sealed class TimelineGrain(
 
     public async Task<bool> RecallAsync(long seq, string messageId, string recalledBy)
     {
-        var address = Address.Parse(Timeline);
+        // An app's upstream timeline is no address: its notice goes up to the app's backends like the message did.
+        var address = Address.TryParse(Timeline, out var parsed) ? parsed : (Address?)null;
         if (await FromStoreAsync(() => recalls.EnvelopeAsync(Timeline, seq)) is not { } stored)
         {
             return false;
