@@ -77,6 +77,10 @@ public sealed partial class DeviceClient
         {
             // The server does not send a terminal its own message: the seq is not a gap.
             _deliveries.Record(timeline, seq);
+            if (result.SenderCopySeq is { } copySeq)
+            {
+                _deliveries.Record($"{Options.UserId}@user", copySeq);
+            }
         }
 
         return result;

@@ -11,6 +11,12 @@ namespace AppMsg.Client;
 /// <param name="Json">The JSON object that came with the code (without <c>code</c>), empty when none came.</param>
 public sealed record ImResult(ImResultCode Code, string? MessageId, string? Timeline, long? Seq, ReadOnlyMemory<byte> Json)
 {
+    /// <summary>
+    /// For a message to a user: the seq of its copy in this user's own inbox (the user's other terminals get the copy;
+    /// this one does not, and does not count that seq as a gap). Null for other messages and older servers.
+    /// </summary>
+    public long? SenderCopySeq { get; init; }
+
     /// <summary>Whether the message was stored.</summary>
     public bool IsSuccess => Code == ImResultCode.Ok;
 
@@ -18,6 +24,9 @@ public sealed record ImResult(ImResultCode Code, string? MessageId, string? Time
     {
         var fields = ResponseJson.Read(response.Json);
         return new ImResult(
-            (ImResultCode)response.Code, fields.String("id"), fields.String("timeline"), fields.Number("seq"), fields.WithoutCode);
+            (ImResultCode)response.Code, fields.String("id"), fields.String("timeline"), fields.Number("seq"), fields.WithoutCode)
+        {
+            SenderCopySeq = fields.Number("senderCopySeq"),
+        };
     }
 }

@@ -56,6 +56,9 @@ public static class EdgeHostBuilder
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QunWatches>());
         builder.Services.AddSingleton<EdgeIncarnation>();
         builder.Services.AddSingleton<RegisterThrottle>();
+        builder.Services.AddSingleton<Conversations.MessageRecaller>();
+        builder.Services.AddSingleton<Conversations.TypingThrottle>();
+        builder.Services.AddSingleton<Conversations.DeviceConversationCommands>();
         builder.Services.AddSingleton<DeviceServices>();
         builder.Services.AddSingleton<EdgeObserver>();
         builder.Services.AddSingleton<WebSocketDeviceEndpoint>();
@@ -159,6 +162,7 @@ public static class EdgeHostBuilder
         app.MapQuotas();
         app.MapStats();
         app.MapDelivery();
+        app.MapConversations();
         app.MapKicks();
         app.MapMedia();
         return app;

@@ -45,6 +45,9 @@ public static class GrainServices
         services.AddSingleton<AppMsg.Directory.TenantInfoCache>();
         services.AddSingleton<Statistics.StatsStore>();
         services.AddSingleton<MessageLocator>();
+        services.AddSingleton<Conversations.ConversationIndex>();
+        services.AddSingleton<Conversations.ConversationStore>();
+        services.AddSingleton<Conversations.RecallStore>();
         services.AddSingleton<Sessions.LiveEdges>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();

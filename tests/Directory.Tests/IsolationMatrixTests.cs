@@ -58,6 +58,10 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
             new Cell("DELETE another user's contact", HttpMethod.Delete, $"/v1/users/{w.UserA2}/contacts/{w.UserA1}", null, HttpStatusCode.NotFound),
             new Cell("GET delivery of a message to another user", HttpMethod.Get, $"/v1/messages/{w.MessageA}/delivery", null, HttpStatusCode.NotFound),
             new Cell("GET media sent to another user", HttpMethod.Get, $"/v1/media/{w.MediaA}", null, HttpStatusCode.NotFound),
+            new Cell("GET another user's conversations", HttpMethod.Get, $"/v1/users/{w.UserA2}/conversations", null, HttpStatusCode.NotFound),
+            new Cell("mark another user's conversation read", HttpMethod.Post, $"/v1/users/{w.UserA2}/conversations/{w.UserA1}@user/read", new { seq = 1 }, HttpStatusCode.NotFound),
+            new Cell("GET read count of a message of another sender", HttpMethod.Get, $"/v1/messages/{w.MessageA}/reads", null, HttpStatusCode.NotFound),
+            new Cell("recall a message of another sender", HttpMethod.Post, $"/v1/messages/{w.MessageA}/recall", null, HttpStatusCode.Forbidden),
             new Cell("GET the app's quotas", HttpMethod.Get, $"/v1/apps/{w.AppA}/quotas", null, HttpStatusCode.NotFound),
             new Cell("kick another user's sessions", HttpMethod.Post, $"/v1/users/{w.UserA2}/kick", null, HttpStatusCode.NotFound),
         };
@@ -124,6 +128,10 @@ public sealed partial class IsolationMatrixTests(RunningSystem system, Xunit.Abs
         new("POST media into tenant A", HttpMethod.Post, $"/v1/media?tenantId={w.TenantA}", null, HttpStatusCode.NotFound),
         new("send a message referencing A's media", HttpMethod.Post, "/v1/messages",
             new { to = new[] { $"{w.UserB}@user" }, type = "file", content = new { mediaId = w.MediaA, name = "x", size = 1 } }, HttpStatusCode.BadRequest),
+        new("GET conversations", HttpMethod.Get, $"/v1/users/{w.UserA1}/conversations", null, HttpStatusCode.NotFound),
+        new("mark a conversation read", HttpMethod.Post, $"/v1/users/{w.UserA1}/conversations/{w.UserA2}@user/read", new { seq = 1 }, HttpStatusCode.NotFound),
+        new("GET message read count", HttpMethod.Get, $"/v1/messages/{w.MessageA}/reads", null, HttpStatusCode.NotFound),
+        new("recall a message", HttpMethod.Post, $"/v1/messages/{w.MessageA}/recall", null, HttpStatusCode.NotFound),
     ];
 
     private static void Check(List<string> failures, string cell, ApiClient.Response answer, HttpStatusCode expected, string[] secrets)

@@ -35,12 +35,23 @@ internal sealed partial class ClientConnection
 
                 return true;
             case MessageType.Push:
+                if (ConversationEventReader.TryReadEvent(message.Payload.Span, out var signal))
+                {
+                    if (signal is not null)
+                    {
+                        _events.TryWrite(signal);
+                    }
+
+                    return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid).ConfigureAwait(false);
+                }
+
                 if (!_deliveries.Admit(message.Payload.Span))
                 {
                     return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid, duplicate: true).ConfigureAwait(false);
                 }
 
                 _events.TryWrite(new PushEvent(message.Tid, message.Offline, message.Code, message.Payload.ToArray()));
+                WriteRecall(message.Payload.Span);
                 return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid).ConfigureAwait(false);
             case MessageType.Im:
                 if (!_deliveries.Admit(message.Payload.Span))
@@ -49,6 +60,7 @@ internal sealed partial class ClientConnection
                 }
 
                 _events.TryWrite(new ImEvent(message.Tid, message.Code, message.Payload.ToArray()));
+                WriteRecall(message.Payload.Span);
                 return await AutoAcknowledgeAsync(MessageType.ImResp, message.Tid).ConfigureAwait(false);
             case MessageType.Callback:
                 _events.TryWrite(new CallbackEvent(message.Tid, message.Payload.ToArray()));
@@ -72,6 +84,15 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>Acknowledges when told to, and always a dropped duplicate (the application never sees it to acknowledge it).</summary>
+    /// <summary>A stored <c>recall</c> notice is also raised as a <see cref="RecallEvent"/>, after the message itself.</summary>
+    private void WriteRecall(ReadOnlySpan<byte> envelope)
+    {
+        if (ConversationEventReader.TryReadRecall(envelope, out var recall))
+        {
+            _events.TryWrite(recall!);
+        }
+    }
+
     private async ValueTask<bool> AutoAcknowledgeAsync(MessageType type, uint tid, bool duplicate = false)
     {
         if (!_options.AutoAcknowledge && !duplicate)

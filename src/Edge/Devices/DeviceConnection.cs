@@ -646,6 +646,11 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return (ImResultCode.NotAllowed, default);
             }
 
+            if (Conversations.DeviceConversationCommands.Handles(type))
+            {
+                return await services.ConversationCommands.HandleAsync(session, userId, target, type, content);
+            }
+
             // A user's message to an app goes up to the app's backends, not to its broadcast timeline. Tried again
             // while a silo's death is detected; the client message id (ours when the terminal sent none) keeps it stored once.
             var timeline = target.Kind == Common.AddressKind.App ? Backends.AppUpstream.TimelineOf(target.Id) : target.ToString();
@@ -666,8 +671,9 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             Metrics.EdgeMetrics.Accepted(1);
             services.Stats.AddMessage(session.TenantId, null, target.Kind, Encoding.UTF8.GetByteCount(content));
 
+            var copy = receipt.SenderCopySeq is { } copySeq ? $",\"senderCopySeq\":{copySeq}" : "";
             return (ImResultCode.Ok, Encoding.UTF8.GetBytes(
-                $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}}}"));
+                $"{{\"id\":\"{receipt.Id}\",\"timeline\":\"{receipt.Timeline}\",\"seq\":{receipt.Seq}{copy}}}"));
         }
         catch (AppMsgException e)
         {

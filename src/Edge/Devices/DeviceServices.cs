@@ -21,6 +21,7 @@ public sealed class DeviceServices(
     Statistics.StatsCollector stats,
     RegisterThrottle registerThrottle,
     RegisterBatcher registrations,
+    Conversations.DeviceConversationCommands conversationCommands,
     ILoggerFactory loggers)
 {
     public IClusterClient Cluster { get; } = cluster;
@@ -53,6 +54,9 @@ public sealed class DeviceServices(
 
     public Statistics.StatsCollector Stats { get; } = stats;
     public RegisterThrottle RegisterThrottle { get; } = registerThrottle;
+
+    /// <summary>IM read marks, recalls and typing indicators.</summary>
+    public Conversations.DeviceConversationCommands ConversationCommands { get; } = conversationCommands;
 
     public ILogger Logger { get; } = loggers.CreateLogger("AppMsg.Edge.Devices");
 }

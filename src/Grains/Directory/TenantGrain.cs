@@ -16,6 +16,7 @@ public sealed class TenantGrain(
         }
 
         state.State.Name = Names.Validate("name", name, MaxNameLength);
+        AppMsg.Conversations.RecallRules.ValidateWindow(settings);
         state.State.Settings = settings ?? new TenantSettings();
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
@@ -31,6 +32,7 @@ public sealed class TenantGrain(
             throw AppMsgException.NotFound("tenant");
         }
 
+        AppMsg.Conversations.RecallRules.ValidateWindow(settings);
         state.State.Settings = settings;
         await state.WriteStateAsync();
         return ToInfo();

@@ -28,6 +28,8 @@ public sealed class TimelineGrain(
     IOptions<MessagingOptions> options,
     Notifications.PushPipeline notifications,
     Media.MediaReferences media,
+    Conversations.ConversationIndex conversations,
+    Conversations.RecallStore recalls,
     Microsoft.Extensions.Logging.ILogger<TimelineGrain> logger) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
@@ -88,13 +90,52 @@ public sealed class TimelineGrain(
         var append = AppendInOrderAsync(address, message, ttl, mediaId);
         if (message.ClientMsgId is not null)
         {
-            RememberClientId(clientKey, append);
+            RememberClientId(clientKey, ReceiptOf(append));
         }
 
-        return await append;
+        var appended = await append;
+        if (address is { Kind: AddressKind.User } && IsUser(message.From) && message.From != Timeline && appended.StoredAt is { } storedAt)
+        {
+            return appended.Receipt with { SenderCopySeq = await CopyToSenderAsync(message, appended.Receipt.Id, storedAt, storedAt + ttl) };
+        }
+
+        return appended.Receipt;
     }
 
-    private async Task<MessageReceipt> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl, string? mediaId)
+    public async Task<MessageReceipt> AppendSenderCopyAsync(SenderCopy copy)
+    {
+        servedOthers = true;
+        var address = Address.Parse(Timeline);
+        var message = copy.Message with { Notify = false, ClientMsgId = null, OnlySessions = null, TerminalTypes = 31 };
+        // The copy references the same media as the original, which is then kept while either lives.
+        var mediaId = MessageContent.Validate(message.Type, message.Content, options.Value.MaxContentBytes);
+        var appended = await AppendInOrderAsync(address, message, copy.ExpiresAt - copy.CreatedAt, mediaId, (copy.MessageId, copy.CreatedAt));
+        return appended.Receipt;
+    }
+
+    /// <summary>
+    /// A user's 1:1 message also goes to the sender's own inbox (conversations on every device, docs/messaging.md). The
+    /// original is stored and acknowledged either way; a copy that fails is logged, and the sender's other terminals miss it.
+    /// </summary>
+    private async Task<long?> CopyToSenderAsync(NewMessage message, string id, DateTimeOffset storedAt, DateTimeOffset expiresAt)
+    {
+        try
+        {
+            return (await GrainFactory.GetGrain<ITimelineGrain>(message.From).AppendSenderCopyAsync(new SenderCopy(id, storedAt, expiresAt, message))).Seq;
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "The sender copy of {MessageId} in {Sender} was not stored: {Reason}", id, message.From, e.Message);
+            return null;
+        }
+    }
+
+    private static async Task<MessageReceipt> ReceiptOf(Task<Appended> append) => (await append).Receipt;
+
+    /// <summary>A stored message's receipt, and when it was stored (null for a repeated client message id found in the store).</summary>
+    private readonly record struct Appended(MessageReceipt Receipt, DateTimeOffset? StoredAt);
+
+    private async Task<Appended> AppendInOrderAsync(Address? address, NewMessage message, TimeSpan ttl, string? mediaId, (string Id, DateTimeOffset At)? given = null)
     {
         await EnsureNumberingAsync();
         var seq = ++lastSeq;
@@ -103,7 +144,7 @@ public sealed class TimelineGrain(
         deliveries = settled.Task;
         try
         {
-            return await StoreAndDeliverAsync(address, message, ttl, seq, previous, mediaId);
+            return await StoreAndDeliverAsync(address, message, ttl, seq, previous, mediaId, given);
         }
         finally
         {
@@ -111,11 +152,12 @@ public sealed class TimelineGrain(
         }
     }
 
-    private async Task<MessageReceipt> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous, string? mediaId)
+    private async Task<Appended> StoreAndDeliverAsync(Address? address, NewMessage message, TimeSpan ttl, long seq, Task previous, string? mediaId,
+        (string Id, DateTimeOffset At)? given)
     {
         var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        var id = Ids.New();
-        var now = DateTimeOffset.UtcNow;
+        var id = given?.Id ?? Ids.New();
+        var now = given?.At ?? DateTimeOffset.UtcNow;
         var expiresAt = now + ttl;
         var envelope = Envelope.Build(id, Timeline, seq, message.From, message.To, message.Type, message.Content, now, expiresAt);
         try
@@ -130,7 +172,7 @@ public sealed class TimelineGrain(
             if (e.Code == ErrorCodes.Conflict && message.ClientMsgId is { } clientMsgId
                 && await FromStoreAsync(() => reader.FindClientMessageAsync(message.From, clientMsgId, Timeline)) is { } first)
             {
-                return new MessageReceipt(first.MessageId, Timeline, first.Seq);
+                return new Appended(new MessageReceipt(first.MessageId, Timeline, first.Seq), null);
             }
 
             if (e.Code == ErrorCodes.Conflict)
@@ -142,6 +184,7 @@ public sealed class TimelineGrain(
         }
 
         await previous;
+        IndexConversation(address, message, seq, id, now);
         if (message.Notify && address is { Kind: AddressKind.User or AddressKind.Qun } target)
         {
             notifications.Offer(new Notifications.NotificationRequest(Timeline, target.Kind, target.Id, seq, id, message.From, message.Type, message.Content,
@@ -151,7 +194,77 @@ public sealed class TimelineGrain(
         var delivery = new Delivery(Timeline, seq, envelope, AsIm: IsUser(message.From), From: message.From, ExpiresAtMs: expiresAt.ToUnixTimeMilliseconds(),
             StoredAtMs: now.ToUnixTimeMilliseconds());
         await DeliverAsync(address, message, delivery);
-        return new MessageReceipt(id, Timeline, seq);
+        return new Appended(new MessageReceipt(id, Timeline, seq), now);
+    }
+
+    /// <summary>
+    /// The conversation index follows 1:1 messages (a row per user and peer; the sender's copy also marks the conversation
+    /// read up to it) and qun messages (one shared head per qun; the sender's read mark moves to its own message).
+    /// </summary>
+    private void IndexConversation(Address? address, NewMessage message, long seq, string id, DateTimeOffset at)
+    {
+        switch (address?.Kind)
+        {
+            case AddressKind.User:
+                var own = message.From == Timeline;
+                conversations.Offer(new Conversations.ConversationHead(address.Value.Id, own ? message.To : message.From, seq, id, message.From, at, own ? seq : 0));
+                break;
+            case AddressKind.Qun:
+                conversations.Offer(new Conversations.ConversationHead("", Timeline, seq, id, message.From, at, 0));
+                if (IsUser(message.From) && Address.TryParse(message.From, out var sender))
+                {
+                    conversations.Offer(new Conversations.ConversationHead(sender.Id, Timeline, null, null, null, null, seq));
+                }
+
+                break;
+        }
+    }
+
+    public async Task<bool> RecallAsync(long seq, string messageId, string recalledBy)
+    {
+        // An app's upstream timeline is no address: its notice goes up to the app's backends like the message did.
+        var address = Address.TryParse(Timeline, out var parsed) ? parsed : (Address?)null;
+        if (await FromStoreAsync(() => recalls.EnvelopeAsync(Timeline, seq)) is not { } stored)
+        {
+            return false;
+        }
+
+        var original = RecalledEnvelope.Read(stored);
+        var tombstone = Envelope.Build(messageId, Timeline, seq, original.From, original.To, RecalledEnvelope.TombstoneType, "{}", original.At, original.ExpiresAt);
+        if (!await FromStoreAsync(() => recalls.TombstoneAsync(Timeline, seq, tombstone)))
+        {
+            return false;
+        }
+
+        var notice = new NewMessage(original.From, original.To, RecalledEnvelope.NoticeType, RecalledEnvelope.NoticeContent(messageId, seq, recalledBy), Notify: false);
+        await AppendInOrderAsync(address, notice, options.Value.DefaultTtl, mediaId: null);
+        return true;
+    }
+
+    public async Task SignalAsync(byte[] envelope, string? exceptSessionId)
+    {
+        if (!Address.TryParse(Timeline, out var address))
+        {
+            return;
+        }
+
+        var signal = new Delivery(null, 0, envelope);
+        try
+        {
+            switch (address.Kind)
+            {
+                case AddressKind.User:
+                    await GrainFactory.GetGrain<IUserSessionsGrain>(address.Id).PushAsync(31, signal, exceptSessionId: exceptSessionId);
+                    break;
+                case AddressKind.Qun:
+                    await PublishAsync(address, signal, 31, exceptSessionId, null);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
+        {
+            // Transient by design: a signal that does not arrive is not sent again.
+        }
     }
 
     /// <summary>Knows the last seq: read at activation, and again after a failed append (one read for all waiting).</summary>
@@ -285,17 +398,22 @@ public sealed class TimelineGrain(
                     return;
             }
 
-            // Group timelines go to every live edge once; each edge knows which of its connections subscribe.
-            var to = await AudiencesAsync(address.Value);
-            var (processes, targets) = await EdgesToPublishToAsync(address.Value);
-            var toAudiences = EdgeDelivery.ToAudiences(delivery, to, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
-            foreach (var (edgeId, edge) in targets)
-            {
-                outboxes.Send(processes.ProcessOf(edgeId), edge, toAudiences);
-            }
+            await PublishAsync(address.Value, delivery, message.TerminalTypes, message.ExceptSessionId, message.OnlySessions);
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or Npgsql.NpgsqlException)
         {
+        }
+    }
+
+    /// <summary>Group timelines go to every live edge once; each edge knows which of its connections subscribe.</summary>
+    private async Task PublishAsync(Address address, Delivery delivery, int terminalTypes, string? exceptSessionId, IReadOnlyList<string>? onlySessions)
+    {
+        var to = await AudiencesAsync(address);
+        var (processes, targets) = await EdgesToPublishToAsync(address);
+        var toAudiences = EdgeDelivery.ToAudiences(delivery, to, terminalTypes, exceptSessionId, onlySessions);
+        foreach (var (edgeId, edge) in targets)
+        {
+            outboxes.Send(processes.ProcessOf(edgeId), edge, toAudiences);
         }
     }
 

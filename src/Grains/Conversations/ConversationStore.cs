@@ -1,0 +1,163 @@
+using AppMsg.Conversations;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AppMsg.Grains.Conversations;
+
+/// <summary>
+/// Reads the conversation index and moves read marks (table <c>msg_conversations</c>, migration 13). Unread counts are
+/// counted on demand, only over the messages after each read mark (an index range of the timeline), and only for the
+/// conversations on the page asked for: never a scan of every timeline. The index holds no content: each entry's newest
+/// message is read from the store by its (timeline, seq), so a recalled one is its tombstone and an expired one is null.
+/// </summary>
+public sealed class ConversationStore(NpgsqlDataSource database)
+{
+    // The user's conversations: 1:1 rows of the index, and the heads of the user's quns with the user's read marks.
+    private const string Conversations = """
+        conversations AS (
+            SELECT c.address, c.last_seq, c.last_at, c.read_seq, c.peer_read_at, false AS is_qun
+              FROM msg_conversations c
+             WHERE c.owner = $1 AND c.last_at IS NOT NULL AND c.address NOT LIKE '%@qun'
+            UNION ALL
+            SELECT h.address, h.last_seq, h.last_at, coalesce(r.read_seq, 0), NULL, true
+              FROM msg_conversations h
+              LEFT JOIN msg_conversations r ON r.owner = $1 AND r.address = h.address
+             WHERE h.owner = '' AND h.address = ANY($2)
+        )
+        """;
+
+    // Messages from others after the read mark that are still kept: in the user's inbox from the peer, or in the qun from anyone else.
+    private const string Unread = """
+        (SELECT count(*) FROM msg_messages m
+          WHERE m.timeline = CASE WHEN p.is_qun THEN p.address ELSE $3 END
+            AND m.seq > p.read_seq
+            AND CASE WHEN p.is_qun THEN m.sender <> $3 ELSE m.sender = p.address END
+            AND m.recalled_at IS NULL
+            AND (m.expires_at IS NULL OR m.expires_at > now()))
+        """;
+
+    /// <summary>A page of the user's conversations, newest activity first, after the cursor (last activity, address).</summary>
+    public async Task<List<ConversationSummary>> ListAsync(string userId, IReadOnlyList<string> quns, (DateTimeOffset At, string Address)? after, int limit)
+    {
+        await using var command = database.CreateCommand($"""
+            WITH {Conversations},
+            page AS (
+                SELECT * FROM conversations
+                 WHERE $4::timestamptz IS NULL OR (last_at, address) < ($4, $5)
+                 ORDER BY last_at DESC, address DESC
+                 LIMIT $6
+            )
+            SELECT p.address, newest.envelope, {Unread}, p.last_seq, p.read_seq, p.peer_read_at, p.last_at
+              FROM page p
+              LEFT JOIN msg_messages newest
+                ON newest.timeline = CASE WHEN p.is_qun THEN p.address ELSE $3 END AND newest.seq = p.last_seq
+               AND (newest.expires_at IS NULL OR newest.expires_at > now())
+             ORDER BY p.last_at DESC, p.address DESC
+            """);
+        command.Parameters.AddWithValue(userId);
+        command.Parameters.Add(new NpgsqlParameter { Value = quns.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.AddWithValue($"{userId}@user");
+        command.Parameters.Add(new NpgsqlParameter { Value = after is { } a ? a.At : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = after?.Address ?? "", NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(limit);
+        var page = new List<ConversationSummary>(limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            page.Add(new ConversationSummary(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.IsDBNull(5) ? 0 : reader.GetFieldValue<DateTimeOffset>(5).ToUnixTimeMilliseconds(),
+                reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return page;
+    }
+
+    /// <summary>The user's unread messages over all its conversations.</summary>
+    public async Task<long> UnreadTotalAsync(string userId, IReadOnlyList<string> quns)
+    {
+        await using var command = database.CreateCommand($"""
+            WITH {Conversations}
+            SELECT coalesce(sum({Unread}), 0)::bigint FROM conversations p
+            """);
+        command.Parameters.AddWithValue(userId);
+        command.Parameters.Add(new NpgsqlParameter { Value = quns.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.AddWithValue($"{userId}@user");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Moves the user's read mark in a conversation forward to <paramref name="seq"/>, clamped to the last seq of
+    /// <paramref name="timeline"/> (the user's inbox for 1:1, the qun); returns the mark and what is still unread.
+    /// </summary>
+    public async Task<(long Seq, long Unread)> MarkReadAsync(string userId, string conversation, string timeline, bool isQun, long seq)
+    {
+        await using var command = database.CreateCommand("""
+            WITH mark AS (
+                INSERT INTO msg_conversations AS c (owner, address, read_seq)
+                VALUES ($1, $2, least($3, (SELECT coalesce(max(seq), 0) FROM msg_messages WHERE timeline = $4)))
+                ON CONFLICT (owner, address) DO UPDATE SET read_seq = greatest(c.read_seq, excluded.read_seq)
+                RETURNING read_seq
+            )
+            SELECT mark.read_seq,
+                   (SELECT count(*) FROM msg_messages m
+                     WHERE m.timeline = $4 AND m.seq > mark.read_seq
+                       AND CASE WHEN $5 THEN m.sender <> $6 ELSE m.sender = $2 END
+                       AND m.recalled_at IS NULL
+                       AND (m.expires_at IS NULL OR m.expires_at > now()))
+              FROM mark
+            """);
+        command.Parameters.AddWithValue(userId);
+        command.Parameters.AddWithValue(conversation);
+        command.Parameters.AddWithValue(Math.Max(0, seq));
+        command.Parameters.AddWithValue(timeline);
+        command.Parameters.AddWithValue(isQun);
+        command.Parameters.AddWithValue($"{userId}@user");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>
+    /// 1:1: the newest message from <paramref name="peer"/> the user has now read (in the user's inbox up to
+    /// <paramref name="readSeq"/>), recorded in the peer's index row as read by the user; null when there is none.
+    /// </summary>
+    public async Task<(string MessageId, DateTimeOffset At)?> RecordPeerReadAsync(string userId, string peer, long readSeq)
+    {
+        await using var command = database.CreateCommand("""
+            WITH newest AS (
+                SELECT message_id, created_at FROM msg_messages
+                 WHERE timeline = $1 AND seq <= $2 AND sender = $3
+                 ORDER BY seq DESC LIMIT 1
+            ), recorded AS (
+                INSERT INTO msg_conversations AS c (owner, address, peer_read_at)
+                SELECT $4, $1, created_at FROM newest
+                ON CONFLICT (owner, address) DO UPDATE
+                   SET peer_read_at = greatest(coalesce(c.peer_read_at, '-infinity'), excluded.peer_read_at)
+            )
+            SELECT message_id, created_at FROM newest
+            """);
+        command.Parameters.AddWithValue($"{userId}@user");
+        command.Parameters.AddWithValue(readSeq);
+        command.Parameters.AddWithValue(peer);
+        command.Parameters.AddWithValue(Common.Address.TryParse(peer, out var address) ? address.Id : peer);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)) : null;
+    }
+
+    /// <summary>How many members other than the sender have a read mark at or past <paramref name="seq"/> in the qun.</summary>
+    public async Task<long> CountReadsAsync(string qun, long seq, string senderUserId)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT count(*) FROM msg_conversations WHERE address = $1 AND owner <> '' AND owner <> $3 AND read_seq >= $2
+            """);
+        command.Parameters.AddWithValue(qun);
+        command.Parameters.AddWithValue(seq);
+        command.Parameters.AddWithValue(senderUserId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
