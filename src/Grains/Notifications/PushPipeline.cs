@@ -35,7 +35,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     public static readonly TimeSpan SentRecordsKept = TimeSpan.FromDays(31);
 
     private const int ResolveBatch = 100;
-    private const int UserChecksInParallel = 64;
+    private const int CursorChecksInParallel = 64;
     private const int OutcomeBatch = 1_000;
     private const int ClaimBatch = 5_000;
     private static readonly TimeSpan DelayedTick = TimeSpan.FromMilliseconds(250);
@@ -47,6 +47,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly WebPushSender webPush;
     private readonly PushMetrics metrics;
     private readonly IGrainFactory grains;
+    private readonly RecipientChecks checks;
     private readonly TimeProvider clock;
     private readonly ILogger<PushPipeline> logger;
     private readonly TimeSpan ackDelay;
@@ -67,7 +68,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public PushPipeline(
         PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
-        IGrainFactory grains, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+        IGrainFactory grains, RecipientChecks checks, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
     {
         this.store = store;
         this.credentials = credentials;
@@ -76,6 +77,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         this.webPush = webPush;
         this.metrics = metrics;
         this.grains = grains;
+        this.checks = checks;
         this.clock = clock;
         this.logger = logger;
         ackDelay = options.Value.AckDelay;
@@ -96,7 +98,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        loops = [Task.Run(ResolveLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync)];
+        loops = [Task.Run(ResolveLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync), Task.Run(MuteEventsLoopAsync)];
         return Task.CompletedTask;
     }
 
@@ -190,7 +192,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
 
         // Each recipient is asked once per batch, however many of its messages the batch holds: its mutes and live terminal types.
-        var recipients = await RecipientsAsync(candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal));
+        var recipients = await checks.CheckAsync([.. candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal)]);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         var ready = new List<(NotificationRequest, RegisteredDevice, PushNotification)>();
         var waitUntil = clock.GetUtcNow() + ackDelay;
@@ -221,26 +223,6 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
 
         await DispatchAsync(ready);
-    }
-
-    private sealed record Recipient(IReadOnlySet<string> Muted, int LiveTerminalTypes);
-
-    private async Task<Dictionary<string, Recipient>> RecipientsAsync(IEnumerable<string> userIds)
-    {
-        var recipients = new ConcurrentDictionary<string, Recipient>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (userId, _) =>
-        {
-            var muted = grains.GetGrain<IUserGrain>(userId).GetMutedAsync();
-            var sessions = await grains.GetGrain<IUserSessionsGrain>(userId).GetSessionsAsync();
-            var live = 0;
-            foreach (var session in sessions)
-            {
-                live |= session.TerminalType;
-            }
-
-            recipients[userId] = new Recipient(new HashSet<string>(await muted, StringComparer.Ordinal), live);
-        });
-        return new Dictionary<string, Recipient>(recipients, StringComparer.Ordinal);
     }
 
     private void Delay(NotificationRequest request, RegisteredDevice device, DateTimeOffset until)
@@ -322,7 +304,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     {
         var ready = new ConcurrentBag<(NotificationRequest, RegisteredDevice, PushNotification)>();
         var titles = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(due.GroupBy(d => (d.Device.UserId, d.Device.Device.TerminalType)), new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (group, _) =>
+        await Parallel.ForEachAsync(due.GroupBy(d => (d.Device.UserId, d.Device.Device.TerminalType)), new ParallelOptions { MaxDegreeOfParallelism = CursorChecksInParallel }, async (group, _) =>
         {
             var cursors = await grains.GetGrain<IUserCursorsGrain>(group.Key.UserId).GetAsync(group.Key.TerminalType);
             foreach (var (request, device) in group)
@@ -495,6 +477,34 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Keeps <see cref="RecipientChecks"/> subscribed to mute changes (the events' subscriptions lapse after 5 minutes).</summary>
+    private async Task MuteEventsLoopAsync()
+    {
+        var reference = grains.CreateObjectReference<IMembershipObserver>(checks);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var wait = TimeSpan.FromMinutes(1);
+                try
+                {
+                    await grains.GetGrain<IMembershipEventsGrain>(0).SubscribeAsync(reference);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The silo may not take calls yet; cached mutes still lapse after RecipientChecks.MutesKeptFor.
+                    wait = TimeSpan.FromSeconds(1);
+                    LogMuteEventsNotSubscribed(logger, e.Message);
+                }
+
+                await Task.Delay(wait, clock, stopping.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private async Task PruneLoopAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
@@ -573,6 +583,9 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification to app {AppId} {Platform} failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string appId, string platform);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Not subscribed to mute changes yet: {Reason}")]
+    private static partial void LogMuteEventsNotSubscribed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification outcomes not recorded ({Count})")]
     private static partial void LogOutcomesFailed(ILogger logger, Exception exception, int count);
