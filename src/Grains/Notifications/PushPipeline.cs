@@ -26,6 +26,8 @@ namespace AppMsg.Grains.Notifications;
 public sealed partial class PushPipeline : IHostedService, IDisposable
 {
     public const int IncomingCapacity = 10_000;
+    public const int BroadcastCapacity = 1_000;
+    public const int BroadcastPage = 2_000;
     public const int SendQueueCapacity = 20_000;
     public const int MaxInFlight = 1_024;
     public const int MaxDelayed = 100_000;
@@ -38,6 +40,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private const int CursorChecksInParallel = 64;
     private const int OutcomeBatch = 1_000;
     private const int ClaimBatch = 5_000;
+    private static readonly TimeSpan BroadcastBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan DelayedTick = TimeSpan.FromMilliseconds(250);
 
     private readonly PushStore store;
@@ -48,11 +51,13 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly PushMetrics metrics;
     private readonly IGrainFactory grains;
     private readonly RecipientChecks checks;
+    private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider clock;
     private readonly ILogger<PushPipeline> logger;
     private readonly TimeSpan ackDelay;
 
     private readonly Channel<NotificationRequest> incoming = Channel.CreateBounded<NotificationRequest>(new BoundedChannelOptions(IncomingCapacity) { SingleReader = true });
+    private readonly Channel<NotificationRequest> broadcasts = Channel.CreateBounded<NotificationRequest>(new BoundedChannelOptions(BroadcastCapacity) { SingleReader = true });
     private readonly Channel<PushJob> jobs = Channel.CreateBounded<PushJob>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true });
     private readonly Channel<(string MessageId, string UserId, string DeviceId, string State)> outcomes =
         Channel.CreateBounded<(string, string, string, string)>(new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -68,7 +73,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public PushPipeline(
         PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
-        IGrainFactory grains, RecipientChecks checks, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+        IGrainFactory grains, RecipientChecks checks, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
     {
         this.store = store;
         this.credentials = credentials;
@@ -78,6 +83,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         this.metrics = metrics;
         this.grains = grains;
         this.checks = checks;
+        this.lifetime = lifetime;
         this.clock = clock;
         this.logger = logger;
         ackDelay = options.Value.AckDelay;
@@ -86,19 +92,20 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     /// <summary>Hands a stored message over without waiting; false (counted, logged) when the queue is full.</summary>
     public bool Offer(NotificationRequest request)
     {
-        if (incoming.Writer.TryWrite(request))
+        var queue = request.Kind is AddressKind.User or AddressKind.Qun ? incoming : broadcasts;
+        if (queue.Writer.TryWrite(request))
         {
             return true;
         }
 
         metrics.Count("-", "-", "dropped");
-        LogDropped(logger, request.MessageId, IncomingCapacity);
+        LogDropped(logger, request.MessageId, queue == incoming ? IncomingCapacity : BroadcastCapacity);
         return false;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        loops = [Task.Run(ResolveLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync), Task.Run(MuteEventsLoopAsync)];
+        loops = [Task.Run(ResolveLoopAsync), Task.Run(BroadcastLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync), Task.Run(MuteEventsLoopAsync)];
         return Task.CompletedTask;
     }
 
@@ -161,6 +168,73 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         return anyDevices;
     }
 
+    private async Task BroadcastLoopAsync()
+    {
+        try
+        {
+            await foreach (var request in broadcasts.Reader.ReadAllAsync(stopping.Token))
+            {
+                try
+                {
+                    await BroadcastAsync(request);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    metrics.Count("-", "-", "failed:resolve");
+                    LogResolveFailed(logger, e, 1);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// An org, tenant or app broadcast, a page of <see cref="BroadcastPage"/> devices at a time: the next page is read only
+    /// while the send queue is at most a quarter full, so a tenant of 100,000 users neither fills memory nor queues ahead
+    /// of the direct and qun messages resolved meanwhile.
+    /// </summary>
+    private async Task BroadcastAsync(NotificationRequest request)
+    {
+        if (!await AnyDevicesAsync())
+        {
+            return;
+        }
+
+        var (kind, audience) = request.Kind == AddressKind.App
+            ? (AddressKind.Tenant, (await grains.GetGrain<IAppGrain>(request.TargetId).GetAsync())?.TenantId)
+            : (request.Kind, request.TargetId);
+        if (audience is null)
+        {
+            return;
+        }
+
+        var after = ("", "");
+        while (request.ExpiresAt > clock.GetUtcNow())
+        {
+            while (jobs.Reader.Count > SendQueueCapacity / 4)
+            {
+                await Task.Delay(BroadcastBackoff, clock, stopping.Token);
+            }
+
+            var page = await store.DevicesOfAudienceAsync(kind, audience, request.TerminalTypes, after, BroadcastPage);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            var full = page.Count == BroadcastPage;
+            after = (page[^1].UserId, page[^1].Device.DeviceId);
+            RemoveSender(request, page);
+            await DecideAsync([(request, page)]);
+            if (!full)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task ResolveAsync(List<NotificationRequest> batch)
     {
         if (!await AnyDevicesAsync())
@@ -183,14 +257,32 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             var devices = request.Kind == AddressKind.User
                 ? inboxDevices[request.TargetId].Where(d => (d.Device.TerminalType & request.TerminalTypes) != 0).ToList()
                 : await store.DevicesOfQunAsync(request.TargetId, request.TerminalTypes);
-            var sender = request.From.EndsWith("@user", StringComparison.Ordinal) ? request.From[..^5] : null;
-            devices.RemoveAll(d => d.UserId == sender);
+            RemoveSender(request, devices);
             if (devices.Count > 0)
             {
                 candidates.Add((request, devices));
             }
         }
 
+        await DecideAsync(candidates);
+    }
+
+    /// <summary>The sender's own devices are not notified of its message.</summary>
+    private static void RemoveSender(NotificationRequest request, List<RegisteredDevice> devices)
+    {
+        var sender = request.From.EndsWith("@user", StringComparison.Ordinal) ? request.From[..^5] : null;
+        if (sender is not null)
+        {
+            devices.RemoveAll(d => d.UserId == sender);
+        }
+    }
+
+    /// <summary>
+    /// For each candidate device: skipped when its user muted the sender (or qun), notified at once when no session of its
+    /// terminal type is live, else after the acknowledgement delay unless acknowledged by then.
+    /// </summary>
+    private async Task DecideAsync(List<(NotificationRequest Request, List<RegisteredDevice> Devices)> candidates)
+    {
         // Each recipient is asked once per batch, however many of its messages the batch holds: its mutes and live terminal types.
         var recipients = await checks.CheckAsync([.. candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal)]);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -483,6 +575,12 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         var reference = grains.CreateObjectReference<IMembershipObserver>(checks);
         try
         {
+            // The silo takes grain calls once the host has started.
+            using (var startedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted, stopping.Token))
+            {
+                await Task.Delay(Timeout.Infinite, startedOrStopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
             while (!stopping.IsCancellationRequested)
             {
                 var wait = TimeSpan.FromMinutes(1);

@@ -1,3 +1,4 @@
+using AppMsg.Common;
 using AppMsg.Notifications;
 using Npgsql;
 
@@ -87,6 +88,33 @@ public sealed class PushStore(NpgsqlDataSource database)
             FROM dir_qun_members m JOIN push_devices d ON d.user_id = m.user_id
             WHERE m.qun_id = $1 AND (d.terminal_type & $2) <> 0
             """, qunId, (short)terminalTypes);
+
+    /// <summary>
+    /// One page of the devices of a broadcast's audience whose terminal type is in the mask, in (user, device) order after
+    /// the given key: an org's members and its sub-orgs' (<paramref name="kind"/> Org, <paramref name="id"/> the org), or
+    /// every user of a tenant (Tenant, the tenant id; an app's broadcast is its tenant's).
+    /// </summary>
+    public Task<List<RegisteredDevice>> DevicesOfAudienceAsync(AddressKind kind, string id, int terminalTypes, (string UserId, string DeviceId) after, int limit)
+    {
+        var columns = string.Join(", ", DeviceColumns.Split(", ").Select(c => "d." + c));
+        return kind == AddressKind.Org
+            ? ReadDevicesAsync($"""
+                WITH RECURSIVE tree (org_id) AS (
+                    SELECT org_id FROM dir_orgs WHERE org_id = $1
+                    UNION
+                    SELECT o.org_id FROM dir_orgs o JOIN tree t ON o.parent_id = t.org_id
+                )
+                SELECT {columns} FROM push_devices d
+                WHERE d.user_id IN (SELECT m.user_id FROM dir_org_members m JOIN tree t ON t.org_id = m.org_id)
+                  AND (d.terminal_type & $2) <> 0 AND (d.user_id, d.device_id) > ($3, $4)
+                ORDER BY d.user_id, d.device_id LIMIT $5
+                """, id, (short)terminalTypes, after.UserId, after.DeviceId, limit)
+            : ReadDevicesAsync($"""
+                SELECT {columns} FROM push_devices d
+                WHERE d.tenant_id = $1 AND (d.terminal_type & $2) <> 0 AND (d.user_id, d.device_id) > ($3, $4)
+                ORDER BY d.user_id, d.device_id LIMIT $5
+                """, id, (short)terminalTypes, after.UserId, after.DeviceId, limit);
+    }
 
     /// <summary>Records (message, device) pairs as handed to the send queue; returns those not recorded before.</summary>
     public async Task<HashSet<(string MessageId, string UserId, string DeviceId)>> ClaimAsync(IReadOnlyList<(string MessageId, string UserId, string DeviceId, string AppId)> pairs)
