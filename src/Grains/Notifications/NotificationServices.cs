@@ -16,6 +16,7 @@ public static class NotificationServices
         services.AddSingleton<FcmSender>();
         services.AddSingleton<WebPushSender>();
         services.AddSingleton<RecipientChecks>();
+        services.AddSingleton<PushBadges>();
         services.AddSingleton<PushPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<PushPipeline>());
         return services;

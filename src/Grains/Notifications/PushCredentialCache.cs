@@ -7,10 +7,10 @@ using AppMsg.Notifications;
 namespace AppMsg.Grains.Notifications;
 
 /// <summary>
-/// The silo's decrypted copy of apps' push credentials, read from the store at most every 30 seconds per app
+/// The silo's decrypted copy of apps' push credentials (and notification template), read at most every 30 seconds per app
 /// (a change made through another silo is seen within that; through this one, at once).
 /// </summary>
-public sealed class PushCredentialCache(PushStore store, SecretProtector secrets, TimeProvider clock)
+public sealed class PushCredentialCache(PushStore store, SecretProtector secrets, IGrainFactory grains, TimeProvider clock)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
@@ -68,12 +68,13 @@ public sealed class PushCredentialCache(PushStore store, SecretProtector secrets
             vapid = new VapidKey(ECDsa.Create(parameters), stored.PublicKey);
         }
 
-        return (new AppPushCredentials(appId, apns, fcm, vapid), readAt);
+        var template = (await grains.GetGrain<AppMsg.Directory.IAppGrain>(appId).GetAsync())?.PushTemplate;
+        return (new AppPushCredentials(appId, apns, fcm, vapid, template), readAt);
     }
 }
 
-/// <summary>An app's decrypted push credentials, as a silo's senders use them.</summary>
-public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid);
+/// <summary>An app's decrypted push credentials, as a silo's senders use them, and its notifications' template.</summary>
+public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid, PushTemplate? Template = null);
 
 /// <summary>The APNs settings and the imported signing key.</summary>
 public sealed record ApnsKey(ApnsCredentials Settings, ECDsa Key);

@@ -51,6 +51,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly PushMetrics metrics;
     private readonly IGrainFactory grains;
     private readonly RecipientChecks checks;
+    private readonly PushBadges badges;
     private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider clock;
     private readonly ILogger<PushPipeline> logger;
@@ -73,7 +74,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public PushPipeline(
         PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
-        IGrainFactory grains, RecipientChecks checks, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+        IGrainFactory grains, RecipientChecks checks, PushBadges badges, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
     {
         this.store = store;
         this.credentials = credentials;
@@ -83,6 +84,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         this.metrics = metrics;
         this.grains = grains;
         this.checks = checks;
+        this.badges = badges;
         this.lifetime = lifetime;
         this.clock = clock;
         this.logger = logger;
@@ -285,17 +287,10 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     {
         // Each recipient is asked once per batch, however many of its messages the batch holds: its mutes and live terminal types.
         var recipients = await checks.CheckAsync([.. candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal)]);
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ready = new List<(NotificationRequest, RegisteredDevice, PushNotification)>();
+        var ready = new List<(NotificationRequest, RegisteredDevice)>();
         var waitUntil = clock.GetUtcNow() + ackDelay;
         foreach (var (request, devices) in candidates)
         {
-            if (!titles.TryGetValue(request.From, out var title))
-            {
-                titles[request.From] = title = await TitleAsync(request.From);
-            }
-
-            var notification = Notification(request, title);
             foreach (var device in devices)
             {
                 var recipient = recipients[device.UserId];
@@ -305,7 +300,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                 }
                 else if ((recipient.LiveTerminalTypes & device.Device.TerminalType) == 0)
                 {
-                    ready.Add((request, device, notification));
+                    ready.Add((request, device));
                 }
                 else
                 {
@@ -314,7 +309,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             }
         }
 
-        await DispatchAsync(ready);
+        await DispatchAsync(await WithNotificationsAsync(ready));
     }
 
     private void Delay(NotificationRequest request, RegisteredDevice device, DateTimeOffset until)
@@ -394,8 +389,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     /// <summary>Of the devices whose terminal was live, notifies those whose terminal type has not acknowledged the message.</summary>
     private async Task NotifyUnacknowledgedAsync(List<(NotificationRequest Request, RegisteredDevice Device)> due)
     {
-        var ready = new ConcurrentBag<(NotificationRequest, RegisteredDevice, PushNotification)>();
-        var titles = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var unacknowledged = new ConcurrentBag<(NotificationRequest, RegisteredDevice)>();
         await Parallel.ForEachAsync(due.GroupBy(d => (d.Device.UserId, d.Device.Device.TerminalType)), new ParallelOptions { MaxDegreeOfParallelism = CursorChecksInParallel }, async (group, _) =>
         {
             var cursors = await grains.GetGrain<IUserCursorsGrain>(group.Key.UserId).GetAsync(group.Key.TerminalType);
@@ -407,15 +401,59 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                     continue;
                 }
 
-                if (!titles.TryGetValue(request.From, out var title))
-                {
-                    titles[request.From] = title = await TitleAsync(request.From);
-                }
-
-                ready.Add((request, device, Notification(request, title)));
+                unacknowledged.Add((request, device));
             }
         });
-        await DispatchAsync([.. ready]);
+        await DispatchAsync(await WithNotificationsAsync([.. unacknowledged]));
+    }
+
+    /// <summary>
+    /// Each (message, device) with what it carries: made once per (message, app), from the app's template (read with its
+    /// credentials), the sender's name and the qun's.
+    /// </summary>
+    private async Task<List<(NotificationRequest Request, RegisteredDevice Device, PushNotification Notification)>> WithNotificationsAsync(
+        IReadOnlyList<(NotificationRequest Request, RegisteredDevice Device)> pairs)
+    {
+        var senders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var quns = new Dictionary<string, string>(StringComparer.Ordinal);
+        var made = new Dictionary<(string MessageId, string AppId), PushNotification>();
+        var result = new List<(NotificationRequest, RegisteredDevice, PushNotification)>(pairs.Count);
+        foreach (var (request, device) in pairs)
+        {
+            var appId = device.Device.AppId;
+            if (!made.TryGetValue((request.MessageId, appId), out var notification))
+            {
+                if (!senders.TryGetValue(request.From, out var sender))
+                {
+                    senders[request.From] = sender = await TitleAsync(request.From);
+                }
+
+                var qun = "";
+                if (request.Kind == AddressKind.Qun && !quns.TryGetValue(request.TargetId, out qun))
+                {
+                    quns[request.TargetId] = qun = (await grains.GetGrain<IQunGrain>(request.TargetId).GetAsync())?.Name ?? "";
+                }
+
+                made[(request.MessageId, appId)] = notification = Notification(request, sender, qun, await TemplateAsync(appId));
+            }
+
+            result.Add((request, device, notification));
+        }
+
+        return result;
+    }
+
+    /// <summary>The app's template; none (the defaults) when its settings cannot be read now.</summary>
+    private async Task<PushTemplate?> TemplateAsync(string appId)
+    {
+        try
+        {
+            return (await credentials.GetAsync(appId)).Template;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     private async Task SendLoopAsync()
@@ -450,11 +488,12 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                 metrics.Latency(Stopwatch.GetElapsedTime(job.Request.AcceptedAt));
             }
 
+            var notification = await badges.BadgeAsync(job.Device.UserId) is { } badge ? job.Notification with { Badge = badge } : job.Notification;
             var result = device.Platform switch
             {
-                PushPlatforms.Apns => await apns.SendAsync(app, job.Device, job.Notification, stopping.Token),
-                PushPlatforms.Fcm => await fcm.SendAsync(app, job.Device, job.Notification, stopping.Token),
-                _ => await webPush.SendAsync(app, job.Device, job.Notification, stopping.Token),
+                PushPlatforms.Apns => await apns.SendAsync(app, job.Device, notification, stopping.Token),
+                PushPlatforms.Fcm => await fcm.SendAsync(app, job.Device, notification, stopping.Token),
+                _ => await webPush.SendAsync(app, job.Device, notification, stopping.Token),
             };
             switch (result.Status)
             {
@@ -625,7 +664,11 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
     }
 
-    private static PushNotification Notification(NotificationRequest request, string title)
+    /// <summary>
+    /// Title and body: the sender's <see cref="NotificationOverride"/> if any, else the app's template with its placeholders
+    /// filled (default: the sender's name, the content); each cut safely (<see cref="NotificationText.Truncate"/>).
+    /// </summary>
+    private static PushNotification Notification(NotificationRequest request, string sender, string qun, PushTemplate? template)
     {
         var custom = request.Override;
         List<KeyValuePair<string, string>> data =
@@ -642,9 +685,14 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             }
         }
 
+        var content = NotificationText.Body(request.Type, request.Content);
+        string Fill(string text) => text.Replace("{sender}", sender, StringComparison.Ordinal).Replace("{qun}", qun, StringComparison.Ordinal)
+            .Replace("{content}", content, StringComparison.Ordinal);
+        var title = custom?.Title ?? (template?.Title is { } titleTemplate ? Fill(titleTemplate) : sender);
+        var body = custom?.Body ?? (template?.Body is { } bodyTemplate ? Fill(bodyTemplate) : content);
         return new PushNotification(
-            NotificationText.Truncate(custom?.Title ?? title, NotificationText.MaxTitleLength),
-            custom?.Body is { } body ? NotificationText.Truncate(body, NotificationText.MaxBodyLength) : NotificationText.Body(request.Type, request.Content),
+            NotificationText.Truncate(title, NotificationText.MaxTitleLength),
+            NotificationText.Truncate(body, NotificationText.MaxBodyLength),
             custom?.Sound,
             data,
             request.Timeline,
