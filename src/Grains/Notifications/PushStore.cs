@@ -169,6 +169,27 @@ public sealed class PushStore(NpgsqlDataSource database)
         return rows;
     }
 
+    /// <summary>Of these users, the devices a notification of the message was sent to, with their terminal type and when.</summary>
+    public async Task<List<(string UserId, string DeviceId, int TerminalType, DateTimeOffset At)>> NotifiedAsync(string messageId, IReadOnlyList<string> userIds)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT s.user_id, s.device_id, d.terminal_type, s.at
+            FROM push_sent s JOIN push_devices d ON d.user_id = s.user_id AND d.device_id = s.device_id
+            WHERE s.message_id = $1 AND s.state = 'sent' AND s.user_id = ANY($2)
+            ORDER BY s.user_id, s.device_id
+            """);
+        command.Parameters.AddWithValue(messageId);
+        command.Parameters.AddWithValue(userIds.ToArray());
+        var rows = new List<(string, string, int, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt16(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Deletes the records older than <paramref name="age"/> (past any message's TTL they protect nothing).</summary>
     public Task<int> PruneSentAsync(TimeSpan age) =>
         database.ExecuteAsync("DELETE FROM push_sent WHERE at < now() - $1::interval", age);
