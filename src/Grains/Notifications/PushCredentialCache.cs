@@ -50,19 +50,19 @@ public sealed class PushCredentialCache(PushStore store, SecretProtector secrets
         VapidKey? vapid = null;
         if (await store.GetCredentialAsync(appId, PushPlatforms.Apns) is { } a)
         {
-            var settings = JsonSerializer.Deserialize<ApnsCredentials>(secrets.Unprotect(a.Secret, CredentialPurposes.Of(PushPlatforms.Apns, appId)))!;
+            var settings = JsonSerializer.Deserialize<ApnsCredentials>(await UnprotectAsync(appId, PushPlatforms.Apns, a.Secret))!;
             apns = new ApnsKey(settings, PushKeys.ApnsKey(settings.PrivateKey));
         }
 
         if (await store.GetCredentialAsync(appId, PushPlatforms.Fcm) is { } f)
         {
-            var settings = JsonSerializer.Deserialize<StoredFcm>(secrets.Unprotect(f.Secret, CredentialPurposes.Of(PushPlatforms.Fcm, appId)))!;
+            var settings = JsonSerializer.Deserialize<StoredFcm>(await UnprotectAsync(appId, PushPlatforms.Fcm, f.Secret))!;
             fcm = new FcmAccount(settings, PushKeys.RsaKey(settings.PrivateKey, "private_key"));
         }
 
         if (await store.GetCredentialAsync(appId, PushPlatforms.WebPush) is { } w)
         {
-            var stored = JsonSerializer.Deserialize<StoredVapid>(secrets.Unprotect(w.Secret, CredentialPurposes.Of(PushPlatforms.WebPush, appId)))!;
+            var stored = JsonSerializer.Deserialize<StoredVapid>(await UnprotectAsync(appId, PushPlatforms.WebPush, w.Secret))!;
             var parameters = PushKeys.PublicPoint(PushKeys.FromBase64Url(stored.PublicKey)!);
             parameters.D = PushKeys.FromBase64Url(stored.PrivateKey);
             vapid = new VapidKey(ECDsa.Create(parameters), stored.PublicKey);
@@ -70,6 +70,28 @@ public sealed class PushCredentialCache(PushStore store, SecretProtector secrets
 
         var template = (await grains.GetGrain<AppMsg.Directory.IAppGrain>(appId).GetAsync())?.PushTemplate;
         return (new AppPushCredentials(appId, apns, fcm, vapid, template), readAt);
+    }
+
+    /// <summary>
+    /// The plaintext; a value still under <c>APPMSG_SECRETS_KEY_PREVIOUS</c> is written again under the current key
+    /// (only if nobody replaced it meanwhile; a failure is tried again on the next read), so a key rotation needs no re-upload.
+    /// </summary>
+    private async Task<string> UnprotectAsync(string appId, string platform, string stored)
+    {
+        var purpose = CredentialPurposes.Of(platform, appId);
+        var plain = secrets.Unprotect(stored, purpose);
+        if (secrets.CanProtect && !secrets.IsCurrent(stored))
+        {
+            try
+            {
+                await store.ReplaceCredentialSecretAsync(appId, platform, stored, secrets.Protect(plain, purpose));
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+            }
+        }
+
+        return plain;
     }
 }
 

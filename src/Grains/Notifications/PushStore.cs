@@ -211,6 +211,11 @@ public sealed class PushStore(NpgsqlDataSource database)
         return (stored!.Value.Secret, stored.Value.PublicKey!);
     }
 
+    /// <summary>Replaces a stored secret with the same value protected anew, unless it changed meanwhile; true when replaced.</summary>
+    public async Task<bool> ReplaceCredentialSecretAsync(string appId, string platform, string expected, string replacement) =>
+        await database.ExecuteAsync("UPDATE push_credentials SET secret = $4 WHERE app_id = $1 AND platform = $2 AND secret = $3",
+            appId, platform, expected, replacement) > 0;
+
     public async Task<(string Secret, string? PublicKey)?> GetCredentialAsync(string appId, string platform)
     {
         await using var command = database.CreateCommand("SELECT secret, public_key FROM push_credentials WHERE app_id = $1 AND platform = $2");
