@@ -30,6 +30,8 @@ public sealed record BenchOptions
           --connections N      connect: idle devices [15000]
           --users N            replay, notify: offline users [1000]
           --messages M         replay: stored messages per user; notify: messages to the qun [100]
+          --notify-rate R      notify: send R messages/s to the qun for --duration seconds, open loop, instead of
+                               --messages all at once (latency at a steady rate: R x users notifications/s)
           --duration S         seconds of each measured phase (fanout per publisher, direct fixed rate, connect hold) [20]
           --transport T        tcp, ws, wsjson, mixed (alternate tcp and ws) or each (a run per transport, rows apart) [mixed]; peers use what they have
           --publishers K       fanout: concurrent publish calls [8]
@@ -75,6 +77,9 @@ public sealed record BenchOptions
 
     /// <summary>fanout: messages per second at a fixed rate (open loop, for latency at light load); 0 = driven by the window.</summary>
     public int FanoutRate { get; init; }
+
+    /// <summary>notify: messages per second at a fixed rate for the duration (open loop); 0 = --messages as fast as the API answers.</summary>
+    public int NotifyRate { get; init; }
 
     public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "nats", "signalr", "mosquitto"];
     public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans", "im"];
@@ -167,6 +172,7 @@ public sealed record BenchOptions
                 "--publishers" => options with { Publishers = Int(1, 1024) },
                 "--window" => options with { Window = Int(1, 1_000_000) },
                 "--fanout-rate" => options with { FanoutRate = Int(1, 1_000_000) },
+                "--notify-rate" => options with { NotifyRate = Int(1, 100_000) },
                 "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
                 "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
                 "--concurrency" => Int(1, 10_000) is var concurrency

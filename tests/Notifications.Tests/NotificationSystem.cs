@@ -39,7 +39,10 @@ public sealed class NotificationSystem : RunningSystem
     }
 
     protected override Silo.SiloSettings ConfigureSilo(Silo.SiloSettings settings) =>
-        settings with { PushTrustPem = Path.Combine(directory, "providers.pem"), PushAckDelay = AckDelay };
+        settings with { PushTrustPem = Path.Combine(directory, "providers.pem"), PushAckDelay = AckDelay, SecretsKeyPrevious = PreviousSecretsKey };
+
+    /// <summary>The key before the silo's current one (APPMSG_SECRETS_KEY_PREVIOUS): values under it still decrypt.</summary>
+    public static byte[] PreviousSecretsKey { get; } = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>A new app of the tenant and its credential.</summary>
     public async Task<(string AppId, string Credential)> NewAppAsync(string tenantId)

@@ -13,11 +13,15 @@ namespace AppMsg.Bench.Scenarios;
 /// Offline notifications: --users offline users, each with an iOS device registered for APNs, in one qun; the
 /// operator sends --messages messages to the qun as fast as the API answers (8 at a time). Counted at a
 /// loopback APNs receiver (HTTP/2, TLS): notifications per second from the first send to the last request,
-/// and the time from sending a message to each provider request for it. AppMsg only: the peers have no push.
+/// and the time from sending a message to each provider request for it. With --notify-rate R the messages leave
+/// at R per second for --duration seconds whatever the system does with the earlier ones (open loop), and each
+/// latency is counted from the moment its message was due, so p99 is latency at that rate, not a burst's queue.
+/// AppMsg only: the peers have no push.
 /// </summary>
 public sealed class NotifyScenario : Scenario
 {
     private const int Publishers = 8;
+    private const int RatePublishers = 32;
     private readonly string directory;
     private LoopbackApns? apns;
 
@@ -31,13 +35,20 @@ public sealed class NotifyScenario : Scenario
     protected override ResultTable CreateMainTable(ScenarioReport report)
     {
         report.Parameters["users"] = Options.Users;
-        report.Parameters["messages"] = Options.Messages;
+        report.Parameters["messages"] = MessageCount;
+        if (Options.NotifyRate > 0)
+        {
+            report.Parameters["rate_per_s"] = Options.NotifyRate;
+            report.Parameters["duration_s"] = Options.DurationSeconds;
+        }
         report.Notes.Add("notifications/s: APNs requests at the loopback receiver over the time from the first send to the last request.");
         report.Notes.Add("latency: from the POST /v1/messages that stored the message to each provider request for it (the store's commit included).");
         report.Notes.Add("The receiver and the publisher run on the same 2 cores as the silo, the edge and PostgreSQL.");
         return new ResultTable
         {
-            Title = $"Notifications: a qun of {Options.Users:N0} offline iOS users, {Options.Messages:N0} messages",
+            Title = Options.NotifyRate > 0
+                ? $"Notifications: a qun of {Options.Users:N0} offline iOS users, {Options.NotifyRate:N0} messages/s for {Options.DurationSeconds} s"
+                : $"Notifications: a qun of {Options.Users:N0} offline iOS users, {Options.Messages:N0} messages",
             Columns =
             [
                 new("expected", "expected"),
@@ -70,7 +81,8 @@ public sealed class NotifyScenario : Scenario
             }, token), token), cancellationToken);
 
         var row = Row(system);
-        var expected = (long)Options.Users * Options.Messages;
+        var messages = MessageCount;
+        var expected = (long)Options.Users * messages;
         var sentAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var next = 0;
         var cpu = Cpu(system);
@@ -78,11 +90,26 @@ public sealed class NotifyScenario : Scenario
         var started = Stopwatch.GetTimestamp();
         await using (new ProgressTicker("AppMsg: notifying", () => $"sent {sentAt.Count:N0}, provider requests {apns.Count:N0}/{expected:N0}"))
         {
-            await Task.WhenAll(Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
+            var publishers = Options.NotifyRate > 0 ? RatePublishers : Publishers;
+            await Task.WhenAll(Enumerable.Range(0, publishers).Select(_ => Task.Run(async () =>
             {
-                while (Interlocked.Increment(ref next) <= Options.Messages)
+                int k;
+                while ((k = Interlocked.Increment(ref next)) <= messages)
                 {
                     var at = Stopwatch.GetTimestamp();
+                    if (Options.NotifyRate > 0)
+                    {
+                        // Open loop: message k is due at (k - 1) / rate seconds; its latency counts from then.
+                        var due = started + ((k - 1) * Stopwatch.Frequency / Options.NotifyRate);
+                        var wait = Stopwatch.GetElapsedTime(at, due);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            await Task.Delay(wait, cancellationToken);
+                        }
+
+                        at = due;
+                    }
+
                     var answer = await ReadAsync(await api.PostAsJsonAsync("/v1/messages", new { to = new[] { $"{qun}@qun" }, type = "text", content = new { text = $"bench {at}" } }, cancellationToken), cancellationToken);
                     sentAt[answer.GetProperty("results")[0].GetProperty("id").GetString()!] = at;
                 }
@@ -123,6 +150,8 @@ public sealed class NotifyScenario : Scenario
         Environment.SetEnvironmentVariable("APPMSG_PUSH_TRUST_PEM", apns.TrustPemPath);
         Environment.SetEnvironmentVariable("APPMSG_SECRETS_KEY", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
     }
+
+    private int MessageCount => Options.NotifyRate > 0 ? Options.NotifyRate * Options.DurationSeconds : Options.Messages;
 
     public ValueTask StopReceiverAsync() => apns?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -7,7 +7,7 @@ public static class AppEndpoints
 {
     public sealed record CreateAppRequest(string? TenantId, string? Name, string? WebhookUrl);
 
-    public sealed record UpdateAppRequest(string? Name, string? WebhookUrl);
+    public sealed record UpdateAppRequest(string? Name, string? WebhookUrl, AppMsg.Notifications.PushTemplate? PushTemplate = null);
 
     public sealed record AppCreated(string Id, string Secret, string TenantId, string Name, string? WebhookUrl);
 
@@ -29,7 +29,10 @@ public static class AppEndpoints
         {
             var app = await GetVisibleAsync(appId, caller, cluster);
             caller.EnsureCanManage(app.TenantId, "app");
-            return Results.Ok(await cluster.GetGrain<IAppGrain>(appId).UpdateAsync(body.Name, body.WebhookUrl));
+            var grain = cluster.GetGrain<IAppGrain>(appId);
+            var template = body.PushTemplate?.Validated();
+            var updated = await grain.UpdateAsync(body.Name, body.WebhookUrl);
+            return Results.Ok(template is null ? updated : await grain.SetPushTemplateAsync(template));
         });
 
         // ?overlapSeconds=N: how long the old secret keeps working (default APPMSG_APP_SECRET_OVERLAP_SECONDS; 0 after a leak).

@@ -31,6 +31,23 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
         return Task.FromResult<IReadOnlyList<SessionInfo>>(held);
     }
 
+    public Task<int[]> LiveTerminalTypesAsync(IReadOnlyList<string> userIds)
+    {
+        var types = new int[userIds.Count];
+        for (var i = 0; i < types.Length; i++)
+        {
+            foreach (var connection in connections.OfUser(userIds[i]))
+            {
+                if (connection.Session is { } session && !connection.IsClosing)
+                {
+                    types[i] |= session.TerminalType;
+                }
+            }
+        }
+
+        return Task.FromResult(types);
+    }
+
     public Task<SessionInfo?> FindSessionAsync(string sessionId) =>
         Task.FromResult(connections.TryGet(sessionId, out var connection) && !connection.IsClosing ? connection.Session : null);
 

@@ -7,4 +7,5 @@ public sealed record AppInfo(
     [property: Id(1)] string TenantId,
     [property: Id(2)] string Name,
     [property: Id(3)] string? WebhookUrl,
-    [property: Id(4)] DateTimeOffset CreatedAt);
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] AppMsg.Notifications.PushTemplate? PushTemplate = null);

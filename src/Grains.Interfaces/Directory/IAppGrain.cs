@@ -20,6 +20,10 @@ public interface IAppGrain : IGrainWithStringKey
     /// <exception cref="AppMsgException"><c>not_found</c>; <c>validation_failed</c> for a bad name or URL.</exception>
     Task<AppInfo> UpdateAsync(string? name, string? webhookUrl);
 
+    /// <summary>Sets the title and body of the app's offline notifications (<see cref="AppMsg.Notifications.PushTemplate"/>); null or empty parts keep the defaults.</summary>
+    /// <exception cref="AppMsgException"><c>not_found</c>; <c>validation_failed</c> naming the field.</exception>
+    Task<AppInfo> SetPushTemplateAsync(AppMsg.Notifications.PushTemplate template);
+
     /// <summary>
     /// Replaces the secret. The old one keeps working for <paramref name="overlap"/> (null: the silo's
     /// <c>APPMSG_APP_SECRET_OVERLAP_SECONDS</c>; zero: it stops at once, as after a leak), so backends can switch

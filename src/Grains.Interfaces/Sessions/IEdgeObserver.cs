@@ -11,6 +11,12 @@ public interface IEdgeObserver : AppMsg.Directory.IMembershipObserver
     /// <summary>The user's registered sessions on this edge (a grain activated afresh learns its sessions here).</summary>
     Task<IReadOnlyList<SessionInfo>> GetSessionsOfUserAsync(string userId);
 
+    /// <summary>
+    /// For each user, in the order given, the terminal types (OR of the bits) of its registered sessions on this edge, 0
+    /// when it has none: a batch of presence checks (offline notifications) without a grain per user.
+    /// </summary>
+    Task<int[]> LiveTerminalTypesAsync(IReadOnlyList<string> userIds);
+
     /// <summary>The session, if this edge holds it registered.</summary>
     Task<SessionInfo?> FindSessionAsync(string sessionId);
 

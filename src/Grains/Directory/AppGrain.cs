@@ -93,5 +93,24 @@ public sealed class AppGrain(
         return new AppCredentials(ToInfo(), secret);
     }
 
-    private AppInfo ToInfo() => new(this.GetPrimaryKeyString(), App.TenantId!, App.Name, App.WebhookUrl, App.CreatedAt);
+    public async Task<AppInfo> SetPushTemplateAsync(AppMsg.Notifications.PushTemplate template)
+    {
+        if (App.TenantId is null)
+        {
+            throw AppMsgException.NotFound("app");
+        }
+
+        template.Validated();
+        App.PushTemplate = string.IsNullOrEmpty(template.Title) && string.IsNullOrEmpty(template.Body)
+            ? null
+            : new AppMsg.Notifications.PushTemplate(NullIfEmpty(template.Title), NullIfEmpty(template.Body));
+        await state.WriteStateAsync();
+        // This silo's notifications use the new template at once; other silos' within their cache's 30 s.
+        (ServiceProvider.GetService(typeof(Notifications.PushCredentialCache)) as Notifications.PushCredentialCache)?.Invalidate(this.GetPrimaryKeyString());
+        return ToInfo();
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private AppInfo ToInfo() => new(this.GetPrimaryKeyString(), App.TenantId!, App.Name, App.WebhookUrl, App.CreatedAt, App.PushTemplate);
 }

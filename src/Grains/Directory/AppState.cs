@@ -11,4 +11,6 @@ public sealed class AppState
     /// <summary>The secret before the last rotation, still accepted until <see cref="PreviousSecretValidUntil"/>.</summary>
     [Id(5)] public string? PreviousSecretHash { get; set; }
     [Id(6)] public DateTimeOffset PreviousSecretValidUntil { get; set; }
+    /// <summary>The title and body of its users' offline notifications; null: the defaults.</summary>
+    [Id(7)] public AppMsg.Notifications.PushTemplate? PushTemplate { get; set; }
 }

@@ -12,10 +12,10 @@ namespace AppMsg.Grains.Messaging;
 /// Works out a message's delivery state: the recipients are the inbox's user or a page of the qun's members; a
 /// terminal is listed when it has a cursor on the timeline or a session online; its state comes from its cursor
 /// (acknowledged), the expiry, and whether a session of it is online (delivered, awaiting the acknowledgement) or
-/// not (pending). Cursors are read from the users' cursor grains, which edges update within a second of an acknowledgement.
+/// not (pending), or notified when a push notification of it was sent to the terminal's registered device (push_sent). Cursors are read from the users' cursor grains, which edges update within a second of an acknowledgement.
 /// </summary>
 [StatelessWorker]
-public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider time) : Grain, IMessageDeliveryGrain
+public sealed class MessageDeliveryGrain(MessageLocator locator, Notifications.PushStore notifications, TimeProvider time) : Grain, IMessageDeliveryGrain
 {
     private static readonly int[] TerminalTypeBits = [1, 2, 4, 8, 16];
 
@@ -27,7 +27,8 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider ti
         }
 
         var (users, next, listed) = await RecipientsAsync(message.Timeline, afterUserId, limit);
-        var recipients = await FanOut.SelectAsync(users, u => RecipientAsync(u, message));
+        var notified = (users.Count == 0 ? [] : await notifications.NotifiedAsync(message.MessageId, users)).ToLookup(n => n.UserId, StringComparer.Ordinal);
+        var recipients = await FanOut.SelectAsync(users, u => RecipientAsync(u, message, notified[u]));
         return new MessageDelivery(message.MessageId, message.Timeline, message.Seq, message.Sender, message.CreatedAt, message.ExpiresAt,
             recipients, next, listed);
     }
@@ -52,7 +53,8 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider ti
         }
     }
 
-    private async Task<RecipientDelivery> RecipientAsync(string userId, StoredMessage message)
+    private async Task<RecipientDelivery> RecipientAsync(string userId, StoredMessage message,
+        IEnumerable<(string UserId, string DeviceId, int TerminalType, DateTimeOffset At)> notified)
     {
         var sessions = await GrainFactory.GetGrain<IUserSessionsGrain>(userId).GetSessionsAsync();
         var cursors = GrainFactory.GetGrain<IUserCursorsGrain>(userId);
@@ -68,8 +70,16 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider ti
             var session = sessions.FirstOrDefault(s => s.TerminalType == type);
             var known = await cursors.GetAsync(type);
             var cursor = known.TryGetValue(message.Timeline, out var seq) ? seq : (long?)null;
-            if (cursor is null && session is null)
+            var pushed = notified.Where(n => n.TerminalType == type).ToList();
+            if (cursor is null && session is null && pushed.Count == 0)
             {
+                continue;
+            }
+
+            // Not acknowledged and not expired, but a notification went to its device: notified (one entry per device).
+            if (pushed.Count > 0 && !(cursor >= message.Seq) && message.ExpiresAt > now)
+            {
+                terminals.AddRange(pushed.Select(p => new TerminalDelivery(type, p.DeviceId, TerminalDeliveryState.Notified, p.At)));
                 continue;
             }
 

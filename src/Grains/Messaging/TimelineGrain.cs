@@ -185,7 +185,8 @@ public sealed class TimelineGrain(
 
         await previous;
         IndexConversation(address, message, seq, id, now);
-        if (message.Notify && address is { Kind: AddressKind.User or AddressKind.Qun } target)
+        if (message.Notify && address is { Kind: AddressKind.User or AddressKind.Qun or AddressKind.Org or AddressKind.Tenant or AddressKind.App } target
+            && !AppMsg.Backends.AppUpstream.TryGetAppId(Timeline, out _))
         {
             notifications.Offer(new Notifications.NotificationRequest(Timeline, target.Kind, target.Id, seq, id, message.From, message.Type, message.Content,
                 message.TerminalTypes, expiresAt, message.Notification, acceptedAt));

@@ -20,6 +20,8 @@ public sealed class ApnsSender(PushHttp http, IGrainFactory grains, TimeProvider
     private static readonly TimeSpan LocalTokenLifetime = TimeSpan.FromMinutes(1);
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    // The body is the same for every device a notification goes to (a per-device badge makes another notification).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PushNotification, byte[]> payloads = [];
     private readonly ConcurrentDictionary<string, (Task<string?> Token, DateTimeOffset FetchedAt)> tokens = new(StringComparer.Ordinal);
 
     public async Task<SendResult> SendAsync(AppPushCredentials credentials, RegisteredDevice device, PushNotification notification, CancellationToken cancellation)
@@ -57,7 +59,7 @@ public sealed class ApnsSender(PushHttp http, IGrainFactory grains, TimeProvider
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(Payload(notification)),
+            Content = new ByteArrayContent(payloads.GetValue(notification, Payload)),
         };
         request.Content.Headers.ContentType = Json;
         request.Headers.Authorization = new AuthenticationHeaderValue("bearer", providerToken);

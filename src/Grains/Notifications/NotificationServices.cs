@@ -15,6 +15,8 @@ public static class NotificationServices
         services.AddSingleton<ApnsSender>();
         services.AddSingleton<FcmSender>();
         services.AddSingleton<WebPushSender>();
+        services.AddSingleton<RecipientChecks>();
+        services.AddSingleton<PushBadges>();
         services.AddSingleton<PushPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<PushPipeline>());
         return services;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace AppMsg.Grains.Notifications;
@@ -35,10 +36,44 @@ public static class NotificationText
         }
     }
 
-    /// <summary>Cuts at a text-element boundary (never inside a surrogate pair or a combined character) and marks the cut.</summary>
+    /// <summary>
+    /// Cuts at a text-element boundary (never inside a surrogate pair or a combined character, such as an emoji sequence)
+    /// to at most <paramref name="max"/> text elements and <see cref="MaxUtf8Bytes"/> of UTF-8, marking the cut with "…".
+    /// </summary>
     public static string Truncate(string text, int max)
     {
-        var info = new StringInfo(text);
-        return info.LengthInTextElements <= max ? text : info.SubstringByTextElements(0, max - 1) + "…";
+        if (text.Length <= max && text.Length * 3 <= MaxUtf8Bytes)
+        {
+            return text;
+        }
+
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        var count = 0;
+        var bytes = 0;
+        var cutAt = 0;
+        while (elements.MoveNext())
+        {
+            var element = elements.GetTextElement();
+            count++;
+            bytes += Encoding.UTF8.GetByteCount(element);
+            if (count > max || bytes > MaxUtf8Bytes)
+            {
+                return text[..cutAt] + Ellipsis;
+            }
+
+            // Where to cut should a later element not fit: leave room for the mark.
+            if (count <= max - 1 && bytes <= MaxUtf8Bytes - EllipsisBytes)
+            {
+                cutAt = elements.ElementIndex + element.Length;
+            }
+        }
+
+        return text;
     }
+
+    /// <summary>The most UTF-8 bytes of a title or body, whatever its text elements (the providers take about 4 KiB in all).</summary>
+    public const int MaxUtf8Bytes = 1_024;
+
+    private const string Ellipsis = "…";
+    private const int EllipsisBytes = 3;
 }

@@ -7,10 +7,10 @@ using AppMsg.Notifications;
 namespace AppMsg.Grains.Notifications;
 
 /// <summary>
-/// The silo's decrypted copy of apps' push credentials, read from the store at most every 30 seconds per app
+/// The silo's decrypted copy of apps' push credentials (and notification template), read at most every 30 seconds per app
 /// (a change made through another silo is seen within that; through this one, at once).
 /// </summary>
-public sealed class PushCredentialCache(PushStore store, SecretProtector secrets, TimeProvider clock)
+public sealed class PushCredentialCache(PushStore store, SecretProtector secrets, IGrainFactory grains, TimeProvider clock)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
@@ -50,30 +50,53 @@ public sealed class PushCredentialCache(PushStore store, SecretProtector secrets
         VapidKey? vapid = null;
         if (await store.GetCredentialAsync(appId, PushPlatforms.Apns) is { } a)
         {
-            var settings = JsonSerializer.Deserialize<ApnsCredentials>(secrets.Unprotect(a.Secret, CredentialPurposes.Of(PushPlatforms.Apns, appId)))!;
+            var settings = JsonSerializer.Deserialize<ApnsCredentials>(await UnprotectAsync(appId, PushPlatforms.Apns, a.Secret))!;
             apns = new ApnsKey(settings, PushKeys.ApnsKey(settings.PrivateKey));
         }
 
         if (await store.GetCredentialAsync(appId, PushPlatforms.Fcm) is { } f)
         {
-            var settings = JsonSerializer.Deserialize<StoredFcm>(secrets.Unprotect(f.Secret, CredentialPurposes.Of(PushPlatforms.Fcm, appId)))!;
+            var settings = JsonSerializer.Deserialize<StoredFcm>(await UnprotectAsync(appId, PushPlatforms.Fcm, f.Secret))!;
             fcm = new FcmAccount(settings, PushKeys.RsaKey(settings.PrivateKey, "private_key"));
         }
 
         if (await store.GetCredentialAsync(appId, PushPlatforms.WebPush) is { } w)
         {
-            var stored = JsonSerializer.Deserialize<StoredVapid>(secrets.Unprotect(w.Secret, CredentialPurposes.Of(PushPlatforms.WebPush, appId)))!;
+            var stored = JsonSerializer.Deserialize<StoredVapid>(await UnprotectAsync(appId, PushPlatforms.WebPush, w.Secret))!;
             var parameters = PushKeys.PublicPoint(PushKeys.FromBase64Url(stored.PublicKey)!);
             parameters.D = PushKeys.FromBase64Url(stored.PrivateKey);
             vapid = new VapidKey(ECDsa.Create(parameters), stored.PublicKey);
         }
 
-        return (new AppPushCredentials(appId, apns, fcm, vapid), readAt);
+        var template = (await grains.GetGrain<AppMsg.Directory.IAppGrain>(appId).GetAsync())?.PushTemplate;
+        return (new AppPushCredentials(appId, apns, fcm, vapid, template), readAt);
+    }
+
+    /// <summary>
+    /// The plaintext; a value still under <c>APPMSG_SECRETS_KEY_PREVIOUS</c> is written again under the current key
+    /// (only if nobody replaced it meanwhile; a failure is tried again on the next read), so a key rotation needs no re-upload.
+    /// </summary>
+    private async Task<string> UnprotectAsync(string appId, string platform, string stored)
+    {
+        var purpose = CredentialPurposes.Of(platform, appId);
+        var plain = secrets.Unprotect(stored, purpose);
+        if (secrets.CanProtect && !secrets.IsCurrent(stored))
+        {
+            try
+            {
+                await store.ReplaceCredentialSecretAsync(appId, platform, stored, secrets.Protect(plain, purpose));
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+            }
+        }
+
+        return plain;
     }
 }
 
-/// <summary>An app's decrypted push credentials, as a silo's senders use them.</summary>
-public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid);
+/// <summary>An app's decrypted push credentials, as a silo's senders use them, and its notifications' template.</summary>
+public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid, PushTemplate? Template = null);
 
 /// <summary>The APNs settings and the imported signing key.</summary>
 public sealed record ApnsKey(ApnsCredentials Settings, ECDsa Key);

@@ -5,10 +5,15 @@ using Microsoft.Extensions.Options;
 namespace AppMsg.Grains.Notifications;
 
 /// <summary>
-/// The silo's one HTTP client for the push providers: HTTP/2 over TLS, several streams per connection and at
-/// most <see cref="ConnectionsPerEndpoint"/> connections per provider host, a time limit per request, and the
+/// The silo's HTTP clients for the push providers: HTTP/2 over TLS, many streams per connection and
+/// <see cref="ConnectionsPerEndpoint"/> connections per provider host, a time limit per request, and the
 /// extra CA certificates of <c>APPMSG_PUSH_TRUST_PEM</c> trusted beside the system's.
 /// </summary>
+/// <remarks>
+/// One handler per connection, taken in turn: a single handler with several HTTP/2 connections allowed opens the
+/// next one only when the server's stream limit is reached (1,000 at APNs), so nearly all requests would share one
+/// connection, whose frames one writer serializes, and the others would idle.
+/// </remarks>
 public sealed class PushHttp : IDisposable
 {
     /// <summary>Connections per provider host (each carries many concurrent streams).</summary>
@@ -18,6 +23,8 @@ public sealed class PushHttp : IDisposable
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly X509Certificate2Collection extraRoots = [];
+    private readonly HttpClient[] clients;
+    private int next;
 
     public PushHttp(IOptions<PushOptions> options)
     {
@@ -26,10 +33,10 @@ public sealed class PushHttp : IDisposable
             extraRoots.ImportFromPemFile(path);
         }
 
-        Client = new HttpClient(new SocketsHttpHandler
+        clients = [.. Enumerable.Range(0, ConnectionsPerEndpoint).Select(_ => new HttpClient(new SocketsHttpHandler
         {
-            EnableMultipleHttp2Connections = true,
-            MaxConnectionsPerServer = ConnectionsPerEndpoint,
+            EnableMultipleHttp2Connections = false,
+            MaxConnectionsPerServer = 1,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             PooledConnectionLifetime = TimeSpan.FromMinutes(30),
             ConnectTimeout = TimeSpan.FromSeconds(5),
@@ -39,10 +46,11 @@ public sealed class PushHttp : IDisposable
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
-        };
+        })];
     }
 
-    public HttpClient Client { get; }
+    /// <summary>The next connection's client, in turn.</summary>
+    public HttpClient Client => clients[(int)((uint)Interlocked.Increment(ref next) % (uint)clients.Length)];
 
     /// <summary>
     /// Sends a provider request and reads its answer with <paramref name="interpret"/>; no answer within
@@ -71,7 +79,13 @@ public sealed class PushHttp : IDisposable
         }
     }
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
 
     private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {

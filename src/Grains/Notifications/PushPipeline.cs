@@ -26,6 +26,8 @@ namespace AppMsg.Grains.Notifications;
 public sealed partial class PushPipeline : IHostedService, IDisposable
 {
     public const int IncomingCapacity = 10_000;
+    public const int BroadcastCapacity = 1_000;
+    public const int BroadcastPage = 2_000;
     public const int SendQueueCapacity = 20_000;
     public const int MaxInFlight = 1_024;
     public const int MaxDelayed = 100_000;
@@ -35,9 +37,10 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     public static readonly TimeSpan SentRecordsKept = TimeSpan.FromDays(31);
 
     private const int ResolveBatch = 100;
-    private const int UserChecksInParallel = 64;
+    private const int CursorChecksInParallel = 64;
     private const int OutcomeBatch = 1_000;
     private const int ClaimBatch = 5_000;
+    private static readonly TimeSpan BroadcastBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan DelayedTick = TimeSpan.FromMilliseconds(250);
 
     private readonly PushStore store;
@@ -47,11 +50,15 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly WebPushSender webPush;
     private readonly PushMetrics metrics;
     private readonly IGrainFactory grains;
+    private readonly RecipientChecks checks;
+    private readonly PushBadges badges;
+    private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider clock;
     private readonly ILogger<PushPipeline> logger;
     private readonly TimeSpan ackDelay;
 
     private readonly Channel<NotificationRequest> incoming = Channel.CreateBounded<NotificationRequest>(new BoundedChannelOptions(IncomingCapacity) { SingleReader = true });
+    private readonly Channel<NotificationRequest> broadcasts = Channel.CreateBounded<NotificationRequest>(new BoundedChannelOptions(BroadcastCapacity) { SingleReader = true });
     private readonly Channel<PushJob> jobs = Channel.CreateBounded<PushJob>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true });
     private readonly Channel<(string MessageId, string UserId, string DeviceId, string State)> outcomes =
         Channel.CreateBounded<(string, string, string, string)>(new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -67,7 +74,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public PushPipeline(
         PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
-        IGrainFactory grains, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+        IGrainFactory grains, RecipientChecks checks, PushBadges badges, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
     {
         this.store = store;
         this.credentials = credentials;
@@ -76,6 +83,9 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         this.webPush = webPush;
         this.metrics = metrics;
         this.grains = grains;
+        this.checks = checks;
+        this.badges = badges;
+        this.lifetime = lifetime;
         this.clock = clock;
         this.logger = logger;
         ackDelay = options.Value.AckDelay;
@@ -84,19 +94,20 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     /// <summary>Hands a stored message over without waiting; false (counted, logged) when the queue is full.</summary>
     public bool Offer(NotificationRequest request)
     {
-        if (incoming.Writer.TryWrite(request))
+        var queue = request.Kind is AddressKind.User or AddressKind.Qun ? incoming : broadcasts;
+        if (queue.Writer.TryWrite(request))
         {
             return true;
         }
 
         metrics.Count("-", "-", "dropped");
-        LogDropped(logger, request.MessageId, IncomingCapacity);
+        LogDropped(logger, request.MessageId, queue == incoming ? IncomingCapacity : BroadcastCapacity);
         return false;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        loops = [Task.Run(ResolveLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync)];
+        loops = [Task.Run(ResolveLoopAsync), Task.Run(BroadcastLoopAsync), Task.Run(DelayedLoopAsync), Task.Run(SendLoopAsync), Task.Run(OutcomeLoopAsync), Task.Run(PruneLoopAsync), Task.Run(MuteEventsLoopAsync)];
         return Task.CompletedTask;
     }
 
@@ -159,6 +170,73 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         return anyDevices;
     }
 
+    private async Task BroadcastLoopAsync()
+    {
+        try
+        {
+            await foreach (var request in broadcasts.Reader.ReadAllAsync(stopping.Token))
+            {
+                try
+                {
+                    await BroadcastAsync(request);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    metrics.Count("-", "-", "failed:resolve");
+                    LogResolveFailed(logger, e, 1);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// An org, tenant or app broadcast, a page of <see cref="BroadcastPage"/> devices at a time: the next page is read only
+    /// while the send queue is at most a quarter full, so a tenant of 100,000 users neither fills memory nor queues ahead
+    /// of the direct and qun messages resolved meanwhile.
+    /// </summary>
+    private async Task BroadcastAsync(NotificationRequest request)
+    {
+        if (!await AnyDevicesAsync())
+        {
+            return;
+        }
+
+        var (kind, audience) = request.Kind == AddressKind.App
+            ? (AddressKind.Tenant, (await grains.GetGrain<IAppGrain>(request.TargetId).GetAsync())?.TenantId)
+            : (request.Kind, request.TargetId);
+        if (audience is null)
+        {
+            return;
+        }
+
+        var after = ("", "");
+        while (request.ExpiresAt > clock.GetUtcNow())
+        {
+            while (jobs.Reader.Count > SendQueueCapacity / 4)
+            {
+                await Task.Delay(BroadcastBackoff, clock, stopping.Token);
+            }
+
+            var page = await store.DevicesOfAudienceAsync(kind, audience, request.TerminalTypes, after, BroadcastPage);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            var full = page.Count == BroadcastPage;
+            after = (page[^1].UserId, page[^1].Device.DeviceId);
+            RemoveSender(request, page);
+            await DecideAsync([(request, page)]);
+            if (!full)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task ResolveAsync(List<NotificationRequest> batch)
     {
         if (!await AnyDevicesAsync())
@@ -181,27 +259,38 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             var devices = request.Kind == AddressKind.User
                 ? inboxDevices[request.TargetId].Where(d => (d.Device.TerminalType & request.TerminalTypes) != 0).ToList()
                 : await store.DevicesOfQunAsync(request.TargetId, request.TerminalTypes);
-            var sender = request.From.EndsWith("@user", StringComparison.Ordinal) ? request.From[..^5] : null;
-            devices.RemoveAll(d => d.UserId == sender);
+            RemoveSender(request, devices);
             if (devices.Count > 0)
             {
                 candidates.Add((request, devices));
             }
         }
 
+        await DecideAsync(candidates);
+    }
+
+    /// <summary>The sender's own devices are not notified of its message.</summary>
+    private static void RemoveSender(NotificationRequest request, List<RegisteredDevice> devices)
+    {
+        var sender = request.From.EndsWith("@user", StringComparison.Ordinal) ? request.From[..^5] : null;
+        if (sender is not null)
+        {
+            devices.RemoveAll(d => d.UserId == sender);
+        }
+    }
+
+    /// <summary>
+    /// For each candidate device: skipped when its user muted the sender (or qun), notified at once when no session of its
+    /// terminal type is live, else after the acknowledgement delay unless acknowledged by then.
+    /// </summary>
+    private async Task DecideAsync(List<(NotificationRequest Request, List<RegisteredDevice> Devices)> candidates)
+    {
         // Each recipient is asked once per batch, however many of its messages the batch holds: its mutes and live terminal types.
-        var recipients = await RecipientsAsync(candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal));
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ready = new List<(NotificationRequest, RegisteredDevice, PushNotification)>();
+        var recipients = await checks.CheckAsync([.. candidates.SelectMany(c => c.Devices).Select(d => d.UserId).Distinct(StringComparer.Ordinal)]);
+        var ready = new List<(NotificationRequest, RegisteredDevice)>();
         var waitUntil = clock.GetUtcNow() + ackDelay;
         foreach (var (request, devices) in candidates)
         {
-            if (!titles.TryGetValue(request.From, out var title))
-            {
-                titles[request.From] = title = await TitleAsync(request.From);
-            }
-
-            var notification = Notification(request, title);
             foreach (var device in devices)
             {
                 var recipient = recipients[device.UserId];
@@ -211,7 +300,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                 }
                 else if ((recipient.LiveTerminalTypes & device.Device.TerminalType) == 0)
                 {
-                    ready.Add((request, device, notification));
+                    ready.Add((request, device));
                 }
                 else
                 {
@@ -220,27 +309,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             }
         }
 
-        await DispatchAsync(ready);
-    }
-
-    private sealed record Recipient(IReadOnlySet<string> Muted, int LiveTerminalTypes);
-
-    private async Task<Dictionary<string, Recipient>> RecipientsAsync(IEnumerable<string> userIds)
-    {
-        var recipients = new ConcurrentDictionary<string, Recipient>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (userId, _) =>
-        {
-            var muted = grains.GetGrain<IUserGrain>(userId).GetMutedAsync();
-            var sessions = await grains.GetGrain<IUserSessionsGrain>(userId).GetSessionsAsync();
-            var live = 0;
-            foreach (var session in sessions)
-            {
-                live |= session.TerminalType;
-            }
-
-            recipients[userId] = new Recipient(new HashSet<string>(await muted, StringComparer.Ordinal), live);
-        });
-        return new Dictionary<string, Recipient>(recipients, StringComparer.Ordinal);
+        await DispatchAsync(await WithNotificationsAsync(ready));
     }
 
     private void Delay(NotificationRequest request, RegisteredDevice device, DateTimeOffset until)
@@ -320,9 +389,8 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     /// <summary>Of the devices whose terminal was live, notifies those whose terminal type has not acknowledged the message.</summary>
     private async Task NotifyUnacknowledgedAsync(List<(NotificationRequest Request, RegisteredDevice Device)> due)
     {
-        var ready = new ConcurrentBag<(NotificationRequest, RegisteredDevice, PushNotification)>();
-        var titles = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(due.GroupBy(d => (d.Device.UserId, d.Device.Device.TerminalType)), new ParallelOptions { MaxDegreeOfParallelism = UserChecksInParallel }, async (group, _) =>
+        var unacknowledged = new ConcurrentBag<(NotificationRequest, RegisteredDevice)>();
+        await Parallel.ForEachAsync(due.GroupBy(d => (d.Device.UserId, d.Device.Device.TerminalType)), new ParallelOptions { MaxDegreeOfParallelism = CursorChecksInParallel }, async (group, _) =>
         {
             var cursors = await grains.GetGrain<IUserCursorsGrain>(group.Key.UserId).GetAsync(group.Key.TerminalType);
             foreach (var (request, device) in group)
@@ -333,15 +401,59 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                     continue;
                 }
 
-                if (!titles.TryGetValue(request.From, out var title))
-                {
-                    titles[request.From] = title = await TitleAsync(request.From);
-                }
-
-                ready.Add((request, device, Notification(request, title)));
+                unacknowledged.Add((request, device));
             }
         });
-        await DispatchAsync([.. ready]);
+        await DispatchAsync(await WithNotificationsAsync([.. unacknowledged]));
+    }
+
+    /// <summary>
+    /// Each (message, device) with what it carries: made once per (message, app), from the app's template (read with its
+    /// credentials), the sender's name and the qun's.
+    /// </summary>
+    private async Task<List<(NotificationRequest Request, RegisteredDevice Device, PushNotification Notification)>> WithNotificationsAsync(
+        IReadOnlyList<(NotificationRequest Request, RegisteredDevice Device)> pairs)
+    {
+        var senders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var quns = new Dictionary<string, string>(StringComparer.Ordinal);
+        var made = new Dictionary<(string MessageId, string AppId), PushNotification>();
+        var result = new List<(NotificationRequest, RegisteredDevice, PushNotification)>(pairs.Count);
+        foreach (var (request, device) in pairs)
+        {
+            var appId = device.Device.AppId;
+            if (!made.TryGetValue((request.MessageId, appId), out var notification))
+            {
+                if (!senders.TryGetValue(request.From, out var sender))
+                {
+                    senders[request.From] = sender = await TitleAsync(request.From);
+                }
+
+                var qun = "";
+                if (request.Kind == AddressKind.Qun && !quns.TryGetValue(request.TargetId, out qun))
+                {
+                    quns[request.TargetId] = qun = (await grains.GetGrain<IQunGrain>(request.TargetId).GetAsync())?.Name ?? "";
+                }
+
+                made[(request.MessageId, appId)] = notification = Notification(request, sender, qun, await TemplateAsync(appId));
+            }
+
+            result.Add((request, device, notification));
+        }
+
+        return result;
+    }
+
+    /// <summary>The app's template; none (the defaults) when its settings cannot be read now.</summary>
+    private async Task<PushTemplate?> TemplateAsync(string appId)
+    {
+        try
+        {
+            return (await credentials.GetAsync(appId)).Template;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     private async Task SendLoopAsync()
@@ -376,11 +488,12 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                 metrics.Latency(Stopwatch.GetElapsedTime(job.Request.AcceptedAt));
             }
 
+            var notification = await badges.BadgeAsync(job.Device.UserId) is { } badge ? job.Notification with { Badge = badge } : job.Notification;
             var result = device.Platform switch
             {
-                PushPlatforms.Apns => await apns.SendAsync(app, job.Device, job.Notification, stopping.Token),
-                PushPlatforms.Fcm => await fcm.SendAsync(app, job.Device, job.Notification, stopping.Token),
-                _ => await webPush.SendAsync(app, job.Device, job.Notification, stopping.Token),
+                PushPlatforms.Apns => await apns.SendAsync(app, job.Device, notification, stopping.Token),
+                PushPlatforms.Fcm => await fcm.SendAsync(app, job.Device, notification, stopping.Token),
+                _ => await webPush.SendAsync(app, job.Device, notification, stopping.Token),
             };
             switch (result.Status)
             {
@@ -495,6 +608,40 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Keeps <see cref="RecipientChecks"/> subscribed to mute changes (the events' subscriptions lapse after 5 minutes).</summary>
+    private async Task MuteEventsLoopAsync()
+    {
+        var reference = grains.CreateObjectReference<IMembershipObserver>(checks);
+        try
+        {
+            // The silo takes grain calls once the host has started.
+            using (var startedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted, stopping.Token))
+            {
+                await Task.Delay(Timeout.Infinite, startedOrStopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            while (!stopping.IsCancellationRequested)
+            {
+                var wait = TimeSpan.FromMinutes(1);
+                try
+                {
+                    await grains.GetGrain<IMembershipEventsGrain>(0).SubscribeAsync(reference);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The silo may not take calls yet; cached mutes still lapse after RecipientChecks.MutesKeptFor.
+                    wait = TimeSpan.FromSeconds(1);
+                    LogMuteEventsNotSubscribed(logger, e.Message);
+                }
+
+                await Task.Delay(wait, clock, stopping.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private async Task PruneLoopAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
@@ -517,7 +664,11 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         }
     }
 
-    private static PushNotification Notification(NotificationRequest request, string title)
+    /// <summary>
+    /// Title and body: the sender's <see cref="NotificationOverride"/> if any, else the app's template with its placeholders
+    /// filled (default: the sender's name, the content); each cut safely (<see cref="NotificationText.Truncate"/>).
+    /// </summary>
+    private static PushNotification Notification(NotificationRequest request, string sender, string qun, PushTemplate? template)
     {
         var custom = request.Override;
         List<KeyValuePair<string, string>> data =
@@ -534,9 +685,14 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             }
         }
 
+        var content = NotificationText.Body(request.Type, request.Content);
+        string Fill(string text) => text.Replace("{sender}", sender, StringComparison.Ordinal).Replace("{qun}", qun, StringComparison.Ordinal)
+            .Replace("{content}", content, StringComparison.Ordinal);
+        var title = custom?.Title ?? (template?.Title is { } titleTemplate ? Fill(titleTemplate) : sender);
+        var body = custom?.Body ?? (template?.Body is { } bodyTemplate ? Fill(bodyTemplate) : content);
         return new PushNotification(
-            NotificationText.Truncate(custom?.Title ?? title, NotificationText.MaxTitleLength),
-            custom?.Body is { } body ? NotificationText.Truncate(body, NotificationText.MaxBodyLength) : NotificationText.Body(request.Type, request.Content),
+            NotificationText.Truncate(title, NotificationText.MaxTitleLength),
+            NotificationText.Truncate(body, NotificationText.MaxBodyLength),
             custom?.Sound,
             data,
             request.Timeline,
@@ -573,6 +729,9 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification to app {AppId} {Platform} failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string appId, string platform);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Not subscribed to mute changes yet: {Reason}")]
+    private static partial void LogMuteEventsNotSubscribed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification outcomes not recorded ({Count})")]
     private static partial void LogOutcomesFailed(ILogger logger, Exception exception, int count);

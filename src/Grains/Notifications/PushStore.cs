@@ -1,3 +1,4 @@
+using AppMsg.Common;
 using AppMsg.Notifications;
 using Npgsql;
 
@@ -88,6 +89,33 @@ public sealed class PushStore(NpgsqlDataSource database)
             WHERE m.qun_id = $1 AND (d.terminal_type & $2) <> 0
             """, qunId, (short)terminalTypes);
 
+    /// <summary>
+    /// One page of the devices of a broadcast's audience whose terminal type is in the mask, in (user, device) order after
+    /// the given key: an org's members and its sub-orgs' (<paramref name="kind"/> Org, <paramref name="id"/> the org), or
+    /// every user of a tenant (Tenant, the tenant id; an app's broadcast is its tenant's).
+    /// </summary>
+    public Task<List<RegisteredDevice>> DevicesOfAudienceAsync(AddressKind kind, string id, int terminalTypes, (string UserId, string DeviceId) after, int limit)
+    {
+        var columns = string.Join(", ", DeviceColumns.Split(", ").Select(c => "d." + c));
+        return kind == AddressKind.Org
+            ? ReadDevicesAsync($"""
+                WITH RECURSIVE tree (org_id) AS (
+                    SELECT org_id FROM dir_orgs WHERE org_id = $1
+                    UNION
+                    SELECT o.org_id FROM dir_orgs o JOIN tree t ON o.parent_id = t.org_id
+                )
+                SELECT {columns} FROM push_devices d
+                WHERE d.user_id IN (SELECT m.user_id FROM dir_org_members m JOIN tree t ON t.org_id = m.org_id)
+                  AND (d.terminal_type & $2) <> 0 AND (d.user_id, d.device_id) > ($3, $4)
+                ORDER BY d.user_id, d.device_id LIMIT $5
+                """, id, (short)terminalTypes, after.UserId, after.DeviceId, limit)
+            : ReadDevicesAsync($"""
+                SELECT {columns} FROM push_devices d
+                WHERE d.tenant_id = $1 AND (d.terminal_type & $2) <> 0 AND (d.user_id, d.device_id) > ($3, $4)
+                ORDER BY d.user_id, d.device_id LIMIT $5
+                """, id, (short)terminalTypes, after.UserId, after.DeviceId, limit);
+    }
+
     /// <summary>Records (message, device) pairs as handed to the send queue; returns those not recorded before.</summary>
     public async Task<HashSet<(string MessageId, string UserId, string DeviceId)>> ClaimAsync(IReadOnlyList<(string MessageId, string UserId, string DeviceId, string AppId)> pairs)
     {
@@ -141,6 +169,27 @@ public sealed class PushStore(NpgsqlDataSource database)
         return rows;
     }
 
+    /// <summary>Of these users, the devices a notification of the message was sent to, with their terminal type and when.</summary>
+    public async Task<List<(string UserId, string DeviceId, int TerminalType, DateTimeOffset At)>> NotifiedAsync(string messageId, IReadOnlyList<string> userIds)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT s.user_id, s.device_id, d.terminal_type, s.at
+            FROM push_sent s JOIN push_devices d ON d.user_id = s.user_id AND d.device_id = s.device_id
+            WHERE s.message_id = $1 AND s.state = 'sent' AND s.user_id = ANY($2)
+            ORDER BY s.user_id, s.device_id
+            """);
+        command.Parameters.AddWithValue(messageId);
+        command.Parameters.AddWithValue(userIds.ToArray());
+        var rows = new List<(string, string, int, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt16(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Deletes the records older than <paramref name="age"/> (past any message's TTL they protect nothing).</summary>
     public Task<int> PruneSentAsync(TimeSpan age) =>
         database.ExecuteAsync("DELETE FROM push_sent WHERE at < now() - $1::interval", age);
@@ -161,6 +210,11 @@ public sealed class PushStore(NpgsqlDataSource database)
         var stored = await GetCredentialAsync(appId, platform);
         return (stored!.Value.Secret, stored.Value.PublicKey!);
     }
+
+    /// <summary>Replaces a stored secret with the same value protected anew, unless it changed meanwhile; true when replaced.</summary>
+    public async Task<bool> ReplaceCredentialSecretAsync(string appId, string platform, string expected, string replacement) =>
+        await database.ExecuteAsync("UPDATE push_credentials SET secret = $4 WHERE app_id = $1 AND platform = $2 AND secret = $3",
+            appId, platform, expected, replacement) > 0;
 
     public async Task<(string Secret, string? PublicKey)?> GetCredentialAsync(string appId, string platform)
     {

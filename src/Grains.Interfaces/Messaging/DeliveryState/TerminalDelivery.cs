@@ -2,7 +2,7 @@ namespace AppMsg.Messaging.DeliveryState;
 
 /// <summary>One terminal's state for a message.</summary>
 /// <param name="TerminalType">The terminal type bit.</param>
-/// <param name="DeviceId">The live session of that terminal, when one is online.</param>
+/// <param name="DeviceId">The live session of that terminal, when one is online; for <see cref="TerminalDeliveryState.Notified"/>, the registered push device.</param>
 /// <param name="State">The state.</param>
 /// <param name="At">When the state began, where known: the message's storing (pending, delivered) or expiry; null for acknowledged.</param>
 [GenerateSerializer, Immutable]

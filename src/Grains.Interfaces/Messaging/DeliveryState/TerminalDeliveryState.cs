@@ -16,8 +16,8 @@ public enum TerminalDeliveryState
     Expired = 3,
 
     /// <summary>
-    /// Reserved for the notifications work: a push notification was sent for it to this terminal's device (the
-    /// notification outcome is joined in <c>MessageDeliveryGrain</c> where the pending state is decided).
+    /// Not acknowledged, but a push notification of it was sent to this terminal type's registered device (its id is
+    /// then the entry's device id, and <c>at</c> when the provider took it): one entry per such device.
     /// </summary>
     Notified = 4,
 }
