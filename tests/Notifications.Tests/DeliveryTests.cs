@@ -63,6 +63,36 @@ public sealed class DeliveryTests(NotificationSystem system)
     }
 
     [Fact]
+    public async Task The_badge_is_the_users_unread_count_and_the_apps_statistics_count_what_was_sent()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        var sender = await system.NewUserInAsync(tenantId);
+        var (appId, credential) = await system.NewAppAsync(tenantId);
+        await system.SetUpApnsAsync(appId, credential);
+        var token = await system.RegisterIosAsync(userId, appId, credential);
+        var senderToken = await system.LoginAsync(tenantId, sender);
+
+        await system.SendAsync($"{userId}@user", "one", senderToken);
+        await system.SendAsync($"{userId}@user", "two", senderToken);
+        await system.Providers.WaitForAsync(token, 2);
+
+        // Once the conversation index shows both unread (and the badge cache has passed), the next notification says 3.
+        await Eventually.ReturnsAsync(
+            async () => (await system.Api.GetAsync($"/v1/users/{userId}/conversations", system.AdminKey)).Body,
+            page => page.GetProperty("conversations").EnumerateArray().Any(c => c.GetProperty("unread").GetInt64() == 2),
+            TimeSpan.FromSeconds(10), "two unread in the conversation");
+        await Task.Delay(Grains.Notifications.PushBadges.Freshness);
+        await system.SendAsync($"{userId}@user", "three", senderToken);
+        var third = (await system.Providers.WaitForAsync(token, 3))[2];
+        Assert.Equal(3, third.Body.GetProperty("aps").GetProperty("badge").GetInt32());
+
+        await Eventually.ReturnsAsync(
+            async () => (await system.Api.GetAsync($"/v1/stats?appId={appId}&granularity=day", system.AdminKey)).Body,
+            stats => stats.GetProperty("rows").EnumerateArray().Sum(r => r.GetProperty("notifications").GetProperty("sent").GetInt64()) == 3,
+            TimeSpan.FromSeconds(15), "three notifications sent in the app's statistics");
+    }
+
+    [Fact]
     public async Task An_online_terminal_that_acknowledges_gets_none_and_one_that_does_not_gets_one_after_the_delay()
     {
         var (tenantId, acking) = await system.NewUserAsync();

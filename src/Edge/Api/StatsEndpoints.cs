@@ -9,10 +9,13 @@ public static class StatsEndpoints
     /// <summary>Messages accepted, by the kind of their target.</summary>
     public sealed record MessageCounts(long User, long Qun, long Org, long Tenant, long App, long Session);
 
+    /// <summary>Offline notifications by outcome.</summary>
+    public sealed record NotificationCounts(long Sent, long Failed, long Pruned);
+
     /// <summary>One hour's or day's counts.</summary>
     public sealed record StatsRowBody(
         DateTimeOffset At, MessageCounts Messages, long BytesStored, long DeliveriesLive, long DeliveriesReplayed,
-        long Acknowledgements, long ApiCalls, long QuotaRefusals, long PeakConnections);
+        long Acknowledgements, long ApiCalls, long QuotaRefusals, long PeakConnections, NotificationCounts Notifications);
 
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder api)
     {
@@ -97,5 +100,6 @@ public static class StatsEndpoints
         new MessageCounts(row[StatsCounter.MessagesToUser], row[StatsCounter.MessagesToQun], row[StatsCounter.MessagesToOrg],
             row[StatsCounter.MessagesToTenant], row[StatsCounter.MessagesToApp], row[StatsCounter.MessagesToSession]),
         row[StatsCounter.BytesStored], row[StatsCounter.DeliveriesLive], row[StatsCounter.DeliveriesReplayed],
-        row[StatsCounter.Acknowledgements], row[StatsCounter.ApiCalls], row[StatsCounter.QuotaRefusals], row[StatsCounter.PeakConnections]);
+        row[StatsCounter.Acknowledgements], row[StatsCounter.ApiCalls], row[StatsCounter.QuotaRefusals], row[StatsCounter.PeakConnections],
+        new NotificationCounts(row[StatsCounter.NotificationsSent], row[StatsCounter.NotificationsFailed], row[StatsCounter.NotificationsPruned]));
 }

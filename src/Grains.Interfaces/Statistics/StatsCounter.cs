@@ -41,4 +41,13 @@ public enum StatsCounter
 
     /// <summary>The most device sessions at once in the cluster (a maximum, not a sum).</summary>
     PeakConnections = 12,
+
+    /// <summary>Notifications a push service accepted.</summary>
+    NotificationsSent = 13,
+
+    /// <summary>Notifications refused or not answered after the retries.</summary>
+    NotificationsFailed = 14,
+
+    /// <summary>Notifications whose device token the push service called dead (the registration is removed).</summary>
+    NotificationsPruned = 15,
 }

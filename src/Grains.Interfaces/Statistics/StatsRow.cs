@@ -9,7 +9,7 @@ public sealed record StatsRow(
     [property: Id(3)] long[] Counts)
 {
     /// <summary>How many counters there are.</summary>
-    public const int CounterCount = (int)StatsCounter.PeakConnections + 1;
+    public const int CounterCount = (int)StatsCounter.NotificationsPruned + 1;
 
     /// <summary>The count of one counter.</summary>
     public long this[StatsCounter counter] => Counts[(int)counter];

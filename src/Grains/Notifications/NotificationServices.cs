@@ -17,6 +17,8 @@ public static class NotificationServices
         services.AddSingleton<WebPushSender>();
         services.AddSingleton<RecipientChecks>();
         services.AddSingleton<PushBadges>();
+        services.AddSingleton<NotificationStats>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationStats>());
         services.AddSingleton<PushPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<PushPipeline>());
         return services;

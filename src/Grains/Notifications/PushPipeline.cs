@@ -52,6 +52,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly IGrainFactory grains;
     private readonly RecipientChecks checks;
     private readonly PushBadges badges;
+    private readonly NotificationStats stats;
     private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider clock;
     private readonly ILogger<PushPipeline> logger;
@@ -74,7 +75,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public PushPipeline(
         PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
-        IGrainFactory grains, RecipientChecks checks, PushBadges badges, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+        IGrainFactory grains, RecipientChecks checks, PushBadges badges, NotificationStats stats, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
     {
         this.store = store;
         this.credentials = credentials;
@@ -85,6 +86,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         this.grains = grains;
         this.checks = checks;
         this.badges = badges;
+        this.stats = stats;
         this.lifetime = lifetime;
         this.clock = clock;
         this.logger = logger;
@@ -566,6 +568,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     {
         var device = job.Device.Device;
         metrics.Count(device.AppId, device.Platform, state);
+        stats.Count(device.AppId, state);
         outcomes.Writer.TryWrite((job.Request.MessageId, job.Device.UserId, device.DeviceId, state));
     }
 

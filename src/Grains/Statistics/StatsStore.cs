@@ -11,6 +11,7 @@ public sealed class StatsStore(NpgsqlDataSource database)
     [
         "messages_user", "messages_qun", "messages_org", "messages_tenant", "messages_app", "messages_session", "bytes_stored",
         "deliveries_live", "deliveries_replay", "acknowledgements", "api_calls", "quota_refusals", "peak_connections",
+        "notifications_sent", "notifications_failed", "notifications_pruned",
     ];
 
     private static readonly string Upsert = $"""
