@@ -27,10 +27,10 @@ public sealed record CrowdedQun(string TenantId, string QunId, (string Id, strin
     public async Task<string> LoginAsync(RunningSystem system, int index) =>
         (await system.Api.PostAsync("/v1/auth/login", new { tenantId = TenantId, username = Members[index].Username, password = Password, terminalType = 1 })).Expect(HttpStatusCode.OK)["token"];
 
-    /// <summary>Connects member <paramref name="index"/>'s device over binary TCP and registers it.</summary>
-    public async Task<RawDevice> ConnectAsync(RunningSystem system, int index, int receiveBufferBytes = 0)
+    /// <summary>Connects member <paramref name="index"/>'s device over binary TCP (to the edge on <paramref name="port"/>, else the first) and registers it.</summary>
+    public async Task<RawDevice> ConnectAsync(RunningSystem system, int index, int receiveBufferBytes = 0, int? port = null)
     {
-        var device = await RawDevice.ConnectAsync(system.TcpPort, receiveBufferBytes);
+        var device = await RawDevice.ConnectAsync(port ?? system.TcpPort, receiveBufferBytes);
         var answer = await device.RegisterAsync(Members[index].Id, await LoginAsync(system, index));
         if (answer.Code != 0)
         {
