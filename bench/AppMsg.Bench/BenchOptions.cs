@@ -35,6 +35,8 @@ public sealed record BenchOptions
           --window W           fanout: messages published but not yet received by every member, at most [32]
           --fanout-rate R      fanout: publish at R messages/s, open loop, instead of driving by the window (light-load latency)
                                (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
+          --tls                AppMsg: each plain transport is run again over TLS in the same run (tcp then tls://, ws then wss://;
+                               mixed: tcp, tls, ws, wss), the edge serving a self-signed certificate the devices pin
           --systems LIST       appmsg,nats,signalr,mosquitto [all four]
           --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]
           --concurrency C      set-up and connect concurrency [64]
@@ -74,6 +76,9 @@ public sealed record BenchOptions
 
     /// <summary>fanout: messages per second at a fixed rate (open loop, for latency at light load); 0 = driven by the window.</summary>
     public int FanoutRate { get; init; }
+
+    /// <summary>Whether AppMsg's transports are run over TLS as well, beside the plain ones.</summary>
+    public bool Tls { get; init; }
 
     public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "nats", "signalr", "mosquitto"];
     public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans", "im"];
@@ -166,6 +171,7 @@ public sealed record BenchOptions
                 "--publishers" => options with { Publishers = Int(1, 1024) },
                 "--window" => options with { Window = Int(1, 1_000_000) },
                 "--fanout-rate" => options with { FanoutRate = Int(1, 1_000_000) },
+                "--tls" => options with { Tls = true },
                 "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
                 "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
                 "--concurrency" => Int(1, 10_000) is var concurrency

@@ -23,6 +23,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     private string tenantId = "";
     private string? connectionString;
     private string clusterId = "appmsg";
+    private BenchCertificate? certificate;
 
     public string Name => "AppMsg";
 
@@ -30,7 +31,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
 
     public IReadOnlyList<string> PublisherKinds => options.AppMsgPublishers;
 
-    public IReadOnlyList<string> Transports => ["tcp", "ws", "wsjson"];
+    public IReadOnlyList<string> Transports => options.Tls ? ["tcp", "ws", "wsjson", "tls", "wss"] : ["tcp", "ws", "wsjson"];
 
     public bool StoresOffline => true;
 
@@ -109,8 +110,10 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             using var created = await PostAsync("/v1/users", JsonSerializer.Serialize(new { tenantId, username, password = Password }), token);
             using var login = await PostAsync("/v1/auth/login", JsonSerializer.Serialize(new { tenantId, username, password = Password, terminalType = 1 }), token);
             var root = login.RootElement;
+            var edge = root.GetProperty("edge");
             users[i] = new BenchUser(i, root.GetProperty("userId").GetString()!, root.GetProperty("token").GetString()!,
-                root.GetProperty("edge").GetProperty("tcp").GetString()!, root.GetProperty("edge").GetProperty("ws").GetString()!);
+                edge.GetProperty("tcp").GetString()!, edge.GetProperty("ws").GetString()!,
+                edge.TryGetProperty("tcpTls", out var tls) ? tls.GetString() : null, edge.TryGetProperty("wss", out var wss) ? wss.GetString() : null);
         }, cancellationToken);
         return users;
     }
@@ -131,7 +134,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     }
 
     public async Task<IBenchConnection> ConnectAsync(BenchUser user, int receiver, ConnectOptions connect, MessageHandler onMessage, CancellationToken cancellationToken) =>
-        await AppMsgConnection.ConnectAsync(user, receiver, connect.Transport, onMessage, cancellationToken);
+        await AppMsgConnection.ConnectAsync(user, receiver, connect.Transport, certificate?.Sha256, onMessage, cancellationToken);
 
     public async Task<IBenchPublisher> CreatePublisherAsync(string kind, CancellationToken cancellationToken) => kind switch
     {
@@ -191,6 +194,11 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         clusterId = $"bench-{tag}";
         var httpPort = FreePorts.Next();
+        if (options.Tls)
+        {
+            certificate = BenchCertificate.Create(Path.Combine(logDirectory, "tls"));
+        }
+
         var common = new Dictionary<string, string?>
         {
             ["ConnectionStrings__AppMsg"] = connectionString,
@@ -214,6 +222,10 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             ["APPMSG_TCP_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_ADMIN_KEY"] = adminKey,
             ["APPMSG_EDGE_ID"] = "bench-edge",
+            ["APPMSG_TLS_CERT_PEM"] = certificate?.CertificatePemPath,
+            ["APPMSG_TLS_KEY_PEM"] = certificate?.KeyPemPath,
+            ["APPMSG_TLS_TCP_PORT"] = certificate is null ? null : FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_HTTPS_PORT"] = certificate is null ? null : FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, logDirectory);
         var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         await WaitReadyAsync(baseAddress, cancellationToken);
