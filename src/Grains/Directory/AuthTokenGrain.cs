@@ -1,5 +1,6 @@
 using AppMsg.Directory;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace AppMsg.Grains.Directory;
 
@@ -38,6 +39,15 @@ public sealed class AuthTokenGrain(
             return;
         }
 
-        await state.ClearStateAsync();
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Only ExpiredTokenSweeper deletes a token row behind its grain, and only an expired or revoked one: gone already.
+            state.State = new AuthTokenState();
+            DeactivateOnIdle();
+        }
     }
 }
