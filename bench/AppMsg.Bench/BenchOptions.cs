@@ -38,7 +38,10 @@ public sealed record BenchOptions
           --tls                AppMsg: each plain transport is run again over TLS in the same run (tcp then tls://, ws then wss://;
                                mixed: tcp, tls, ws, wss), the edge serving a self-signed certificate the devices pin
           --systems LIST       appmsg,nats,signalr,mosquitto [all four]
-          --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]
+          --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]; also http-app (POST /v1/messages
+                               with an app's credential, no quotas) and http-quota (a new app's credential, quotas set far
+                               above the load on it and its tenant: every check runs, none refuses)
+          --quota              direct: after the fixed-rate phase, set such quotas on the tenant and run it again
           --concurrency C      set-up and connect concurrency [64]
           --faults LIST        faults: silo,edge,postgres,idle in the order given, or none [silo,edge,postgres,idle]
           --quns Q             faults: quns the users are dealt into [4]
@@ -76,6 +79,9 @@ public sealed record BenchOptions
 
     /// <summary>fanout: messages per second at a fixed rate (open loop, for latency at light load); 0 = driven by the window.</summary>
     public int FanoutRate { get; init; }
+
+    /// <summary>direct: whether the fixed-rate phase runs again with quotas set on the tenant (AppMsg).</summary>
+    public bool Quota { get; init; }
 
     /// <summary>Whether AppMsg's transports are run over TLS as well, beside the plain ones.</summary>
     public bool Tls { get; init; }
@@ -173,7 +179,8 @@ public sealed record BenchOptions
                 "--fanout-rate" => options with { FanoutRate = Int(1, 1_000_000) },
                 "--tls" => options with { Tls = true },
                 "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
-                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
+                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im", "http-app", "http-quota") },
+                "--quota" => options with { Quota = true },
                 "--concurrency" => Int(1, 10_000) is var concurrency
                     ? options with { SetupConcurrency = concurrency, FaultSuite = options.FaultSuite with { SetupConcurrency = concurrency } } : options,
                 "--faults" => options with { FaultSuite = options.FaultSuite with { Faults = FaultList() } },

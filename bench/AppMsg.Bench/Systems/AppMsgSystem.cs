@@ -139,12 +139,68 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     public async Task<IBenchPublisher> CreatePublisherAsync(string kind, CancellationToken cancellationToken) => kind switch
     {
         "http" => new AppMsgHttpPublisher(http!),
+        "http-app" => new AppMsgHttpPublisher(await AppClientAsync(quotas: false, cancellationToken), disposeClient: true),
+        "http-quota" => new AppMsgHttpPublisher(await AppClientAsync(quotas: true, cancellationToken), disposeClient: true),
         "orleans" => await AppMsgOrleansPublisher.ConnectAsync(
             connectionString ?? throw new InvalidOperationException("the Orleans publisher needs the database: --connection-string or ConnectionStrings__AppMsg"),
             clusterId, cancellationToken),
         "im" => await ImPublisherAsync(cancellationToken),
-        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, orleans, im)"),
+        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, http-app, http-quota, orleans, im)"),
     };
+
+    /// <summary>
+    /// Limits far above what the bench can reach: every check runs (blocks taken from the quota grains, the rate bucket,
+    /// recipients and TTL per send) and none refuses. Connections stay unlimited: the devices are connected already.
+    /// </summary>
+    private static readonly object HighQuotas = new
+    {
+        apiCallsPerDay = 1_000_000_000L,
+        messagesPerDay = 1_000_000_000L,
+        messagesPerSecond = 1_000_000L,
+        messagesBurst = 1_000_000L,
+        recipientsPerMessage = 10_000L,
+        maxTtlSeconds = 604_800L,
+        connections = -1L,
+        mediaBytes = 1_000_000_000L,
+    };
+
+    /// <summary>
+    /// Sets quotas far above what the bench reaches on the tenant (what 1:1 IMs from users count against), or removes
+    /// them: the direct scenario's --quota phase.
+    /// </summary>
+    public async Task SetTenantQuotasAsync(bool quotas, CancellationToken cancellationToken) =>
+        await PutAsync($"/v1/tenants/{tenantId}/quotas", quotas ? HighQuotas : new { }, cancellationToken);
+
+    /// <summary>An HTTP client with a new app's credential; with quotas, the app and the tenant get <see cref="HighQuotas"/>.</summary>
+    private async Task<HttpClient> AppClientAsync(bool quotas, CancellationToken cancellationToken)
+    {
+        using var app = await PostAsync("/v1/apps", JsonSerializer.Serialize(new { tenantId, name = quotas ? "bench-quota" : "bench-app" }), cancellationToken);
+        var appId = app.RootElement.GetProperty("id").GetString()!;
+        var credential = $"{appId}:{app.RootElement.GetProperty("secret").GetString()}";
+        if (quotas)
+        {
+            await PutAsync($"/v1/apps/{appId}/quotas", HighQuotas, cancellationToken);
+            await SetTenantQuotasAsync(true, cancellationToken);
+        }
+
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = http!.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        return client;
+    }
+
+    private async Task PutAsync(string path, object body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        using var response = await http!.PutAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
 
     private string UserName(int set, int index) => $"b{index}-{set}-{tag}";
 
