@@ -37,6 +37,12 @@ public sealed class DeliveryStateTests(RunningSystem system) : IClassFixture<Run
         Assert.Equal(MessageType.Push, (await silentDevice.Device.ReceiveAsync()).Type);
 
         Assert.Equal("acknowledged", await Eventually.ReturnsAsync(() => StateAsync(app, toReader, reader), s => s == "acknowledged", Within, "the reader's acknowledgement"));
+        // The acknowledgement's time is shown: after the message was stored, and not in the future.
+        var acknowledgedAt = (await TerminalAsync(app, toReader, reader)).GetProperty("at").GetDateTimeOffset();
+        var storedAt = (await system.Api.GetAsync($"/v1/messages/{toReader}/delivery", app)).Expect(HttpStatusCode.OK).Body.GetProperty("createdAt").GetDateTimeOffset();
+        Assert.InRange(acknowledgedAt, storedAt, DateTimeOffset.UtcNow.AddSeconds(1));
+        // And stored with the cursor (saved within the cursor grain's flush period), so a restart keeps it.
+        await Eventually.ReturnsAsync(() => StoredAckTimeAsync(reader), at => at is not null, Within, "the acknowledgement time stored");
         var silentTerminal = await TerminalAsync(app, toSilent, silent);
         Assert.Equal("delivered", silentTerminal.GetProperty("state").GetString());
         Assert.Equal(silentDevice.SessionId, silentTerminal.GetProperty("deviceId").GetString());
@@ -106,6 +112,17 @@ public sealed class DeliveryStateTests(RunningSystem system) : IClassFixture<Run
         Assert.Equal("delivered", tenantRecipients[first].EnumerateArray().Single().GetProperty("state").GetString());
         Assert.Empty(tenantRecipients[third].EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{toTenant}/delivery", (await NewAppAsync(otherTenant)).Credential)).Status);
+    }
+
+    /// <summary>The acknowledgement time stored with the user's inbox cursor (raw row), or null.</summary>
+    private async Task<DateTimeOffset?> StoredAckTimeAsync(string userId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(system.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT acked_at FROM msg_cursors WHERE user_id = $1 AND timeline = $2", connection);
+        command.Parameters.AddWithValue(userId);
+        command.Parameters.AddWithValue($"{userId}@user");
+        return await command.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
     /// <summary>Every recipient of a message, read one per page (so the paging is walked), with its terminals.</summary>

@@ -10,6 +10,9 @@ public interface IUserCursorsGrain : IGrainWithStringKey
     /// <summary>The cursors of one terminal type, by timeline address.</summary>
     Task<IReadOnlyDictionary<string, long>> GetAsync(int terminalType);
 
-    /// <summary>Moves cursors forward (never back).</summary>
+    /// <summary>The cursors of one terminal type with their last move (for the delivery state's acknowledgement times), by timeline address.</summary>
+    Task<IReadOnlyDictionary<string, CursorPosition>> GetPositionsAsync(int terminalType);
+
+    /// <summary>Moves cursors forward (never back); the grain's clock times the move.</summary>
     Task AdvanceAsync(int terminalType, IReadOnlyDictionary<string, long> cursors);
 }

@@ -79,15 +79,16 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, TimeProvider ti
             }
 
             var session = sessions.FirstOrDefault(s => s.TerminalType == type);
-            var known = await cursors.GetAsync(type);
-            var cursor = known.TryGetValue(message.Timeline, out var seq) ? seq : (long?)null;
+            var known = await cursors.GetPositionsAsync(type);
+            var position = known.TryGetValue(message.Timeline, out var p) ? p : (CursorPosition?)null;
+            var cursor = position?.Seq;
             if (cursor is null && session is null)
             {
                 continue;
             }
 
             terminals.Add(cursor >= message.Seq
-                ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Acknowledged, null)
+                ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Acknowledged, position!.Value.AcknowledgedAt(message.Seq))
                 : message.ExpiresAt <= now
                     ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Expired, message.ExpiresAt)
                     : session is not null

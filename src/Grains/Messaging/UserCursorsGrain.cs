@@ -8,12 +8,12 @@ namespace AppMsg.Grains.Messaging;
 /// is saved every few seconds (batched with every other user's) and on deactivation. After a crash a
 /// terminal may be sent a few messages again, never fewer.
 /// </summary>
-public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGrain
+public sealed class UserCursorsGrain(CursorStore store, TimeProvider time) : Grain, IUserCursorsGrain
 {
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(5);
 
-    private Dictionary<(int TerminalType, string Timeline), long> cursors = [];
-    private Dictionary<(int TerminalType, string Timeline), long> moved = [];
+    private Dictionary<(int TerminalType, string Timeline), CursorPosition> cursors = [];
+    private Dictionary<(int TerminalType, string Timeline), CursorPosition> moved = [];
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -28,26 +28,44 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
     public Task<IReadOnlyDictionary<string, long>> GetAsync(int terminalType)
     {
         var ofType = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var ((type, timeline), seq) in cursors)
+        foreach (var ((type, timeline), position) in cursors)
         {
             if (type == terminalType)
             {
-                ofType[timeline] = seq;
+                ofType[timeline] = position.Seq;
             }
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, long>>(ofType);
     }
 
+    public Task<IReadOnlyDictionary<string, CursorPosition>> GetPositionsAsync(int terminalType)
+    {
+        var ofType = new Dictionary<string, CursorPosition>(StringComparer.Ordinal);
+        foreach (var ((type, timeline), position) in cursors)
+        {
+            if (type == terminalType)
+            {
+                ofType[timeline] = position;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, CursorPosition>>(ofType);
+    }
+
     public Task AdvanceAsync(int terminalType, IReadOnlyDictionary<string, long> advanced)
     {
+        var now = time.GetUtcNow();
         foreach (var (timeline, seq) in advanced)
         {
             var key = (terminalType, timeline);
-            if (!cursors.TryGetValue(key, out var current) || seq > current)
+            var known = cursors.TryGetValue(key, out var current);
+            if (!known || seq > current.Seq)
             {
-                cursors[key] = seq;
-                moved[key] = seq;
+                var from = known ? current.Seq : 0;
+                cursors[key] = new CursorPosition(seq, from, now);
+                // Moves not yet saved merge: the saved row covers them all, timed by the latest.
+                moved[key] = new CursorPosition(seq, moved.TryGetValue(key, out var unsaved) ? unsaved.AckedFrom : from, now);
             }
         }
 
@@ -70,9 +88,9 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
         catch (AppMsgException)
         {
             // Not saved: kept for the next flush (newer moves of the same key win).
-            foreach (var (key, seq) in saving)
+            foreach (var (key, position) in saving)
             {
-                moved.TryAdd(key, seq);
+                moved[key] = moved.TryGetValue(key, out var newer) ? newer with { AckedFrom = position.AckedFrom } : position;
             }
         }
     }

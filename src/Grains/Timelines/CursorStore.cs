@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using AppMsg.Messaging;
 using NpgsqlTypes;
 
 namespace AppMsg.Grains.Timelines;
@@ -16,9 +17,12 @@ public sealed partial class CursorStore : IAsyncDisposable
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(5);
 
     private const string Upsert = """
-        INSERT INTO msg_cursors (user_id, terminal_type, timeline, seq)
-        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::bigint[])
-        ON CONFLICT (user_id, terminal_type, timeline) DO UPDATE SET seq = greatest(msg_cursors.seq, excluded.seq)
+        INSERT INTO msg_cursors (user_id, terminal_type, timeline, seq, acked_from, acked_at)
+        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+        ON CONFLICT (user_id, terminal_type, timeline) DO UPDATE SET
+            seq = greatest(msg_cursors.seq, excluded.seq),
+            acked_from = CASE WHEN excluded.seq > msg_cursors.seq THEN excluded.acked_from ELSE msg_cursors.acked_from END,
+            acked_at = CASE WHEN excluded.seq > msg_cursors.seq THEN excluded.acked_at ELSE msg_cursors.acked_at END
         """;
 
     private readonly NpgsqlDataSource database;
@@ -34,15 +38,18 @@ public sealed partial class CursorStore : IAsyncDisposable
     }
 
     /// <summary>A user's cursors by (terminal type, timeline).</summary>
-    public async Task<Dictionary<(int TerminalType, string Timeline), long>> LoadAsync(string userId)
+    public async Task<Dictionary<(int TerminalType, string Timeline), CursorPosition>> LoadAsync(string userId)
     {
-        await using var command = database.CreateCommand("SELECT terminal_type, timeline, seq FROM msg_cursors WHERE user_id = $1");
+        await using var command = database.CreateCommand("SELECT terminal_type, timeline, seq, acked_from, acked_at FROM msg_cursors WHERE user_id = $1");
         command.Parameters.AddWithValue(userId);
-        var cursors = new Dictionary<(int, string), long>();
+        var cursors = new Dictionary<(int, string), CursorPosition>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            cursors[(reader.GetInt16(0), reader.GetString(1))] = reader.GetInt64(2);
+            var seq = reader.GetInt64(2);
+            cursors[(reader.GetInt16(0), reader.GetString(1))] = reader.IsDBNull(4)
+                ? new CursorPosition(seq, seq, null)
+                : new CursorPosition(seq, reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4));
         }
 
         return cursors;
@@ -50,7 +57,7 @@ public sealed partial class CursorStore : IAsyncDisposable
 
     /// <summary>Saves a user's moved cursors; completes once they are committed.</summary>
     /// <exception cref="AppMsgException"><c>unavailable</c> when the database does not commit in time.</exception>
-    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> cursors)
+    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), CursorPosition>> cursors)
     {
         var pending = new Pending(userId, cursors);
         await queue.Writer.WriteAsync(pending);
@@ -83,13 +90,15 @@ public sealed partial class CursorStore : IAsyncDisposable
     private async Task WriteAsync(List<Pending> batch)
     {
         // One row per key: a statement may not upsert the same row twice.
-        var latest = new Dictionary<(string, int, string), long>();
+        var latest = new Dictionary<(string, int, string), CursorPosition>();
         foreach (var pending in batch)
         {
-            foreach (var ((terminalType, timeline), seq) in pending.Cursors)
+            foreach (var ((terminalType, timeline), position) in pending.Cursors)
             {
                 var key = (pending.UserId, terminalType, timeline);
-                latest[key] = latest.TryGetValue(key, out var known) ? Math.Max(known, seq) : seq;
+                latest[key] = !latest.TryGetValue(key, out var known) ? position
+                    : position.Seq >= known.Seq ? position with { AckedFrom = Math.Min(known.AckedFrom, position.AckedFrom) }
+                    : known with { AckedFrom = Math.Min(known.AckedFrom, position.AckedFrom) };
             }
         }
 
@@ -100,7 +109,9 @@ public sealed partial class CursorStore : IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item1).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => (short)k.Item2).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item3).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(p => p.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(p => p.AckedFrom).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(p => p.AckedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             await command.ExecuteNonQueryAsync(timeout.Token);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
@@ -124,11 +135,11 @@ public sealed partial class CursorStore : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} cursors could not be stored: {Reason}")]
     private static partial void LogBatchFailed(ILogger logger, int count, string reason);
 
-    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> cursors)
+    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), CursorPosition>> cursors)
     {
         public string UserId { get; } = userId;
 
-        public IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), long>> Cursors { get; } = cursors;
+        public IReadOnlyCollection<KeyValuePair<(int TerminalType, string Timeline), CursorPosition>> Cursors { get; } = cursors;
 
         public TaskCompletionSource Saved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
