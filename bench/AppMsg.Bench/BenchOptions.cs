@@ -37,6 +37,7 @@ public sealed record BenchOptions
                                (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
           --tls                AppMsg: each plain transport is run again over TLS in the same run (tcp then tls://, ws then wss://;
                                mixed: tcp, tls, ws, wss), the edge serving a self-signed certificate the devices pin
+          --no-metrics         AppMsg: the edge exports no metrics (APPMSG_METRICS_EXPORT=0): what the meters cost, against a run without it
           --systems LIST       appmsg,nats,signalr,mosquitto [all four]
           --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]; also http-app (POST /v1/messages
                                with an app's credential, no quotas) and http-quota (a new app's credential, quotas set far
@@ -82,6 +83,9 @@ public sealed record BenchOptions
 
     /// <summary>direct: whether the fixed-rate phase runs again with quotas set on the tenant (AppMsg).</summary>
     public bool Quota { get; init; }
+
+    /// <summary>Whether AppMsg's edge runs without metrics export.</summary>
+    public bool NoMetrics { get; init; }
 
     /// <summary>Whether AppMsg's transports are run over TLS as well, beside the plain ones.</summary>
     public bool Tls { get; init; }
@@ -178,6 +182,7 @@ public sealed record BenchOptions
                 "--window" => options with { Window = Int(1, 1_000_000) },
                 "--fanout-rate" => options with { FanoutRate = Int(1, 1_000_000) },
                 "--tls" => options with { Tls = true },
+                "--no-metrics" => options with { NoMetrics = true },
                 "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
                 "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im", "http-app", "http-quota") },
                 "--quota" => options with { Quota = true },

@@ -278,6 +278,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             ["APPMSG_TCP_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_ADMIN_KEY"] = adminKey,
             ["APPMSG_EDGE_ID"] = "bench-edge",
+            ["APPMSG_METRICS_EXPORT"] = options.NoMetrics ? "0" : null,
             ["APPMSG_TLS_CERT_PEM"] = certificate?.CertificatePemPath,
             ["APPMSG_TLS_KEY_PEM"] = certificate?.KeyPemPath,
             ["APPMSG_TLS_TCP_PORT"] = certificate is null ? null : FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
