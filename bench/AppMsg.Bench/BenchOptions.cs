@@ -38,8 +38,14 @@ public sealed record BenchOptions
           --window W           fanout: messages published but not yet received by every member, at most [32]
           --fanout-rate R      fanout: publish at R messages/s, open loop, instead of driving by the window (light-load latency)
                                (one overtaken by a fully delivered later message, or older than 10 s, no longer counts)
+          --tls                AppMsg: each plain transport is run again over TLS in the same run (tcp then tls://, ws then wss://;
+                               mixed: tcp, tls, ws, wss), the edge serving a self-signed certificate the devices pin
+          --no-metrics         AppMsg: the edge exports no metrics (APPMSG_METRICS_EXPORT=0): what the meters cost, against a run without it
           --systems LIST       appmsg,nats,signalr,mosquitto [all four]
-          --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]
+          --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]; also http-app (POST /v1/messages
+                               with an app's credential, no quotas) and http-quota (a new app's credential, quotas set far
+                               above the load on it and its tenant: every check runs, none refuses)
+          --quota              direct: after the fixed-rate phase, set such quotas on the tenant and run it again
           --concurrency C      set-up and connect concurrency [64]
           --faults LIST        faults: silo,edge,postgres,idle in the order given, or none [silo,edge,postgres,idle]
           --quns Q             faults: quns the users are dealt into [4]
@@ -80,6 +86,14 @@ public sealed record BenchOptions
 
     /// <summary>notify: messages per second at a fixed rate for the duration (open loop); 0 = --messages as fast as the API answers.</summary>
     public int NotifyRate { get; init; }
+    /// <summary>direct: whether the fixed-rate phase runs again with quotas set on the tenant (AppMsg).</summary>
+    public bool Quota { get; init; }
+
+    /// <summary>Whether AppMsg's edge runs without metrics export.</summary>
+    public bool NoMetrics { get; init; }
+
+    /// <summary>Whether AppMsg's transports are run over TLS as well, beside the plain ones.</summary>
+    public bool Tls { get; init; }
 
     public IReadOnlyList<string> Systems { get; init; } = ["appmsg", "nats", "signalr", "mosquitto"];
     public IReadOnlyList<string> AppMsgPublishers { get; init; } = ["http", "orleans", "im"];
@@ -173,8 +187,11 @@ public sealed record BenchOptions
                 "--window" => options with { Window = Int(1, 1_000_000) },
                 "--fanout-rate" => options with { FanoutRate = Int(1, 1_000_000) },
                 "--notify-rate" => options with { NotifyRate = Int(1, 100_000) },
+                "--tls" => options with { Tls = true },
+                "--no-metrics" => options with { NoMetrics = true },
                 "--systems" => options with { Systems = List("appmsg", "nats", "signalr", "mosquitto") },
-                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im") },
+                "--appmsg-publishers" => options with { AppMsgPublishers = List("http", "orleans", "im", "http-app", "http-quota") },
+                "--quota" => options with { Quota = true },
                 "--concurrency" => Int(1, 10_000) is var concurrency
                     ? options with { SetupConcurrency = concurrency, FaultSuite = options.FaultSuite with { SetupConcurrency = concurrency } } : options,
                 "--faults" => options with { FaultSuite = options.FaultSuite with { Faults = FaultList() } },

@@ -104,7 +104,11 @@ public static class EdgeHostBuilder
             client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
             client.AddDashboard(o => o.HideTrace = true);
         });
-        builder.AddEdgeMetrics();
+        if (settings.MetricsExport)
+        {
+            builder.AddEdgeMetrics();
+        }
+
         builder.UseConnectionBudget(settings);
 
         // After the Orleans client, so that the client is connected when the heartbeat starts.
@@ -138,7 +142,11 @@ public static class EdgeHostBuilder
         app.Map("/ws", (HttpContext context, WebSocketDeviceEndpoint endpoint) => endpoint.HandleAsync(context));
         app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();
-        app.MapMetrics();
+        if (settings.MetricsExport)
+        {
+            app.MapMetrics();
+        }
+
         app.MapDashboard();
         app.MapConsole();
         // The OpenAPI middleware answers an unknown document name in plain text; answer it as a problem instead.

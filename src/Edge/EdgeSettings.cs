@@ -28,6 +28,9 @@ public sealed record EdgeSettings
     /// <summary>The tenant anonymous sessions (empty id and token) belong to; null refuses them. The tenant must allow them too.</summary>
     public string? AnonymousTenantId { get; init; }
 
+    /// <summary>Whether the meters are exported at <c>/metrics</c> (<c>APPMSG_METRICS_EXPORT</c>, 1); off, no listener reads them and <c>/metrics</c> is 404.</summary>
+    public bool MetricsExport { get; init; } = true;
+
     /// <summary>Limits of device connections.</summary>
     public Devices.DeviceSettings Devices { get; init; } = new();
 
@@ -86,6 +89,7 @@ public sealed record EdgeSettings
                 RegisterFreeFailuresPerAddress = SettingReader.Int(configuration, "APPMSG_REGISTER_FREE_FAILURES_PER_ADDRESS", "AppMsg:RegisterFreeFailuresPerAddress", 20, 1, 1_000_000),
             },
             AnonymousTenantId = SettingReader.String(configuration, "APPMSG_ANONYMOUS_TENANT", "AppMsg:AnonymousTenant"),
+            MetricsExport = SettingReader.Int(configuration, "APPMSG_METRICS_EXPORT", "AppMsg:MetricsExport", 1, 0, 1) == 1,
             HttpHeadersTimeout = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_HTTP_HEADERS_TIMEOUT_SECONDS", "AppMsg:HttpHeadersTimeoutSeconds", 10, 1, 300)),
             MinRequestBodyBytesPerSecond = SettingReader.Int(configuration, "APPMSG_HTTP_MIN_BODY_BYTES_PER_SECOND", "AppMsg:HttpMinBodyBytesPerSecond", 240, 1, 1_000_000),
             MaxRequestBodyBytes = SettingReader.Int(configuration, "APPMSG_MAX_BODY_BYTES", "AppMsg:MaxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -16,7 +16,8 @@ public static class GrainServices
         Action<Messaging.MessagingOptions>? messaging = null,
         Action<TimelinePrunerOptions>? pruning = null,
         Action<LoginThrottleOptions>? loginThrottle = null,
-        Action<Security.SecretsOptions>? secrets = null)
+        Action<Security.SecretsOptions>? secrets = null,
+        Action<ExpiredTokenSweepOptions>? tokenSweep = null)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         // What a grain call may throw: one rule (GrainFailures), applied to every call by one filter, and to
@@ -53,6 +54,9 @@ public static class GrainServices
         services.AddPeopleDirectoryServices();
         services.AddOptions<DirectoryOptions>().Configure(o => directory?.Invoke(o));
         services.AddOptions<LoginThrottleOptions>().Configure(o => loginThrottle?.Invoke(o));
+        services.AddOptions<ExpiredTokenSweepOptions>().Configure(o => tokenSweep?.Invoke(o));
+        services.AddSingleton<ExpiredTokenSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpiredTokenSweeper>());
         services.AddSingleton<Security.PasswordHashing>();
         services.AddOptions<Security.SecretsOptions>().Configure(o => secrets?.Invoke(o));
         services.AddSingleton<Security.SecretProtector>();

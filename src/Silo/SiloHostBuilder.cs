@@ -61,6 +61,11 @@ public static class SiloHostBuilder
             {
                 o.CurrentKey = settings.SecretsKey;
                 o.PreviousKey = settings.SecretsKeyPrevious;
+            },
+            o =>
+            {
+                o.Interval = settings.TokenSweepInterval;
+                o.PageSize = settings.TokenSweepPageSize;
             });
         builder.Services.Configure<AppMsg.Grains.Media.MediaPrunerOptions>(o =>
         {

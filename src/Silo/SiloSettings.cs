@@ -48,6 +48,12 @@ public sealed record SiloSettings
     /// <summary>How long an app's old secret keeps working after a rotation that names no overlap.</summary>
     public TimeSpan AppSecretOverlap { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often the stored login tokens are walked for expired ones never presented again.</summary>
+    public TimeSpan TokenSweepInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many token rows one statement of the sweep reads.</summary>
+    public int TokenSweepPageSize { get; init; } = 1_000;
+
     /// <summary>The TTL of a message that names none.</summary>
     public TimeSpan MessageDefaultTtl { get; init; } = TimeSpan.FromDays(7);
 
@@ -101,6 +107,8 @@ public sealed record SiloSettings
             SecretsKeyPrevious = Key(configuration, "APPMSG_SECRETS_KEY_PREVIOUS", "AppMsg:SecretsKeyPrevious"),
             TokenLifetime = TimeSpan.FromDays(SettingReader.Int(configuration, "APPMSG_TOKEN_LIFETIME_DAYS", "AppMsg:TokenLifetimeDays", 30, 1, 3650)),
             AppSecretOverlap = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_APP_SECRET_OVERLAP_SECONDS", "AppMsg:AppSecretOverlapSeconds", 86_400, 0, 2_592_000)),
+            TokenSweepInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_TOKEN_SWEEP_INTERVAL_SECONDS", "AppMsg:TokenSweepIntervalSeconds", 3_600, 1, 604_800)),
+            TokenSweepPageSize = SettingReader.Int(configuration, "APPMSG_TOKEN_SWEEP_PAGE_SIZE", "AppMsg:TokenSweepPageSize", 1_000, 1, 100_000),
             MessageDefaultTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_DEFAULT_SECONDS", "AppMsg:MessageTtlDefaultSeconds", 604_800, 1, int.MaxValue)),
             MessageMaxTtl = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MESSAGE_TTL_MAX_SECONDS", "AppMsg:MessageTtlMaxSeconds", 2_592_000, 1, int.MaxValue)),
             MaxContentBytes = SettingReader.Int(configuration, "APPMSG_MAX_CONTENT_BYTES", "AppMsg:MaxContentBytes", 32 * 1024, 256, 1024 * 1024),

@@ -34,6 +34,16 @@ public sealed class ConsoleTests(RunningSystem system, ConsoleBrowser browser) :
         await page.FillAsync("input[name=name]", "console tenant");
         await page.ClickAsync("text=Create tenant");
         await page.ClickAsync("a:has-text('console tenant')");
+        // The tenant's apps, listed from GET /v1/tenants/{tenantId}/apps, show a new one.
+        var apps = page.Locator("section:has(h3:has-text('Apps'))").First;
+        await Assertions.Expect(apps.Locator("text=No apps.")).ToBeVisibleAsync(Soon);
+        await page.FillAsync("input[placeholder='app name']", "console app one");
+        await page.ClickAsync("text=Create app");
+        await Assertions.Expect(apps.Locator("td a:has-text('console app one')")).ToBeVisibleAsync(Soon);
+        // The tenant's quota panel renders GET /v1/tenants/{tenantId}/quotas: every limit, unlimited until set.
+        var quotas = page.Locator("section:has(h3:text-is('Quotas'))");
+        await Assertions.Expect(quotas.Locator("td:text-is('messagesPerDay')")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(quotas.Locator("tr:has(td:text-is('messagesPerDay')) td:text-is('unlimited')")).ToBeVisibleAsync(Soon);
         await page.FillAsync("input[name=username]", "ada");
         await page.FillAsync("input[name=password]", "correct horse battery");
         await page.ClickAsync("text=Create user");
@@ -52,10 +62,10 @@ public sealed class ConsoleTests(RunningSystem system, ConsoleBrowser browser) :
 
         await page.ClickAsync("#sent-message a");
         var delivery = page.Locator("section:has(h3:has-text('Delivery state'))");
-        // The delivery-state route is another part of issue 14: a build without it says so rather than showing nothing.
-        await Assertions.Expect(delivery.Locator("table, [data-error]").First).ToBeVisibleAsync(Soon);
-        var shown = await delivery.InnerTextAsync();
-        Assert.True(shown.Contains("not available", StringComparison.Ordinal) || await delivery.Locator("td").CountAsync() > 0, shown);
+        // The panel renders the real route's answer: the recipient ada and her (offline) terminal's state.
+        await Assertions.Expect(delivery.Locator("td").First).ToBeVisibleAsync(Soon);
+        Assert.Equal(0, await delivery.Locator("[data-error]").CountAsync());
+        Assert.Contains(userId, await delivery.InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleBrowser.ScreenshotDirectory, "delivery.png") });
 
         await page.ClickAsync("nav >> text=Overview");

@@ -131,6 +131,37 @@ public sealed class TenantAppApiTests(RunningSystem system) : IClassFixture<Runn
     }
 
     [Fact]
+    public async Task A_tenants_apps_are_listed_page_by_page_to_the_operator_and_its_apps_only()
+    {
+        var tenantId = await seed.TenantAsync();
+        var apps = new List<(string Id, string Credential)>();
+        for (var i = 0; i < 3; i++)
+        {
+            apps.Add(await seed.AppAsync(tenantId, $"app {i}"));
+        }
+
+        var otherTenant = await seed.TenantAsync("other");
+        var (_, otherApp) = await seed.AppAsync(otherTenant);
+        await seed.UserAsync(tenantId, "lister");
+        var user = await seed.LoginAsync(tenantId, "lister");
+
+        var first = (await Api.GetAsync($"/v1/tenants/{tenantId}/apps?limit=2", system.AdminKey)).Expect(HttpStatusCode.OK).Body;
+        var next = first.GetProperty("next").GetString();
+        Assert.NotNull(next);
+        var second = (await Api.GetAsync($"/v1/tenants/{tenantId}/apps?limit=2&after={Uri.EscapeDataString(next)}", apps[0].Credential)).Expect(HttpStatusCode.OK).Body;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        var listed = first.GetProperty("apps").EnumerateArray().Concat(second.GetProperty("apps").EnumerateArray()).ToList();
+        Assert.Equal(apps.Select(a => a.Id).Order(), listed.Select(a => a.GetProperty("id").GetString()));
+        Assert.Equal("app 1", listed.Single(a => a.GetProperty("id").GetString() == apps[1].Id).GetProperty("name").GetString());
+        Assert.All(listed, a => Assert.False(a.TryGetProperty("secret", out _)));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.GetAsync($"/v1/tenants/{tenantId}/apps", user)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/v1/tenants/{tenantId}/apps", otherApp)).Status);
+        Assert.Equal(ErrorCodes.ValidationFailed, (await Api.GetAsync($"/v1/tenants/{tenantId}/apps?after=%25%25", system.AdminKey)).Code);
+        Assert.Equal(ErrorCodes.ValidationFailed, (await Api.GetAsync($"/v1/tenants/{tenantId}/apps?limit=0", system.AdminKey)).Code);
+    }
+
+    [Fact]
     public async Task An_app_credential_reaches_only_its_own_tenant()
     {
         var home = await seed.TenantAsync("home");

@@ -37,6 +37,12 @@ public sealed class DeliveryStateTests(RunningSystem system) : IClassFixture<Run
         Assert.Equal(MessageType.Push, (await silentDevice.Device.ReceiveAsync()).Type);
 
         Assert.Equal("acknowledged", await Eventually.ReturnsAsync(() => StateAsync(app, toReader, reader), s => s == "acknowledged", Within, "the reader's acknowledgement"));
+        // The acknowledgement's time is shown: after the message was stored, and not in the future.
+        var acknowledgedAt = (await TerminalAsync(app, toReader, reader)).GetProperty("at").GetDateTimeOffset();
+        var storedAt = (await system.Api.GetAsync($"/v1/messages/{toReader}/delivery", app)).Expect(HttpStatusCode.OK).Body.GetProperty("createdAt").GetDateTimeOffset();
+        Assert.InRange(acknowledgedAt, storedAt, DateTimeOffset.UtcNow.AddSeconds(1));
+        // And stored with the cursor (saved within the cursor grain's flush period), so a restart keeps it.
+        await Eventually.ReturnsAsync(() => StoredAckTimeAsync(reader), at => at is not null, Within, "the acknowledgement time stored");
         var silentTerminal = await TerminalAsync(app, toSilent, silent);
         Assert.Equal("delivered", silentTerminal.GetProperty("state").GetString());
         Assert.Equal(silentDevice.SessionId, silentTerminal.GetProperty("deviceId").GetString());
@@ -75,6 +81,75 @@ public sealed class DeliveryStateTests(RunningSystem system) : IClassFixture<Run
         Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{sent}/delivery", otherApp)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync("/v1/messages/nosuchmessage/delivery", system.AdminKey)).Status);
         Assert.Equal("validation_failed", (await system.Api.GetAsync($"/v1/messages/{sent}/delivery?limit=0", system.AdminKey)).Code);
+    }
+
+    [Fact]
+    public async Task Org_tenant_and_broadcast_messages_list_their_users_page_by_page()
+    {
+        var (tenantId, first) = await system.NewUserAsync();
+        var second = await NewUserAsync(tenantId);
+        var third = await NewUserAsync(tenantId);
+        var (appId, app) = await NewAppAsync(tenantId);
+        var (otherTenant, outsider) = await system.NewUserAsync();
+        var parent = (await system.Api.PostAsync($"/v1/tenants/{tenantId}/orgs", new { name = "parent" }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        var child = (await system.Api.PostAsync($"/v1/tenants/{tenantId}/orgs", new { name = "child", parentId = parent }, system.AdminKey)).Expect(HttpStatusCode.Created)["id"];
+        (await system.Api.PutAsync($"/v1/orgs/{parent}/members/{first}", null, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        (await system.Api.PutAsync($"/v1/orgs/{child}/members/{second}", null, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        await using var firstDevice = await RegisteredAsync(tenantId, first);
+
+        // An org reaches its members and those of the orgs below it; a tenant and an app broadcast every user of the tenant.
+        var toOrg = await SendAsync(app, $"{parent}@org");
+        var toTenant = await SendAsync(app, $"{tenantId}@tenant");
+        var broadcast = await SendAsync(app, $"{appId}@app");
+
+        Assert.Equal(new[] { first, second }.Order(), (await AllRecipientsAsync(app, toOrg)).Keys.Order());
+        var everyone = new[] { first, second, third }.Order().ToArray();
+        var tenantRecipients = await AllRecipientsAsync(app, toTenant);
+        Assert.Equal(everyone, tenantRecipients.Keys.Order());
+        Assert.Equal(everyone, (await AllRecipientsAsync(system.AdminKey, broadcast)).Keys.Order());
+        Assert.DoesNotContain(outsider, tenantRecipients.Keys);
+        // The online user's terminal is delivered to; the others have no terminal known (never registered).
+        Assert.Equal("delivered", tenantRecipients[first].EnumerateArray().Single().GetProperty("state").GetString());
+        Assert.Empty(tenantRecipients[third].EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{toTenant}/delivery", (await NewAppAsync(otherTenant)).Credential)).Status);
+    }
+
+    /// <summary>The acknowledgement time stored with the user's inbox cursor (raw row), or null.</summary>
+    private async Task<DateTimeOffset?> StoredAckTimeAsync(string userId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(system.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT acked_at FROM msg_cursors WHERE user_id = $1 AND timeline = $2", connection);
+        command.Parameters.AddWithValue(userId);
+        command.Parameters.AddWithValue($"{userId}@user");
+        return await command.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
+    /// <summary>Every recipient of a message, read one per page (so the paging is walked), with its terminals.</summary>
+    private async Task<Dictionary<string, JsonElement>> AllRecipientsAsync(string credential, string messageId)
+    {
+        var recipients = new Dictionary<string, JsonElement>();
+        string? after = null;
+        for (var pages = 0; pages < 20; pages++)
+        {
+            var page = (await system.Api.GetAsync($"/v1/messages/{messageId}/delivery?limit=1{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}", credential))
+                .Expect(HttpStatusCode.OK).Body;
+            Assert.True(page.GetProperty("recipientsListed").GetBoolean(), $"recipients not listed: {page}");
+            foreach (var recipient in page.GetProperty("recipients").EnumerateArray())
+            {
+                Assert.True(recipients.TryAdd(recipient.GetProperty("userId").GetString()!, recipient.GetProperty("terminals").Clone()), "a recipient listed twice");
+            }
+
+            Assert.True(page.GetProperty("recipients").GetArrayLength() <= 1);
+            if (page.GetProperty("next").ValueKind == JsonValueKind.Null)
+            {
+                return recipients;
+            }
+
+            after = page.GetProperty("next").GetString();
+        }
+
+        throw new Xunit.Sdk.XunitException("more than 20 pages");
     }
 
     private sealed class Registered(RawDevice device, string sessionId) : IAsyncDisposable

@@ -106,16 +106,34 @@ public sealed class DirectScenario(BenchOptions options, string logDirectory) : 
             var nextN = 0L;
             await RunRateAsync(system, devices, users, ledger, warmRate, TimeSpan.FromSeconds(3), warmUpRow, () => ++nextN, cancellationToken);
 
-            var disconnectsBefore = devices.Sum(c => c.Disconnects);
-            var row = Row(system);
-            var cpu = Cpu(system);
-            cpu.Start();
-            Volatile.Write(ref ledger, new DeliveryLedger(count, perReceiver: false));
-            await RunRateAsync(system, devices, users, ledger, Options.Rate, Options.Duration, row, () => ++nextN, cancellationToken);
-            row.CpuPercent = cpu.Stop();
-            row.Metrics["disconnects"] = devices.Sum(c => c.Disconnects) - disconnectsBefore;
-            row.Notes.Add($"transport {TransportNote(system)}");
-            MainTable.Rows.Add(row);
+            var quota = Options.Quota && system is AppMsgSystem;
+            // The ramp's figures go to the first fixed-rate row (without quotas).
+            SystemResult? row = null;
+            foreach (var withQuotas in quota ? new[] { false, true } : [false])
+            {
+                if (withQuotas)
+                {
+                    await ((AppMsgSystem)system).SetTenantQuotasAsync(true, cancellationToken);
+                }
+
+                var disconnectsBefore = devices.Sum(c => c.Disconnects);
+                var phase = Row(system, !quota ? "" : withQuotas ? "tenant quotas" : "no quotas");
+                row ??= phase;
+                var cpu = Cpu(system);
+                cpu.Start();
+                Volatile.Write(ref ledger, new DeliveryLedger(count, perReceiver: false));
+                await RunRateAsync(system, devices, users, ledger, Options.Rate, Options.Duration, phase, () => ++nextN, cancellationToken);
+                phase.CpuPercent = cpu.Stop();
+                phase.Metrics["disconnects"] = devices.Sum(c => c.Disconnects) - disconnectsBefore;
+                phase.Notes.Add($"transport {TransportNote(system)}");
+                MainTable.Rows.Add(phase);
+            }
+
+            if (quota)
+            {
+                // The ramp (when asked for) runs without them, as without --quota.
+                await ((AppMsgSystem)system).SetTenantQuotasAsync(false, cancellationToken);
+            }
 
             if (Options.Ramp)
             {
@@ -154,7 +172,7 @@ public sealed class DirectScenario(BenchOptions options, string logDirectory) : 
                 }
 
                 CurrentVariant = "";
-                row.Metrics["max_sustained_rate"] = best;
+                row!.Metrics["max_sustained_rate"] = best;
                 row.Metrics["max_delivered_rate"] = highest;
                 if (best is null)
                 {

@@ -94,12 +94,31 @@ public abstract class Scenario(BenchOptions options, string logDirectory) : ISce
     protected SystemResult Row(IBenchSystem system, string variant = "") => new()
     {
         System = system.Name,
-        Variant = Options.Transport != "each" ? variant : variant.Length == 0 ? currentTransport : $"{variant}, {currentTransport}",
+        Variant = Options.Transport != "each" && !Options.Tls ? variant : variant.Length == 0 ? currentTransport : $"{variant}, {currentTransport}",
         IsAppMsg = system.IsAppMsg,
     };
 
-    /// <summary>Each transport the system has, one run apiece, for --transport each; else the one asked for.</summary>
-    private IReadOnlyList<string> TransportsToRun(IBenchSystem system) => Options.Transport == "each" ? system.Transports : [Options.Transport];
+    /// <summary>
+    /// Each transport the system has, one run apiece, for --transport each; else the one asked for. With --tls, each plain
+    /// transport is followed by its TLS form (tcp: tls, ws: wss; mixed: tcp, tls, ws, wss) where the system has it.
+    /// </summary>
+    private IReadOnlyList<string> TransportsToRun(IBenchSystem system)
+    {
+        var tls = Options.Tls && system.IsAppMsg;
+        IReadOnlyList<string> plain = Options.Transport == "each" ? [.. system.Transports.Where(t => t is not ("tls" or "wss"))]
+            : tls && Options.Transport == "mixed" ? ["tcp", "ws"] : [Options.Transport];
+        if (!tls)
+        {
+            return plain;
+        }
+
+        return [.. plain.SelectMany(t => t switch
+        {
+            "tcp" => new[] { "tcp", "tls" },
+            "ws" => ["ws", "wss"],
+            _ => [t],
+        }).Where(t => t is not ("tls" or "wss") || system.Transports.Contains(t))];
+    }
 
     protected static CpuMeter Cpu(IBenchSystem system) => new(system.CpuSources);
 

@@ -17,16 +17,19 @@ public sealed class AppMsgConnection : IBenchConnection
 
     public int Disconnects => Volatile.Read(ref disconnects);
 
-    public static async Task<AppMsgConnection> ConnectAsync(BenchUser user, int receiver, string transport, MessageHandler onMessage, CancellationToken cancellationToken)
+    /// <param name="pin">SHA-256 of the edge's self-signed certificate (--tls), or null: the platform validates.</param>
+    public static async Task<AppMsgConnection> ConnectAsync(BenchUser user, int receiver, string transport, string? pin, MessageHandler onMessage, CancellationToken cancellationToken)
     {
         var (kind, endpoint) = transport switch
         {
             "tcp" => (DeviceTransportKind.Tcp, user.TcpEndpoint),
             "ws" => (DeviceTransportKind.WebSocketBinary, user.WsEndpoint),
             "wsjson" => (DeviceTransportKind.WebSocketJson, user.WsEndpoint),
-            _ => throw new ArgumentException($"unknown transport '{transport}' (tcp, ws, wsjson)"),
+            "tls" => (DeviceTransportKind.Tcp, user.TlsEndpoint ?? throw new InvalidOperationException("the edge serves no TLS (login named no tcpTls)")),
+            "wss" => (DeviceTransportKind.WebSocketBinary, user.WssEndpoint ?? throw new InvalidOperationException("the edge serves no TLS (login named no wss)")),
+            _ => throw new ArgumentException($"unknown transport '{transport}' (tcp, ws, wsjson, tls, wss)"),
         };
-        var client = await AppMsgDevices.ConnectAsync(endpoint, kind, user.Id, user.Token, Protocol.TerminalType.Android, cancellationToken);
+        var client = await AppMsgDevices.ConnectAsync(endpoint, kind, user.Id, user.Token, Protocol.TerminalType.Android, cancellationToken, pin);
         return new AppMsgConnection(client, receiver, onMessage);
     }
 

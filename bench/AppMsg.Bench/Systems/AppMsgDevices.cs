@@ -7,11 +7,13 @@ public static class AppMsgDevices
 {
     /// <summary>A connected <see cref="DeviceClient"/>, registered; disposed again when the connect fails.</summary>
     public static async Task<DeviceClient> ConnectAsync(
-        string endpoint, DeviceTransportKind transport, string userId, string token, Protocol.TerminalType terminalType, CancellationToken cancellationToken)
+        string endpoint, DeviceTransportKind transport, string userId, string token, Protocol.TerminalType terminalType, CancellationToken cancellationToken,
+        string? pinnedCertificateSha256 = null)
     {
         var client = new DeviceClient(new DeviceClientOptions
         {
             Endpoint = endpoint,
+            PinnedCertificateSha256 = pinnedCertificateSha256,
             Transport = transport,
             UserId = userId,
             Token = token,

@@ -2,8 +2,11 @@ using System.Text;
 
 namespace AppMsg.Bench.Systems;
 
-/// <summary>A backend publishing through <c>POST /v1/messages</c> as the operator; answered after the message is stored.</summary>
-public sealed class AppMsgHttpPublisher(HttpClient http) : IBenchPublisher
+/// <summary>
+/// A backend publishing through <c>POST /v1/messages</c> with the client's credential (the operator's, or an app's for
+/// http-app and http-quota); answered after the message is stored.
+/// </summary>
+public sealed class AppMsgHttpPublisher(HttpClient http, bool disposeClient = false) : IBenchPublisher
 {
     private const int MaxTargets = 1_000;
 
@@ -19,7 +22,15 @@ public sealed class AppMsgHttpPublisher(HttpClient http) : IBenchPublisher
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        if (disposeClient)
+        {
+            http.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private async Task SendAsync(string body, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     private string tenantId = "";
     private string? connectionString;
     private string clusterId = "appmsg";
+    private BenchCertificate? certificate;
 
     public string Name => "AppMsg";
 
@@ -30,7 +31,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
 
     public IReadOnlyList<string> PublisherKinds => options.AppMsgPublishers;
 
-    public IReadOnlyList<string> Transports => ["tcp", "ws", "wsjson"];
+    public IReadOnlyList<string> Transports => options.Tls ? ["tcp", "ws", "wsjson", "tls", "wss"] : ["tcp", "ws", "wsjson"];
 
     public bool StoresOffline => true;
 
@@ -109,8 +110,10 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             using var created = await PostAsync("/v1/users", JsonSerializer.Serialize(new { tenantId, username, password = Password }), token);
             using var login = await PostAsync("/v1/auth/login", JsonSerializer.Serialize(new { tenantId, username, password = Password, terminalType = 1 }), token);
             var root = login.RootElement;
+            var edge = root.GetProperty("edge");
             users[i] = new BenchUser(i, root.GetProperty("userId").GetString()!, root.GetProperty("token").GetString()!,
-                root.GetProperty("edge").GetProperty("tcp").GetString()!, root.GetProperty("edge").GetProperty("ws").GetString()!);
+                edge.GetProperty("tcp").GetString()!, edge.GetProperty("ws").GetString()!,
+                edge.TryGetProperty("tcpTls", out var tls) ? tls.GetString() : null, edge.TryGetProperty("wss", out var wss) ? wss.GetString() : null);
         }, cancellationToken);
         return users;
     }
@@ -131,17 +134,73 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     }
 
     public async Task<IBenchConnection> ConnectAsync(BenchUser user, int receiver, ConnectOptions connect, MessageHandler onMessage, CancellationToken cancellationToken) =>
-        await AppMsgConnection.ConnectAsync(user, receiver, connect.Transport, onMessage, cancellationToken);
+        await AppMsgConnection.ConnectAsync(user, receiver, connect.Transport, certificate?.Sha256, onMessage, cancellationToken);
 
     public async Task<IBenchPublisher> CreatePublisherAsync(string kind, CancellationToken cancellationToken) => kind switch
     {
         "http" => new AppMsgHttpPublisher(http!),
+        "http-app" => new AppMsgHttpPublisher(await AppClientAsync(quotas: false, cancellationToken), disposeClient: true),
+        "http-quota" => new AppMsgHttpPublisher(await AppClientAsync(quotas: true, cancellationToken), disposeClient: true),
         "orleans" => await AppMsgOrleansPublisher.ConnectAsync(
             connectionString ?? throw new InvalidOperationException("the Orleans publisher needs the database: --connection-string or ConnectionStrings__AppMsg"),
             clusterId, cancellationToken),
         "im" => await ImPublisherAsync(cancellationToken),
-        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, orleans, im)"),
+        _ => throw new ArgumentException($"unknown AppMsg publisher '{kind}' (http, http-app, http-quota, orleans, im)"),
     };
+
+    /// <summary>
+    /// Limits far above what the bench can reach: every check runs (blocks taken from the quota grains, the rate bucket,
+    /// recipients and TTL per send) and none refuses. Connections stay unlimited: the devices are connected already.
+    /// </summary>
+    private static readonly object HighQuotas = new
+    {
+        apiCallsPerDay = 1_000_000_000L,
+        messagesPerDay = 1_000_000_000L,
+        messagesPerSecond = 1_000_000L,
+        messagesBurst = 1_000_000L,
+        recipientsPerMessage = 10_000L,
+        maxTtlSeconds = 604_800L,
+        connections = -1L,
+        mediaBytes = 1_000_000_000L,
+    };
+
+    /// <summary>
+    /// Sets quotas far above what the bench reaches on the tenant (what 1:1 IMs from users count against), or removes
+    /// them: the direct scenario's --quota phase.
+    /// </summary>
+    public async Task SetTenantQuotasAsync(bool quotas, CancellationToken cancellationToken) =>
+        await PutAsync($"/v1/tenants/{tenantId}/quotas", quotas ? HighQuotas : new { }, cancellationToken);
+
+    /// <summary>An HTTP client with a new app's credential; with quotas, the app and the tenant get <see cref="HighQuotas"/>.</summary>
+    private async Task<HttpClient> AppClientAsync(bool quotas, CancellationToken cancellationToken)
+    {
+        using var app = await PostAsync("/v1/apps", JsonSerializer.Serialize(new { tenantId, name = quotas ? "bench-quota" : "bench-app" }), cancellationToken);
+        var appId = app.RootElement.GetProperty("id").GetString()!;
+        var credential = $"{appId}:{app.RootElement.GetProperty("secret").GetString()}";
+        if (quotas)
+        {
+            await PutAsync($"/v1/apps/{appId}/quotas", HighQuotas, cancellationToken);
+            await SetTenantQuotasAsync(true, cancellationToken);
+        }
+
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = http!.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        return client;
+    }
+
+    private async Task PutAsync(string path, object body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        using var response = await http!.PutAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
 
     private string UserName(int set, int index) => $"b{index}-{set}-{tag}";
 
@@ -191,6 +250,11 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         clusterId = $"bench-{tag}";
         var httpPort = FreePorts.Next();
+        if (options.Tls)
+        {
+            certificate = BenchCertificate.Create(Path.Combine(logDirectory, "tls"));
+        }
+
         var common = new Dictionary<string, string?>
         {
             ["ConnectionStrings__AppMsg"] = connectionString,
@@ -214,6 +278,11 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             ["APPMSG_TCP_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APPMSG_ADMIN_KEY"] = adminKey,
             ["APPMSG_EDGE_ID"] = "bench-edge",
+            ["APPMSG_METRICS_EXPORT"] = options.NoMetrics ? "0" : null,
+            ["APPMSG_TLS_CERT_PEM"] = certificate?.CertificatePemPath,
+            ["APPMSG_TLS_KEY_PEM"] = certificate?.KeyPemPath,
+            ["APPMSG_TLS_TCP_PORT"] = certificate is null ? null : FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_HTTPS_PORT"] = certificate is null ? null : FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, logDirectory);
         var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         await WaitReadyAsync(baseAddress, cancellationToken);

@@ -22,6 +22,14 @@ public static class AppEndpoints
             return Results.Created($"/v1/apps/{id}", ToCreated(created));
         });
 
+        // An extension of the fixed routes (docs/console.md): the console lists a tenant's apps with it.
+        api.MapGet("/v1/tenants/{tenantId}/apps", async (string tenantId, string? after, int? limit, Caller caller, IClusterClient cluster) =>
+        {
+            caller.EnsureCanManage(Validate.Id(tenantId, "tenant"), "tenant");
+            var page = await cluster.GetGrain<IDirectoryQueryGrain>(0).ListAppsAsync(tenantId, after, Validate.Limit(limit));
+            return Results.Ok(new { apps = page.Items, next = page.Next });
+        });
+
         api.MapGet("/v1/apps/{appId}", async (string appId, Caller caller, IClusterClient cluster) =>
             Results.Ok(await GetVisibleAsync(appId, caller, cluster)));
 

@@ -48,4 +48,10 @@ public interface IDirectoryQueryGrain : IGrainWithIntegerKey
     /// <param name="after">The <see cref="Page{T}.Next"/> of the previous page, or null.</param>
     /// <param name="limit">1 to 500.</param>
     Task<Page<OrgInfo>> ListRootOrgsAsync(string tenantId, string? after, int limit);
+
+    /// <summary>A tenant's apps, by id.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="after">The <see cref="Page{T}.Next"/> of the previous page, or null.</param>
+    /// <param name="limit">1 to 500.</param>
+    Task<Page<AppSummary>> ListAppsAsync(string tenantId, string? after, int limit);
 }

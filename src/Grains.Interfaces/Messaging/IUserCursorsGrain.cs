@@ -18,6 +18,12 @@ public interface IUserCursorsGrain : IGrainWithStringKey
     /// </summary>
     Task<IReadOnlyDictionary<string, long>> GetReaderAsync(int terminalType, string deviceId);
 
-    /// <summary>Moves a reader's cursors forward (never back).</summary>
+    /// <summary>
+    /// How far any reader of one terminal type has read, with that cursor's last move (for the delivery state's
+    /// acknowledgement times), by timeline address.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, CursorPosition>> GetPositionsAsync(int terminalType);
+
+    /// <summary>Moves a reader's cursors forward (never back); the grain's clock times the move.</summary>
     Task AdvanceAsync(int terminalType, string deviceId, IReadOnlyDictionary<string, long> cursors);
 }

@@ -1,3 +1,5 @@
+using AppMsg.Common;
+using AppMsg.Directory;
 using Npgsql;
 
 namespace AppMsg.Grains.Directory;
@@ -20,4 +22,23 @@ public sealed class AppIndex(NpgsqlDataSource database)
     /// <summary>The ids of a tenant's apps (whose broadcasts its users receive).</summary>
     public Task<IReadOnlyList<string>> TenantAppIdsAsync(string tenantId) =>
         database.ReadStringsAsync("SELECT app_id FROM dir_apps WHERE tenant_id = $1 ORDER BY app_id", tenantId);
+
+    /// <summary>A page of a tenant's apps, by id.</summary>
+    public async Task<Page<AppSummary>> ListAsync(string tenantId, string? after, int limit)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT app_id, name, created_at FROM dir_apps
+             WHERE tenant_id = $1 AND app_id > $2
+             ORDER BY app_id
+             LIMIT $3
+            """);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(Cursor.Decode(after) ?? "");
+        command.Parameters.AddWithValue(limit + 1);
+        return await KeysetPages.ReadAsync(
+            command,
+            limit,
+            r => new AppSummary(r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2)),
+            a => Cursor.Encode(a.Id));
+    }
 }

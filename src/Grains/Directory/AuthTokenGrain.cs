@@ -1,11 +1,15 @@
 using AppMsg.Directory;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace AppMsg.Grains.Directory;
 
 public sealed class AuthTokenGrain(
     [PersistentState("authtoken", StorageNames.Default)] IPersistentState<AuthTokenState> state) : Grain, IAuthTokenGrain
 {
+    // Whether this activation served anything but REGISTER checks (then it stays, for the HTTP API's next call).
+    private bool servedOthers;
+
     public async Task InitializeAsync(TokenPrincipal principal)
     {
         servedOthers = true;
@@ -17,9 +21,6 @@ public sealed class AuthTokenGrain(
         state.State.Principal = principal;
         await state.WriteStateAsync();
     }
-
-    // Whether this activation served anything but REGISTER checks (then it stays, for the HTTP API's next call).
-    private bool servedOthers;
 
     public Task<TokenPrincipal?> ValidateAsync()
     {
@@ -59,6 +60,15 @@ public sealed class AuthTokenGrain(
             return;
         }
 
-        await state.ClearStateAsync();
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Only ExpiredTokenSweeper deletes a token row behind its grain, and only an expired or revoked one: gone already.
+            state.State = new AuthTokenState();
+            DeactivateOnIdle();
+        }
     }
 }

@@ -30,6 +30,9 @@ public sealed class DirectoryQueryGrain(UserIndex users) : Grain, IDirectoryQuer
     public Task<Page<OrgInfo>> ListRootOrgsAsync(string tenantId, string? after, int limit) =>
         Orgs.ListRootsAsync(tenantId, after, PageSize(limit));
 
+    public Task<Page<AppSummary>> ListAppsAsync(string tenantId, string? after, int limit) =>
+        ServiceProvider.GetRequiredService<AppIndex>().ListAsync(tenantId, after, PageSize(limit));
+
     private QunIndex Quns => ServiceProvider.GetRequiredService<QunIndex>();
 
     private OrgIndex Orgs => ServiceProvider.GetRequiredService<OrgIndex>();

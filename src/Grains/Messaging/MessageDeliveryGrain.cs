@@ -9,7 +9,7 @@ using Orleans.Concurrency;
 namespace AppMsg.Grains.Messaging;
 
 /// <summary>
-/// Works out a message's delivery state: the recipients are the inbox's user or a page of the qun's members; a
+/// Works out a message's delivery state: the recipients are the inbox's user or a page of the group audience's users; a
 /// terminal is listed when it has a cursor on the timeline or a session online; its state comes from its cursor
 /// (acknowledged), the expiry, and whether a session of it is online (delivered, awaiting the acknowledgement) or
 /// not (pending), or notified when a push notification of it was sent to the terminal's registered device (push_sent). Cursors are read from the users' cursor grains, which edges update within a second of an acknowledgement.
@@ -33,7 +33,11 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, Notifications.P
             recipients, next, listed);
     }
 
-    /// <summary>An inbox's user, or a page of a qun's members; other audiences (orgs, tenants, broadcasts, app upstreams) are not listed.</summary>
+    /// <summary>
+    /// An inbox's user, or a page of a group audience's users: a qun's members; an org's members and those of every org
+    /// below it; a tenant's users; for an app broadcast, the users of the app's tenant (its anonymous sessions are not
+    /// users and are not listed). An app's upstream and anything else has no recipients listed.
+    /// </summary>
     private async Task<(IReadOnlyList<string> Users, string? Next, bool Listed)> RecipientsAsync(string timeline, string? after, int limit)
     {
         if (!Address.TryParse(timeline, out var address))
@@ -41,6 +45,7 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, Notifications.P
             return ([], null, false);
         }
 
+        var directory = GrainFactory.GetGrain<IDirectoryQueryGrain>(0);
         switch (address.Kind)
         {
             case AddressKind.User:
@@ -48,9 +53,17 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, Notifications.P
             case AddressKind.Qun:
                 var page = await GrainFactory.GetGrain<IQunGrain>(address.Id).GetMembersAsync(after, limit);
                 return ([.. page.Items.Select(m => m.UserId)], page.Next, true);
+            case AddressKind.Org:
+                return Users(await directory.ListOrgMembersAsync(address.Id, includeSubOrgs: true, after, limit));
+            case AddressKind.Tenant:
+                return Users(await directory.ListUsersAsync(address.Id, usernamePrefix: null, after, limit));
+            case AddressKind.App when await GrainFactory.GetGrain<IAppGrain>(address.Id).GetAsync() is { } app:
+                return Users(await directory.ListUsersAsync(app.TenantId, usernamePrefix: null, after, limit));
             default:
                 return ([], null, false);
         }
+
+        static (IReadOnlyList<string>, string?, bool) Users(Page<UserSummary> page) => ([.. page.Items.Select(u => u.Id)], page.Next, true);
     }
 
     private async Task<RecipientDelivery> RecipientAsync(string userId, StoredMessage message,
@@ -68,8 +81,9 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, Notifications.P
             }
 
             var session = sessions.FirstOrDefault(s => s.TerminalType == type);
-            var known = await cursors.GetAsync(type);
-            var cursor = known.TryGetValue(message.Timeline, out var seq) ? seq : (long?)null;
+            var known = await cursors.GetPositionsAsync(type);
+            var position = known.TryGetValue(message.Timeline, out var found) ? found : (CursorPosition?)null;
+            var cursor = position?.Seq;
             var pushed = notified.Where(n => n.TerminalType == type).ToList();
             if (cursor is null && session is null && pushed.Count == 0)
             {
@@ -84,7 +98,7 @@ public sealed class MessageDeliveryGrain(MessageLocator locator, Notifications.P
             }
 
             terminals.Add(cursor >= message.Seq
-                ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Acknowledged, null)
+                ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Acknowledged, position!.Value.AcknowledgedAt(message.Seq))
                 : message.ExpiresAt <= now
                     ? new TerminalDelivery(type, session?.SessionId, TerminalDeliveryState.Expired, message.ExpiresAt)
                     : session is not null

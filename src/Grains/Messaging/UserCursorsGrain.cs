@@ -8,12 +8,12 @@ namespace AppMsg.Grains.Messaging;
 /// is saved every few seconds (batched with every other user's) and on deactivation. After a crash a
 /// terminal may be sent a few messages again, never fewer.
 /// </summary>
-public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGrain
+public sealed class UserCursorsGrain(CursorStore store, TimeProvider time) : Grain, IUserCursorsGrain
 {
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(5);
 
-    private Dictionary<CursorKey, long> cursors = [];
-    private Dictionary<CursorKey, long> moved = [];
+    private Dictionary<CursorKey, CursorPosition> cursors = [];
+    private Dictionary<CursorKey, CursorPosition> moved = [];
 
     // Whether this activation served anything but replay's reads (then it stays: acknowledgements follow).
     private bool servedOthers;
@@ -32,15 +32,18 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
     {
         servedOthers = true;
         var ofType = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, seq) in cursors)
+        foreach (var (timeline, position) in FurthestOfType(terminalType))
         {
-            if (key.TerminalType == terminalType && (!ofType.TryGetValue(key.Timeline, out var known) || seq > known))
-            {
-                ofType[key.Timeline] = seq;
-            }
+            ofType[timeline] = position.Seq;
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, long>>(ofType);
+    }
+
+    public Task<IReadOnlyDictionary<string, CursorPosition>> GetPositionsAsync(int terminalType)
+    {
+        servedOthers = true;
+        return Task.FromResult<IReadOnlyDictionary<string, CursorPosition>>(FurthestOfType(terminalType));
     }
 
     public Task<IReadOnlyDictionary<string, long>> GetReaderAsync(int terminalType, string deviceId)
@@ -53,7 +56,7 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
         }
 
         var ofReader = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, seq) in cursors)
+        foreach (var (key, position) in cursors)
         {
             if (key.TerminalType != terminalType)
             {
@@ -62,11 +65,11 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
 
             if (key.DeviceId == deviceId)
             {
-                ofReader[key.Timeline] = seq;
+                ofReader[key.Timeline] = position.Seq;
             }
             else if (key.DeviceId.Length == 0)
             {
-                ofReader.TryAdd(key.Timeline, seq);
+                ofReader.TryAdd(key.Timeline, position.Seq);
             }
         }
 
@@ -76,17 +79,36 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
     public Task AdvanceAsync(int terminalType, string deviceId, IReadOnlyDictionary<string, long> advanced)
     {
         servedOthers = true;
+        var now = time.GetUtcNow();
         foreach (var (timeline, seq) in advanced)
         {
             var key = new CursorKey(terminalType, deviceId, timeline);
-            if (!cursors.TryGetValue(key, out var current) || seq > current)
+            var known = cursors.TryGetValue(key, out var current);
+            if (!known || seq > current.Seq)
             {
-                cursors[key] = seq;
-                moved[key] = seq;
+                var from = known ? current.Seq : 0;
+                cursors[key] = new CursorPosition(seq, from, now);
+                // Moves not yet saved merge: the saved row covers them all, timed by the latest.
+                moved[key] = new CursorPosition(seq, moved.TryGetValue(key, out var unsaved) ? unsaved.AckedFrom : from, now);
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Per timeline, the furthest cursor of any reader of the terminal type.</summary>
+    private Dictionary<string, CursorPosition> FurthestOfType(int terminalType)
+    {
+        var ofType = new Dictionary<string, CursorPosition>(StringComparer.Ordinal);
+        foreach (var (key, position) in cursors)
+        {
+            if (key.TerminalType == terminalType && (!ofType.TryGetValue(key.Timeline, out var known) || position.Seq > known.Seq))
+            {
+                ofType[key.Timeline] = position;
+            }
+        }
+
+        return ofType;
     }
 
     private async Task FlushAsync()
@@ -105,9 +127,9 @@ public sealed class UserCursorsGrain(CursorStore store) : Grain, IUserCursorsGra
         catch (AppMsgException)
         {
             // Not saved: kept for the next flush (newer moves of the same key win).
-            foreach (var (key, seq) in saving)
+            foreach (var (key, position) in saving)
             {
-                moved.TryAdd(key, seq);
+                moved[key] = moved.TryGetValue(key, out var newer) ? newer with { AckedFrom = position.AckedFrom } : position;
             }
         }
     }

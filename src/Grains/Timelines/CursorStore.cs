@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using AppMsg.Messaging;
 using NpgsqlTypes;
 
 namespace AppMsg.Grains.Timelines;
@@ -16,9 +17,12 @@ public sealed partial class CursorStore : IAsyncDisposable
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(5);
 
     private const string Upsert = """
-        INSERT INTO msg_cursors (user_id, terminal_type, device_id, timeline, seq)
-        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[])
-        ON CONFLICT (user_id, terminal_type, device_id, timeline) DO UPDATE SET seq = greatest(msg_cursors.seq, excluded.seq)
+        INSERT INTO msg_cursors (user_id, terminal_type, device_id, timeline, seq, acked_from, acked_at)
+        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::timestamptz[])
+        ON CONFLICT (user_id, terminal_type, device_id, timeline) DO UPDATE SET
+            seq = greatest(msg_cursors.seq, excluded.seq),
+            acked_from = CASE WHEN excluded.seq > msg_cursors.seq THEN excluded.acked_from ELSE msg_cursors.acked_from END,
+            acked_at = CASE WHEN excluded.seq > msg_cursors.seq THEN excluded.acked_at ELSE msg_cursors.acked_at END
         """;
 
     private readonly NpgsqlDataSource database;
@@ -34,15 +38,19 @@ public sealed partial class CursorStore : IAsyncDisposable
     }
 
     /// <summary>A user's cursors.</summary>
-    public async Task<Dictionary<CursorKey, long>> LoadAsync(string userId)
+    public async Task<Dictionary<CursorKey, CursorPosition>> LoadAsync(string userId)
     {
-        await using var command = database.CreateCommand("SELECT terminal_type, device_id, timeline, seq FROM msg_cursors WHERE user_id = $1");
+        await using var command = database.CreateCommand(
+            "SELECT terminal_type, device_id, timeline, seq, acked_from, acked_at FROM msg_cursors WHERE user_id = $1");
         command.Parameters.AddWithValue(userId);
-        var cursors = new Dictionary<CursorKey, long>();
+        var cursors = new Dictionary<CursorKey, CursorPosition>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            cursors[new CursorKey(reader.GetInt16(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
+            var seq = reader.GetInt64(3);
+            cursors[new CursorKey(reader.GetInt16(0), reader.GetString(1), reader.GetString(2))] = reader.IsDBNull(5)
+                ? new CursorPosition(seq, seq, null)
+                : new CursorPosition(seq, reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5));
         }
 
         return cursors;
@@ -50,7 +58,7 @@ public sealed partial class CursorStore : IAsyncDisposable
 
     /// <summary>Saves a user's moved cursors; completes once they are committed.</summary>
     /// <exception cref="AppMsgException"><c>unavailable</c> when the database does not commit in time.</exception>
-    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<CursorKey, long>> cursors)
+    public async Task SaveAsync(string userId, IReadOnlyCollection<KeyValuePair<CursorKey, CursorPosition>> cursors)
     {
         var pending = new Pending(userId, cursors);
         await queue.Writer.WriteAsync(pending);
@@ -83,13 +91,15 @@ public sealed partial class CursorStore : IAsyncDisposable
     private async Task WriteAsync(List<Pending> batch)
     {
         // One row per key: a statement may not upsert the same row twice.
-        var latest = new Dictionary<(string, CursorKey), long>();
+        var latest = new Dictionary<(string, CursorKey), CursorPosition>();
         foreach (var pending in batch)
         {
-            foreach (var (cursor, seq) in pending.Cursors)
+            foreach (var (cursor, position) in pending.Cursors)
             {
                 var key = (pending.UserId, cursor);
-                latest[key] = latest.TryGetValue(key, out var known) ? Math.Max(known, seq) : seq;
+                latest[key] = !latest.TryGetValue(key, out var known) ? position
+                    : position.Seq >= known.Seq ? position with { AckedFrom = Math.Min(known.AckedFrom, position.AckedFrom) }
+                    : known with { AckedFrom = Math.Min(known.AckedFrom, position.AckedFrom) };
             }
         }
 
@@ -101,7 +111,9 @@ public sealed partial class CursorStore : IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => (short)k.Item2.TerminalType).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item2.DeviceId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.Select(k => k.Item2.Timeline).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(p => p.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(p => p.AckedFrom).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(p => p.AckedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             await command.ExecuteNonQueryAsync(timeout.Token);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
@@ -125,11 +137,11 @@ public sealed partial class CursorStore : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} cursors could not be stored: {Reason}")]
     private static partial void LogBatchFailed(ILogger logger, int count, string reason);
 
-    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<CursorKey, long>> cursors)
+    private sealed class Pending(string userId, IReadOnlyCollection<KeyValuePair<CursorKey, CursorPosition>> cursors)
     {
         public string UserId { get; } = userId;
 
-        public IReadOnlyCollection<KeyValuePair<CursorKey, long>> Cursors { get; } = cursors;
+        public IReadOnlyCollection<KeyValuePair<CursorKey, CursorPosition>> Cursors { get; } = cursors;
 
         public TaskCompletionSource Saved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

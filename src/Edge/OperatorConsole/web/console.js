@@ -399,6 +399,7 @@
       page => usersBody.replaceChildren(table([['user', u => link(`#/user/${u.id}`, u.username)], ['display name', u => u.displayName || ''], ['status', u => u.status], ['created', u => when(u.createdAt)]], page.users, 'No users.')),
       error => usersBody.replaceChildren(errorBox('Could not load the users', error)));
     const createdApp = el('div', {});
+    let refreshApps = () => {};
     show(
       panel('Tenant', () => api('GET', `/v1/tenants/${encodeURIComponent(id)}`), t => el('div', {},
         el('h2', {}, `${t.name} `, el('span', { class: 'mono note' }, t.id)),
@@ -420,6 +421,12 @@
           form.reset();
           refresh();
         })]),
+      panel('Apps', () => api('GET', `/v1/tenants/${encodeURIComponent(id)}/apps?limit=100`), (page, refresh) => {
+        refreshApps = refresh;
+        return [
+          table([['app', a => link(`#/app/${a.id}`, a.name)], ['id', a => el('span', { class: 'mono' }, a.id)], ['created', a => when(a.createdAt)]], page.apps, 'No apps.'),
+          page.next ? el('p', { class: 'note' }, 'The first 100 apps are shown.') : null];
+      }),
       el('section', {}, el('h3', {}, 'Quns and apps'),
         formOf([['name', 'qun name']], 'Create qun', async (values, form) => {
           const qun = await api('POST', '/v1/quns', { tenantId: id, name: values.name });
@@ -430,6 +437,7 @@
           const app = await api('POST', '/v1/apps', { tenantId: id, name: values.name, webhookUrl: values.webhookUrl || undefined });
           form.reset();
           createdApp.replaceChildren(el('p', { class: 'secret' }, 'App ', link(`#/app/${app.id}`, app.id), ' created. Its secret, shown once: ', el('code', {}, app.secret)));
+          refreshApps();
         }) : null,
         createdApp),
       quotasPanel(`/v1/tenants/${encodeURIComponent(id)}/quotas`, 'tenant'),
