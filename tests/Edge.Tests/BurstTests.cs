@@ -31,7 +31,7 @@ public sealed class BurstTests(BurstSystem system) : IClassFixture<BurstSystem>
     {
         var qun = await CrowdedQun.CreateAsync(system, "burst", Members);
         var edgeB = BurstSystem.WithStallLimit(system.Deployment.EdgeSettings("edge-burst-b"));
-        await system.StartAnotherEdgeAsync(edgeB);
+        var edgeBApp = await system.StartAnotherEdgeAsync(edgeB);
         int PortOf(int member) => member < Members / 2 ? system.TcpPort : edgeB.TcpPort;
         int[] slow = [1, Members / 2 + 1];
         int[] stalled = [2, Members / 2 + 2];
@@ -41,7 +41,8 @@ public sealed class BurstTests(BurstSystem system) : IClassFixture<BurstSystem>
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, Members), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
                 devices[i] = await qun.ConnectAsync(system, i, receiveBufferBytes: stalled.Contains(i) ? 4096 : 0, port: PortOf(i)));
-            await system.WaitUntilLiveAsync(qun.Members[Members - 1].Id);
+            await system.WaitUntilLiveAsync(qun.Members[0].Id);
+            await system.WaitUntilLiveAsync(qun.Members[Members - 1].Id, edgeBApp.Services);
 
             var watch = Stopwatch.StartNew();
             var publishing = Parallel.ForEachAsync(Enumerable.Range(0, Messages), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, _) =>

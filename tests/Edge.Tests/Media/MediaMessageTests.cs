@@ -59,7 +59,8 @@ public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<Me
 
         var sent = await SendAsync(token, receiver, type, fields, mediaId);
         Assert.Equal(HttpStatusCode.OK, sent.Status);
-        Assert.Equal(1, await system.CountAsync("SELECT count(*) FROM msg_messages WHERE media_id = $1", mediaId));
+        // The receiver's inbox and the sender's own copy (conversations) both reference it: kept while either lives.
+        Assert.Equal(2, await system.CountAsync("SELECT count(*) FROM msg_messages WHERE media_id = $1", mediaId));
 
         foreach (var wrong in new[] { othersMedia, AppMsg.Ids.New() })
         {
