@@ -87,13 +87,19 @@ public sealed class TimelineGrain(
             await media.ClaimAsync(mediaId, Timeline);
         }
 
-        var append = AppendInOrderAsync(address, message, ttl, mediaId);
+        // Remembered with the sender copy's seq, so a retry gets the very answer the first try got.
+        var receipt = AppendWithSenderCopyAsync(address, message, ttl, mediaId);
         if (message.ClientMsgId is not null)
         {
-            RememberClientId(clientKey, ReceiptOf(append));
+            RememberClientId(clientKey, receipt);
         }
 
-        var appended = await append;
+        return await receipt;
+    }
+
+    private async Task<MessageReceipt> AppendWithSenderCopyAsync(Address? address, NewMessage message, TimeSpan ttl, string? mediaId)
+    {
+        var appended = await AppendInOrderAsync(address, message, ttl, mediaId);
         if (address is { Kind: AddressKind.User } && IsUser(message.From) && message.From != Timeline && appended.StoredAt is { } storedAt)
         {
             return appended.Receipt with { SenderCopySeq = await CopyToSenderAsync(message, appended.Receipt.Id, storedAt, storedAt + ttl) };
@@ -129,8 +135,6 @@ public sealed class TimelineGrain(
             return null;
         }
     }
-
-    private static async Task<MessageReceipt> ReceiptOf(Task<Appended> append) => (await append).Receipt;
 
     /// <summary>A stored message's receipt, and when it was stored (null for a repeated client message id found in the store).</summary>
     private readonly record struct Appended(MessageReceipt Receipt, DateTimeOffset? StoredAt);
