@@ -55,6 +55,17 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_device_id_goes_in_the_register()
+    {
+        await using var client = Client(o => o with { DeviceId = "phone-1" });
+        var connect = client.ConnectAsync();
+        var device = await _edge.AcceptAsync();
+        var request = await device.AcceptRegisterAsync();
+        Assert.Equal(new RegisterRequest(1, client.Options.TerminalType, "42", "0123456789abcdef0123456789abcdef", "phone-1"), request);
+        await connect.WaitAsync(EventReading.Patience);
+    }
+
+    [Fact]
     public async Task Without_auto_acknowledge_the_application_acknowledges()
     {
         await using var client = Client(o => o with { AutoAcknowledge = false });

@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace AppMsg.Edge.Tests.Media;
 
 /// <summary>POST and GET /v1/media against a real edge, silo and PostgreSQL, over real sockets.</summary>
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class MediaUploadTests(MediaTestSystem system, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<MediaTestSystem>
 {
     private static readonly byte[] Png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 0, 0, 0, 1];
