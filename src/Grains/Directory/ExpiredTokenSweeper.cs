@@ -56,21 +56,11 @@ public sealed partial class ExpiredTokenSweeper(
     /// <summary>One pass over every token row; returns the rows deleted (0 when another silo holds the lock).</summary>
     public async Task<long> SweepOnceAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellation);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection))
+        var deleted = await OneSiloAtATime.RunAsync(database, LockKey, async (connection, token) =>
         {
-            tryLock.Parameters.AddWithValue(LockKey);
-            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellation))!)
-            {
-                return 0;
-            }
-        }
-
-        long deleted = 0;
-        try
-        {
+            long count = 0;
             (long N0, long N1, string Extension) after = (long.MinValue, long.MinValue, "");
-            while (!cancellation.IsCancellationRequested)
+            while (!token.IsCancellationRequested)
             {
                 await using var command = new NpgsqlCommand(SweepPage, connection);
                 command.Parameters.AddWithValue(cluster.Value.ServiceId);
@@ -79,46 +69,25 @@ public sealed partial class ExpiredTokenSweeper(
                 command.Parameters.AddWithValue(after.N1);
                 command.Parameters.AddWithValue(after.Extension);
                 command.Parameters.AddWithValue(options.Value.PageSize);
-                await using var reader = await command.ExecuteReaderAsync(cancellation);
-                if (!await reader.ReadAsync(cancellation))
+                await using var reader = await command.ExecuteReaderAsync(token);
+                if (!await reader.ReadAsync(token))
                 {
                     break;
                 }
 
-                deleted += reader.GetInt64(0);
+                count += reader.GetInt64(0);
                 after = (reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3));
             }
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
-            unlock.Parameters.AddWithValue(LockKey);
-            await unlock.ExecuteScalarAsync(CancellationToken.None);
-        }
+
+            return count;
+        }, cancellation);
 
         Interlocked.Add(ref swept, deleted);
         return deleted;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await SweepOnceAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    LogSwept(logger, deleted);
-                }
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogSweepFailed(logger, e.Message);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OneSiloAtATime.RepeatAsync(options.Value.Interval, SweepOnceAsync, deleted => LogSwept(logger, deleted), reason => LogSweepFailed(logger, reason), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired login token rows")]
     private static partial void LogSwept(ILogger logger, long count);

@@ -41,19 +41,9 @@ public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<Medi
     public async Task<long> PruneOnceAsync(CancellationToken cancellation = default)
     {
         var o = options.Value;
-        await using var connection = await database.OpenConnectionAsync(cancellation);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection))
+        return await OneSiloAtATime.RunAsync(database, LockKey, async (connection, token) =>
         {
-            tryLock.Parameters.AddWithValue(LockKey);
-            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellation))!)
-            {
-                return 0;
-            }
-        }
-
-        long deleted = 0;
-        try
-        {
+            long count = 0;
             foreach (var (sql, age) in new[] { (DeleteUnreferenced, o.Grace), (DeleteOrphanBlobs, TimeSpan.Zero), (DeleteAbandonedUploads, o.PendingLifetime) })
             {
                 int batch;
@@ -68,7 +58,7 @@ public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<Medi
 
                     try
                     {
-                        batch = await command.ExecuteNonQueryAsync(cancellation);
+                        batch = await command.ExecuteNonQueryAsync(token);
                     }
                     catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
                     {
@@ -76,40 +66,17 @@ public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<Medi
                         batch = 0;
                     }
 
-                    deleted += batch;
+                    count += batch;
                 }
-                while (batch == o.BatchSize && !cancellation.IsCancellationRequested);
+                while (batch == o.BatchSize && !token.IsCancellationRequested);
             }
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
-            unlock.Parameters.AddWithValue(LockKey);
-            await unlock.ExecuteScalarAsync(CancellationToken.None);
-        }
 
-        return deleted;
+            return count;
+        }, cancellation);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await PruneOnceAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    LogPruned(logger, deleted);
-                }
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogPruneFailed(logger, e.Message);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OneSiloAtATime.RepeatAsync(options.Value.Interval, PruneOnceAsync, deleted => LogPruned(logger, deleted), reason => LogPruneFailed(logger, reason), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} media objects and blobs")]
     private static partial void LogPruned(ILogger logger, long count);

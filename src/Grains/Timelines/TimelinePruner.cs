@@ -39,19 +39,9 @@ public sealed partial class TimelinePruner(NpgsqlDataSource database, IOptions<T
     /// <summary>One pass: deletes what has expired, batch by batch; returns the rows deleted (0 when another silo holds the lock).</summary>
     public async Task<long> PruneOnceAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellation);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection))
+        var deleted = await OneSiloAtATime.RunAsync(database, LockKey, async (connection, token) =>
         {
-            tryLock.Parameters.AddWithValue(LockKey);
-            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellation))!)
-            {
-                return 0;
-            }
-        }
-
-        long deleted = 0;
-        try
-        {
+            long count = 0;
             foreach (var sql in new[] { DeleteExpired, DeleteClientIds })
             {
                 int batch;
@@ -59,42 +49,21 @@ public sealed partial class TimelinePruner(NpgsqlDataSource database, IOptions<T
                 {
                     await using var command = new NpgsqlCommand(sql, connection);
                     command.Parameters.AddWithValue(options.Value.BatchSize);
-                    batch = await command.ExecuteNonQueryAsync(cancellation);
-                    deleted += batch;
+                    batch = await command.ExecuteNonQueryAsync(token);
+                    count += batch;
                 }
-                while (batch == options.Value.BatchSize && !cancellation.IsCancellationRequested);
+                while (batch == options.Value.BatchSize && !token.IsCancellationRequested);
             }
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
-            unlock.Parameters.AddWithValue(LockKey);
-            await unlock.ExecuteScalarAsync(CancellationToken.None);
-        }
+
+            return count;
+        }, cancellation);
 
         Interlocked.Add(ref pruned, deleted);
         return deleted;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await PruneOnceAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    LogPruned(logger, deleted);
-                }
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogPruneFailed(logger, e.Message);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OneSiloAtATime.RepeatAsync(options.Value.Interval, PruneOnceAsync, deleted => LogPruned(logger, deleted), reason => LogPruneFailed(logger, reason), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} expired rows")]
     private static partial void LogPruned(ILogger logger, long count);
