@@ -103,6 +103,15 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
+        // A restarted edge attaches nothing before the registry has its new run: a session list would take the session for
+        // one of the killed run and drop it.
+        if (!services.Incarnation.Known.IsCompleted
+            && !await services.Incarnation.Known.WaitAsync(services.Settings.RegisterDeadline).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
+        {
+            await RefuseAsync(tid, RegisterResultCode.Busy);
+            return;
+        }
+
         if (request.IsAnonymous)
         {
             await RegisterAnonymousAsync(tid, request.TerminalType);

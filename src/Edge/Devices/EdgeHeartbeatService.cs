@@ -24,6 +24,7 @@ public sealed partial class EdgeHeartbeatService(
             try
             {
                 await registry.HeartbeatAsync(Info, reference);
+                incarnation.MarkKnown();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
