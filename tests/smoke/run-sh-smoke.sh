@@ -31,8 +31,11 @@ grep -q "admin key:" "$LOG" || fail "run.sh did not print the admin key"
 grep -q "http://127.0.0.1:$HTTP" "$LOG" || fail "run.sh did not print the HTTP endpoint"
 echo "run.sh smoke: /readyz = 200 on port $HTTP"
 curl -fs -o /dev/null "http://127.0.0.1:$HTTP/console/" || fail "the console at /console/ did not answer 200"
-curl -fs "http://127.0.0.1:$HTTP/metrics" | grep -q '^http_server_request_duration_seconds' || fail "the edge's /metrics has no HTTP server series"
-curl -fs "http://127.0.0.1:$METRICS/metrics" | grep -q '^orleans_' || fail "the silo's metrics on port $METRICS have no Orleans series"
+# Read whole before searching: with pipefail, grep -q leaving early makes curl fail on the closed pipe.
+edge_metrics=$(curl -fs "http://127.0.0.1:$HTTP/metrics") || fail "the edge's /metrics did not answer 200"
+grep -q '^http_server_request_duration_seconds' <<<"$edge_metrics" || fail "the edge's /metrics has no HTTP server series"
+silo_metrics=$(curl -fs "http://127.0.0.1:$METRICS/metrics") || fail "the silo's metrics on port $METRICS did not answer 200"
+grep -q '^orleans_' <<<"$silo_metrics" || fail "the silo's metrics on port $METRICS have no Orleans series"
 echo "run.sh smoke: the console, the edge's /metrics and the silo's metrics answer"
 
 kill -INT -- -"$PID"
