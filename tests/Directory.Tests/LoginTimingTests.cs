@@ -3,6 +3,7 @@ using System.Net;
 
 namespace AppMsg.Directory.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class LoginTimingTests(LoginTimingSystem system) : IClassFixture<LoginTimingSystem>
 {
     private const int Samples = 21;
