@@ -15,8 +15,24 @@ public static class EdgeMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    private static readonly UpDownCounter<long> Connections = Meter.CreateUpDownCounter<long>(
-        "appmsg.edge.connections", "{connection}", "Device connections open now, registered or not, by transport");
+    // Gauges are observed from process-wide counts rather than recorded as +1/-1: a listener that starts late (a
+    // restarted meter provider, or each of several edges hosted in one test process) would otherwise count the
+    // closes of connections whose opens it never saw.
+    private static long tcpConnections;
+    private static long webSocketConnections;
+    private static long activeReplays;
+
+    private static readonly KeyValuePair<string, object?> Tcp = new("transport", "tcp");
+    private static readonly KeyValuePair<string, object?> WebSocket = new("transport", "websocket");
+
+    private static readonly ObservableUpDownCounter<long> Connections = Meter.CreateObservableUpDownCounter(
+        "appmsg.edge.connections",
+        static () => new[]
+        {
+            new Measurement<long>(Interlocked.Read(ref tcpConnections), Tcp),
+            new Measurement<long>(Interlocked.Read(ref webSocketConnections), WebSocket),
+        },
+        "{connection}", "Device connections open now, registered or not, by transport");
 
     private static readonly Counter<long> Registers = Meter.CreateCounter<long>(
         "appmsg.edge.registers", "{register}", "REGISTER requests answered, by result (ok or the refusal)");
@@ -32,8 +48,9 @@ public static class EdgeMetrics
         "appmsg.edge.acknowledgement.duration", "s", "From a PUSH being queued to the device's PUSHRESP",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
 
-    private static readonly UpDownCounter<long> Replays = Meter.CreateUpDownCounter<long>(
-        "appmsg.edge.replays.active", "{session}", "Sessions replaying stored messages now (the replay backlog); their live deliveries wait");
+    private static readonly ObservableUpDownCounter<long> Replays = Meter.CreateObservableUpDownCounter(
+        "appmsg.edge.replays.active", static () => Interlocked.Read(ref activeReplays),
+        "{session}", "Sessions replaying stored messages now (the replay backlog); their live deliveries wait");
 
     private static readonly Counter<long> MessagesAccepted = Meter.CreateCounter<long>(
         "appmsg.edge.messages.accepted", "{message}", "Messages stored through this edge (HTTP POST /v1/messages results and device IMs)");
@@ -46,9 +63,9 @@ public static class EdgeMetrics
     private static readonly KeyValuePair<string, object?> RegisterOk = new("result", "ok");
 
     /// <summary>A device connection opened on <paramref name="transport"/> (<c>tcp</c> or <c>websocket</c>).</summary>
-    public static void ConnectionOpened(string transport) => Connections.Add(1, new KeyValuePair<string, object?>("transport", transport));
+    public static void ConnectionOpened(string transport) => Interlocked.Increment(ref TransportCount(transport));
 
-    public static void ConnectionClosed(string transport) => Connections.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+    public static void ConnectionClosed(string transport) => Interlocked.Decrement(ref TransportCount(transport));
 
     public static void Registered() => Registers.Add(1, RegisterOk);
 
@@ -73,11 +90,14 @@ public static class EdgeMetrics
     /// <summary>A PUSHRESP came <paramref name="elapsedMs"/> after its PUSH was queued.</summary>
     public static void Acknowledged(long elapsedMs) => Acknowledgement.Record(elapsedMs / 1000.0);
 
-    public static void ReplayStarted() => Replays.Add(1);
+    public static void ReplayStarted() => Interlocked.Increment(ref activeReplays);
 
-    public static void ReplayEnded() => Replays.Add(-1);
+    public static void ReplayEnded() => Interlocked.Decrement(ref activeReplays);
 
     public static void Accepted(int messages) => MessagesAccepted.Add(messages);
 
     public static void ProtocolError() => ProtocolErrors.Add(1);
+
+    private static ref long TransportCount(string transport) =>
+        ref transport == "websocket" ? ref webSocketConnections : ref tcpConnections;
 }
