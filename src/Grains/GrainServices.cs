@@ -50,6 +50,8 @@ public static class GrainServices
         services.AddSingleton<Conversations.ConversationStore>();
         services.AddSingleton<Conversations.RecallStore>();
         services.AddSingleton<Sessions.LiveEdges>();
+        services.AddSingleton<Sessions.RegisterBatchReader>();
+        services.AddSingleton<Messaging.ReadingLists>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();
         services.AddOptions<DirectoryOptions>().Configure(o => directory?.Invoke(o));

@@ -6,8 +6,11 @@ namespace AppMsg.Directory.Tests;
 [Collection(TimingCollection.Name)]
 public sealed class LoginTimingTests(LoginTimingSystem system) : IClassFixture<LoginTimingSystem>
 {
-    private const int Samples = 21;
-    private const double Tolerance = 0.25;
+    private const int Samples = 31;
+
+    // Without the dummy hash an unknown name answers in a few milliseconds against the hash's tens: over 80 %
+    // apart. Half is wide enough for a machine busy with other work (a CI run saw 27 % from load alone).
+    private const double Tolerance = 0.5;
 
     [Fact]
     public async Task A_wrong_password_costs_the_same_for_an_unknown_user_name_as_for_a_known_one()

@@ -6,8 +6,13 @@ namespace AppMsg.Sessions;
 /// </summary>
 public interface IUserSessionsGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a session and kicks those it displaces under <paramref name="policy"/>; returns the kicked ones.</summary>
-    Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy);
+    /// <summary>
+    /// Adds a session, kicks those it displaces under <paramref name="policy"/> and, when
+    /// <paramref name="sendStoredCallbacks"/>, sends it the user's stored callbacks. Answers whether the user had
+    /// another session now or within the last seconds: then read positions may have moved that are not saved yet,
+    /// and only the user's cursor grain knows them.
+    /// </summary>
+    Task<bool> AttachAsync(SessionInfo session, SessionPolicy policy, bool sendStoredCallbacks);
 
     /// <summary>Removes a session.</summary>
     Task DetachAsync(string sessionId);

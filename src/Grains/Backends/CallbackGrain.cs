@@ -50,10 +50,26 @@ public sealed partial class CallbackGrain(TimeProvider clock, ILogger<CallbackGr
 
         if (callback.StoreIfOffline)
         {
-            await GrainFactory.GetGrain<IPendingCallbacksGrain>(target.Id).StoreAsync(new StoredCallback(
+            var pending = GrainFactory.GetGrain<IPendingCallbacksGrain>(target.Id);
+            await pending.StoreAsync(new StoredCallback(
                 CallbackId, callback.AppId!, target.Id, callback.PayloadJson, callback.TerminalTypes,
                 clock.GetUtcNow().AddSeconds(callback.StoreForSeconds)));
             LogStored(logger, CallbackId, callback.To);
+
+            // A terminal that attached while this was being stored was handed the stored callbacks before this one.
+            try
+            {
+                foreach (var session in await TargetsAsync(target, callback.TerminalTypes))
+                {
+                    pending.DeliverAsync(session).Ignore();
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // Stored: the terminal's next REGISTER gets it.
+                LogRecheckFailed(logger, CallbackId, e.Message);
+            }
+
             return new CallbackResult(CallbackId, CallbackOutcome.Stored);
         }
 
@@ -256,6 +272,9 @@ public sealed partial class CallbackGrain(TimeProvider clock, ILogger<CallbackGr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Callback {CallbackId} to {To} stored until the target registers")]
     private static partial void LogStored(ILogger logger, string callbackId, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback {CallbackId} stored; whether its target attached meanwhile is unknown ({Reason}): it goes at the next REGISTER")]
+    private static partial void LogRecheckFailed(ILogger logger, string callbackId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Callback {CallbackId} answered by session {SessionId} with code {Code}")]
     private static partial void LogAnswered(ILogger logger, string callbackId, string sessionId, byte code);

@@ -7,10 +7,13 @@ namespace AppMsg.Grains.Backends;
 
 /// <summary>A user's stored callbacks, persisted; sent to each matching session that attaches until one answers.</summary>
 public sealed partial class PendingCallbacksGrain(
-    [PersistentState("pendingCallbacks", StorageNames.Default)] IPersistentState<PendingCallbacksState> state,
+    [PersistentState(PendingCallbacksGrain.StateName, StorageNames.Default)] IPersistentState<PendingCallbacksState> state,
     TimeProvider clock,
     ILogger<PendingCallbacksGrain> logger) : Grain, IPendingCallbacksGrain
 {
+    /// <summary>The name Orleans stores this grain's state under (<c>graintypestring</c> of its rows).</summary>
+    public const string StateName = "pendingCallbacks";
+
     public const int MaxPerUser = 100;
 
     private List<StoredCallback> Callbacks => state.State.Callbacks;

@@ -10,8 +10,11 @@ namespace AppMsg.Grains.Backends;
 /// </summary>
 public static class SessionEvents
 {
-    /// <summary>A session attached: publish "online" and send the user's stored callbacks that match it.</summary>
-    public static void Online(IGrainFactory grains, SessionInfo session, DateTimeOffset now)
+    /// <summary>
+    /// A session attached: publish "online" and, unless the caller knows there are none, send the user's stored
+    /// callbacks that match it.
+    /// </summary>
+    public static void Online(IGrainFactory grains, SessionInfo session, DateTimeOffset now, bool sendStoredCallbacks = true)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(session);
@@ -21,7 +24,10 @@ public static class SessionEvents
         }
 
         Publish(grains, SessionEventKind.Online, session, now);
-        grains.GetGrain<IPendingCallbacksGrain>(session.UserId).DeliverAsync(session).Ignore();
+        if (sendStoredCallbacks)
+        {
+            grains.GetGrain<IPendingCallbacksGrain>(session.UserId).DeliverAsync(session).Ignore();
+        }
     }
 
     /// <summary>A session left (disconnect, kick, dead edge): publish "offline".</summary>

@@ -5,8 +5,11 @@ using Orleans.Storage;
 namespace AppMsg.Grains.Directory;
 
 public sealed class AuthTokenGrain(
-    [PersistentState("authtoken", StorageNames.Default)] IPersistentState<AuthTokenState> state) : Grain, IAuthTokenGrain
+    [PersistentState(AuthTokenGrain.StateName, StorageNames.Default)] IPersistentState<AuthTokenState> state) : Grain, IAuthTokenGrain
 {
+    /// <summary>The name Orleans stores this grain's state under (<c>graintypestring</c> of its rows).</summary>
+    public const string StateName = "authtoken";
+
     // Whether this activation served anything but REGISTER checks (then it stays, for the HTTP API's next call).
     private bool servedOthers;
 

@@ -19,7 +19,7 @@ public sealed partial class ExpiredTokenSweeper(
     private const long LockKey = 0x61707074_6f6b656e; // "apptoken"
 
     /// <summary>The grain type Orleans stores <see cref="AuthTokenGrain"/>'s state under.</summary>
-    public const string GrainType = "authtoken";
+    public const string GrainType = AuthTokenGrain.StateName;
 
     // $1 service id, $2 grain type, ($3, $4, $5) the last key of the previous page, $6 the page size. Answers the
     // deleted count and the page's last key (no row: the walk is done).

@@ -7,11 +7,14 @@ using Orleans.Runtime;
 namespace AppMsg.Grains.Directory;
 
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    [PersistentState(UserGrain.StateName, StorageNames.Default)] IPersistentState<UserState> state,
     UserIndex index,
     PasswordHashing passwords,
     IOptions<DirectoryOptions> options) : Grain, IUserGrain, IIncomingGrainCallFilter
 {
+    /// <summary>The name Orleans stores this grain's state under (<c>graintypestring</c> of its rows).</summary>
+    public const string StateName = "user";
+
     private const byte LoggedOut = 4;
 
     // Whether this activation served anything but reading-list reads (then it stays for what comes next).

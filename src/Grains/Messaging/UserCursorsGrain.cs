@@ -55,25 +55,7 @@ public sealed class UserCursorsGrain(CursorStore store, TimeProvider time) : Gra
             DeactivateOnIdle();
         }
 
-        var ofReader = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, position) in cursors)
-        {
-            if (key.TerminalType != terminalType)
-            {
-                continue;
-            }
-
-            if (key.DeviceId == deviceId)
-            {
-                ofReader[key.Timeline] = position.Seq;
-            }
-            else if (key.DeviceId.Length == 0)
-            {
-                ofReader.TryAdd(key.Timeline, position.Seq);
-            }
-        }
-
-        return Task.FromResult<IReadOnlyDictionary<string, long>>(ofReader);
+        return Task.FromResult<IReadOnlyDictionary<string, long>>(ReaderPositions.Of(cursors, terminalType, deviceId));
     }
 
     public Task AdvanceAsync(int terminalType, string deviceId, IReadOnlyDictionary<string, long> advanced)

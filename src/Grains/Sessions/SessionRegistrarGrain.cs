@@ -1,5 +1,6 @@
 using AppMsg.Common;
 using AppMsg.Directory;
+using AppMsg.Grains.Messaging;
 using AppMsg.Grains.Timelines;
 using AppMsg.Messaging;
 using AppMsg.Sessions;
@@ -9,18 +10,33 @@ using Orleans.Concurrency;
 namespace AppMsg.Grains.Sessions;
 
 /// <summary>
-/// Opens device sessions inside the cluster, so the edge pays one round trip per REGISTER (or per batch): the token
-/// check, the tenant's login policy (cached per silo), the attach to the user's sessions, the reading list and
-/// cursors its replay starts from, and (one query for the whole batch) where each user's inbox ends, so that the
-/// replay of an idle device neither reads nor activates its inbox. Reentrant: it keeps nothing between calls.
+/// Opens device sessions inside the cluster, so the edge pays one round trip per REGISTER (or per batch). A batch's
+/// tokens, users' memberships and mutes, stored-callback flags and read cursors come from storage in two statements
+/// (<see cref="RegisterBatchReader"/>) rather than from a grain activated per device; the tenant's login policy is
+/// cached per silo; then each session attaches to its user's sessions grain (the one grain a connected device keeps
+/// active), and one more statement reads where every user's inbox ends, so that the replay of an idle device neither
+/// reads nor activates its inbox. Reentrant: it keeps nothing between calls.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed partial class SessionRegistrarGrain(TenantInfoCache tenants, TimelineReader timelines, ILogger<SessionRegistrarGrain> logger)
+public sealed partial class SessionRegistrarGrain(
+    RegisterBatchReader storage, ReadingLists readingLists, TenantInfoCache tenants, TimelineReader timelines, TimeProvider clock,
+    ILogger<SessionRegistrarGrain> logger)
     : Grain, ISessionRegistrarGrain
 {
     public async Task<IReadOnlyList<RegisterAnswer>> RegisterAsync(IReadOnlyList<RegisterTicket> tickets)
     {
-        var answers = await FanOut.SelectAsync(tickets, OpenAsync);
+        RegisterBatchState stored;
+        try
+        {
+            stored = await storage.ReadAsync(tickets);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            LogUnreadable(logger, tickets.Count, e.Message);
+            return [.. tickets.Select(_ => new RegisterAnswer(RegisterOutcome.Unavailable))];
+        }
+
+        var answers = await FanOut.SelectAsync(tickets, ticket => OpenAsync(ticket, stored));
         var inboxes = answers.Where(a => a.Session is not null).Select(a => Inbox(a.Session!)).ToHashSet(StringComparer.Ordinal);
         if (inboxes.Count == 0)
         {
@@ -44,35 +60,52 @@ public sealed partial class SessionRegistrarGrain(TenantInfoCache tenants, Timel
 
     private static string Inbox(SessionInfo session) => Address.User(session.UserId!).ToString();
 
-    private async Task<RegisterAnswer> OpenAsync(RegisterTicket ticket)
+    private async Task<RegisterAnswer> OpenAsync(RegisterTicket ticket, RegisterBatchState stored)
     {
+        // An expired token is refused here; ExpiredTokenSweeper removes its row.
+        if (!stored.Tokens.TryGetValue(ticket.TokenHash, out var principal) || principal.UserId != ticket.UserId
+            || principal.ExpiresAt <= clock.GetUtcNow() || !stored.Users.TryGetValue(ticket.UserId, out var user))
+        {
+            return new RegisterAnswer(RegisterOutcome.BadCredentials);
+        }
+
+        SessionInfo? attached = null;
         try
         {
-            var principal = await GrainFactory.GetGrain<IAuthTokenGrain>(ticket.TokenHash).ValidateForSessionAsync();
-            if (principal is null || principal.UserId != ticket.UserId)
-            {
-                return new RegisterAnswer(RegisterOutcome.BadCredentials);
-            }
-
             var tenantId = principal.TenantId;
-            var tenant = tenants.GetAsync(tenantId).AsTask();
-            var list = GrainFactory.GetGrain<IReadingListGrain>(0).GetAsync(ticket.UserId, tenantId);
-            var cursors = GrainFactory.GetGrain<IUserCursorsGrain>(ticket.UserId).GetReaderAsync(ticket.TerminalType, ticket.DeviceId ?? string.Empty);
-            await Task.WhenAll(tenant, list, cursors);
+            var tenant = await tenants.GetAsync(tenantId);
+            var list = await readingLists.OfUserAsync(ticket.UserId, tenantId, user.Memberships, user.Muted);
 
-            // Attached last: a session is never left attached to a terminal that was answered "unavailable".
+            // Attached after everything that can fail before it: a terminal answered "unavailable" is left attached
+            // only if the cursor grain then fails, and is detached again.
             var session = new SessionInfo(ticket.SessionId, ticket.UserId, tenantId, ticket.TerminalType, ticket.EdgeId, ticket.Since,
                 ticket.TokenHash, ticket.EdgeIncarnation, ticket.DeviceId);
-            var policy = SessionPolicy.Of((await tenant)?.Settings ?? new TenantSettings());
-            await GrainFactory.GetGrain<IUserSessionsGrain>(ticket.UserId).AttachAsync(session, policy);
-            return new RegisterAnswer(RegisterOutcome.Registered, session, await list, await cursors);
+            var policy = SessionPolicy.Of(tenant?.Settings ?? new TenantSettings());
+            var sessions = GrainFactory.GetGrain<IUserSessionsGrain>(ticket.UserId);
+            var recentlyActive = await sessions.AttachAsync(session, policy, stored.UsersWithStoredCallbacks.Contains(ticket.UserId));
+            attached = session;
+
+            // A user active in the last seconds may have acknowledged moves its cursor grain has not saved yet.
+            var deviceId = ticket.DeviceId ?? string.Empty;
+            var cursors = recentlyActive
+                ? await GrainFactory.GetGrain<IUserCursorsGrain>(ticket.UserId).GetReaderAsync(ticket.TerminalType, deviceId)
+                : ReaderPositions.Of(stored.Cursors.GetValueOrDefault(ticket.UserId) ?? [], ticket.TerminalType, deviceId);
+            return new RegisterAnswer(RegisterOutcome.Registered, session, list, cursors);
         }
-        catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
+        catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException or Npgsql.NpgsqlException)
         {
             LogUnavailable(logger, ticket.SessionId, e.Message);
+            if (attached is not null)
+            {
+                GrainFactory.GetGrain<IUserSessionsGrain>(ticket.UserId).DetachAsync(attached.SessionId).Ignore();
+            }
+
             return new RegisterAnswer(RegisterOutcome.Unavailable);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} REGISTERs could not be served: their tokens and users could not be read: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox heads for REGISTER replays could not be read: {Reason}")]
     private static partial void LogHeadsUnread(ILogger logger, string reason);

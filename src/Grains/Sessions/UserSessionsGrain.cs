@@ -19,20 +19,27 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
     private const byte MobileExclusion = 2;
     private static readonly TimeSpan RelearnAfter = TimeSpan.FromSeconds(1);
 
+    // Longer than the cursor grain's save period (5 s) with room for a slow save: a user whose sessions were all
+    // gone for this long has every acknowledgement saved.
+    private static readonly TimeSpan CursorsSettleAfter = TimeSpan.FromSeconds(15);
+
     private readonly Dictionary<string, SessionInfo> sessions = new(StringComparer.Ordinal);
 
     // The edges (and the run of each) whose sessions of this user are known here.
     private readonly Dictionary<string, string> learnedFrom = new(StringComparer.Ordinal);
     private readonly EdgeOutboxes outboxes = new(logger);
     private DateTimeOffset learnTriedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset lastSessionSeenAt = DateTimeOffset.MinValue;
 
     private string UserId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => await RefreshAsync();
 
-    public async Task<IReadOnlyList<SessionKick>> AttachAsync(SessionInfo session, SessionPolicy policy)
+    public async Task<bool> AttachAsync(SessionInfo session, SessionPolicy policy, bool sendStoredCallbacks)
     {
         var edges = await RefreshAsync();
+        var now = clock.GetUtcNow();
+        var recentlyActive = now - lastSessionSeenAt < CursorsSettleAfter;
         var kicks = new List<SessionKick>();
         foreach (var other in sessions.Values)
         {
@@ -41,6 +48,8 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
             {
                 continue;
             }
+
+            recentlyActive = true;
 
             if (policy.OneSessionPerTerminalType && other.TerminalType == session.TerminalType)
             {
@@ -62,14 +71,16 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
         // Online even when a fresh activation learned it from its edge just now (the event carries the session id,
         // so a backend drops the repeat that an edge's retried REGISTER call could cause).
         sessions[session.SessionId] = session;
-        SessionEvents.Online(GrainFactory, session, clock.GetUtcNow());
-        return kicks;
+        lastSessionSeenAt = now;
+        SessionEvents.Online(GrainFactory, session, now, sendStoredCallbacks);
+        return recentlyActive;
     }
 
     public Task DetachAsync(string sessionId)
     {
         if (sessions.Remove(sessionId, out var gone))
         {
+            lastSessionSeenAt = clock.GetUtcNow();
             SessionEvents.Offline(GrainFactory, gone, clock.GetUtcNow());
         }
 
@@ -119,6 +130,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
         foreach (var session in sessions.Values.Where(s => s.TokenHash == tokenHash).ToList())
         {
             sessions.Remove(session.SessionId);
+            lastSessionSeenAt = clock.GetUtcNow();
             SessionEvents.Offline(GrainFactory, session, clock.GetUtcNow());
             Kick(edges, session, reason);
         }
@@ -130,6 +142,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
         foreach (var session in sessions.Values.ToList())
         {
             sessions.Remove(session.SessionId);
+            lastSessionSeenAt = clock.GetUtcNow();
             SessionEvents.Offline(GrainFactory, session, clock.GetUtcNow());
             Kick(edges, session, reason);
         }
@@ -160,6 +173,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
             if (edges.HasLost(session))
             {
                 sessions.Remove(id);
+                lastSessionSeenAt = clock.GetUtcNow();
                 SessionEvents.Offline(GrainFactory, session, clock.GetUtcNow());
             }
         }
@@ -208,6 +222,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
         foreach (var stale in sessions.Values.Where(s => s.EdgeId == edge.EdgeId && !held.Any(h => h.SessionId == s.SessionId)).ToList())
         {
             sessions.Remove(stale.SessionId);
+            lastSessionSeenAt = clock.GetUtcNow();
         }
 
         foreach (var session in held)
