@@ -51,6 +51,7 @@ public static class GrainServices
         services.AddSingleton<Conversations.RecallStore>();
         services.AddSingleton<Sessions.LiveEdges>();
         services.AddSingleton<Sessions.RegisterBatchReader>();
+        services.AddSingleton<Sessions.EdgeSessionQueries>();
         services.AddSingleton<Messaging.ReadingLists>();
         services.AddGroupDirectoryServices();
         services.AddPeopleDirectoryServices();

@@ -16,15 +16,17 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
     /// <summary>Group messages this edge was sent (each once, whatever its number of subscribers).</summary>
     public long Publishes => Interlocked.Read(ref publishes);
 
-    public Task<IReadOnlyList<SessionInfo>> GetSessionsOfUserAsync(string userId)
+    public Task<IReadOnlyList<SessionInfo>> GetSessionsOfUsersAsync(IReadOnlyList<string> userIds)
     {
-        var ofUser = connections.OfUser(userId);
-        var held = new List<SessionInfo>(ofUser.Count);
-        foreach (var connection in ofUser)
+        var held = new List<SessionInfo>(userIds.Count);
+        foreach (var userId in userIds)
         {
-            if (connection.Session is { } session && !connection.IsClosing)
+            foreach (var connection in connections.OfUser(userId))
             {
-                held.Add(session);
+                if (connection.Session is { } session && !connection.IsClosing)
+                {
+                    held.Add(session);
+                }
             }
         }
 

@@ -8,8 +8,11 @@ namespace AppMsg.Sessions;
 /// </summary>
 public interface IEdgeObserver : AppMsg.Directory.IMembershipObserver
 {
-    /// <summary>The user's registered sessions on this edge (a grain activated afresh learns its sessions here).</summary>
-    Task<IReadOnlyList<SessionInfo>> GetSessionsOfUserAsync(string userId);
+    /// <summary>
+    /// The registered sessions on this edge of each of the users, in one list (a user session list activated afresh
+    /// learns its sessions here; the silo asks for many users at once).
+    /// </summary>
+    Task<IReadOnlyList<SessionInfo>> GetSessionsOfUsersAsync(IReadOnlyList<string> userIds);
 
     /// <summary>
     /// For each user, in the order given, the terminal types (OR of the bits) of its registered sessions on this edge, 0

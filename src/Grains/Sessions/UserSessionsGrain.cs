@@ -11,7 +11,7 @@ namespace AppMsg.Grains.Sessions;
 /// devices sat idle, or lost with its silo, is whole again on its next call, and the devices stay reachable
 /// without reconnecting. Sessions on edges that died (no heartbeat for the lease) or restarted are dropped.
 /// </summary>
-public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider clock, ILogger<UserSessionsGrain> logger) : Grain, IUserSessionsGrain
+public sealed partial class UserSessionsGrain(LiveEdges liveEdges, EdgeSessionQueries edgeQueries, TimeProvider clock, ILogger<UserSessionsGrain> logger) : Grain, IUserSessionsGrain
 {
     private const int Android = 1;
     private const int Ios = 2;
@@ -210,7 +210,7 @@ public sealed partial class UserSessionsGrain(LiveEdges liveEdges, TimeProvider 
         IReadOnlyList<SessionInfo> held;
         try
         {
-            held = await edge.Observer.GetSessionsOfUserAsync(UserId).WaitAsync(EdgeLiveness.QueryTimeout, clock);
+            held = await edgeQueries.AskAsync(edge, UserId);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
