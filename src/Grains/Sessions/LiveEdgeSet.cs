@@ -48,6 +48,14 @@ public sealed class LiveEdgeSet
         byId.TryGetValue(session.EdgeId, out var edge)
         && (session.EdgeIncarnation is null || edge.Incarnation.Length == 0 || edge.Incarnation == session.EdgeIncarnation);
 
-    /// <summary>True when the session is certainly gone: its edge died or restarted (never while nothing is known).</summary>
-    public bool HasLost(SessionInfo session) => IsKnown && !Holds(session);
+    /// <summary>
+    /// True when the session is certainly gone: its edge died or restarted (never while nothing is known, and never
+    /// for a session of a later run of its edge than this copy knows: the copy is older than that run's first heartbeat).
+    /// </summary>
+    public bool HasLost(SessionInfo session) => IsKnown && !Holds(session) && !IsOfLaterRun(session);
+
+    // Incarnations are generated ids, which begin with their run's start time in milliseconds: a later run sorts after.
+    private bool IsOfLaterRun(SessionInfo session) =>
+        session.EdgeIncarnation is { } incarnation && byId.TryGetValue(session.EdgeId, out var edge)
+        && string.CompareOrdinal(incarnation, edge.Incarnation) > 0;
 }
