@@ -5,15 +5,15 @@ namespace AppMsg.Client;
 /// <summary>Filling gaps: a SYNC with the cursors the client knows, shortly after it notices a missing seq.</summary>
 public sealed partial class DeviceClient
 {
-    private int _gapSync; // 1 while a gap SYNC waits for its delay or for its answer
-    private int _gapAgain; // a gap was noticed while one was out
+    private int gapSync; // 1 while a gap SYNC waits for its delay or for its answer
+    private int gapAgain; // a gap was noticed while one was out
 
     /// <summary>Called when a message arrives beyond a missing seq: schedules one SYNC unless one is already out.</summary>
     private void OnGap()
     {
-        if (Interlocked.CompareExchange(ref _gapSync, 1, 0) != 0)
+        if (Interlocked.CompareExchange(ref gapSync, 1, 0) != 0)
         {
-            Volatile.Write(ref _gapAgain, 1);
+            Volatile.Write(ref gapAgain, 1);
             return;
         }
 
@@ -30,20 +30,20 @@ public sealed partial class DeviceClient
         var again = false;
         try
         {
-            await Task.Delay(Options.GapSyncDelay, _lifetime.Token).ConfigureAwait(false);
-            Volatile.Write(ref _gapAgain, 0);
-            if (_deliveries.Gaps() is not { } gaps)
+            await Task.Delay(Options.GapSyncDelay, lifetime.Token).ConfigureAwait(false);
+            Volatile.Write(ref gapAgain, 0);
+            if (deliveries.Gaps() is not { } gaps)
             {
                 return;
             }
 
-            var response = await Current().RequestQuietSyncAsync(OutboundMessage.ForSync(_tids.Next(), SyncBody(gaps.Cursors)), _lifetime.Token)
+            var response = await Current().RequestQuietSyncAsync(OutboundMessage.ForSync(tids.Next(), SyncBody(gaps.Cursors)), lifetime.Token)
                 .ConfigureAwait(false);
             var result = SyncResult.FromResponse(response);
             if (result.IsSuccess && result.Complete)
             {
-                _deliveries.Settle(gaps);
-                again = Volatile.Read(ref _gapAgain) != 0;
+                deliveries.Settle(gaps);
+                again = Volatile.Read(ref gapAgain) != 0;
             }
         }
         catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException or TimeoutException or ObjectDisposedException)
@@ -52,7 +52,7 @@ public sealed partial class DeviceClient
         }
         finally
         {
-            Volatile.Write(ref _gapSync, 0);
+            Volatile.Write(ref gapSync, 0);
         }
 
         if (again && !IsDisposed)

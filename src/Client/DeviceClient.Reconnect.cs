@@ -16,9 +16,9 @@ public sealed partial class DeviceClient
         {
             var reason = await connection.Completion.ConfigureAwait(false);
             var kick = connection.Kick;
-            var reconnect = !_lifetime.IsCancellationRequested && ReconnectRules.ShouldReconnect(Options.Reconnect, kick);
+            var reconnect = !lifetime.IsCancellationRequested && ReconnectRules.ShouldReconnect(Options.Reconnect, kick);
             SetState(reconnect ? DeviceClientState.Connecting : DeviceClientState.Disconnected);
-            _events.Writer.TryWrite(new DisconnectedEvent(reason, kick, reconnect));
+            events.Writer.TryWrite(new DisconnectedEvent(reason, kick, reconnect));
             if (!reconnect)
             {
                 return;
@@ -46,7 +46,7 @@ public sealed partial class DeviceClient
         {
             try
             {
-                await Task.Delay(backoff.NextDelay(), _lifetime.Token).ConfigureAwait(false);
+                await Task.Delay(backoff.NextDelay(), lifetime.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -60,23 +60,23 @@ public sealed partial class DeviceClient
             {
                 connection = await ClientConnection.OpenAsync(
                     Options,
-                    _tids,
-                    _events.Writer,
-                    _deliveries,
+                    tids,
+                    events.Writer,
+                    deliveries,
                     registered =>
                     {
                         Publish(registered);
-                        _events.Writer.TryWrite(new ReconnectedEvent(registered.Registration!, attempt));
+                        events.Writer.TryWrite(new ReconnectedEvent(registered.Registration!, attempt));
                     },
-                    _lifetime.Token).ConfigureAwait(false);
+                    lifetime.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
             {
                 return null;
             }
             catch (DeviceRegistrationException e) when (e.IsPermanent)
             {
-                _events.Writer.TryWrite(new DisconnectedEvent($"registering again was refused with code {(byte)e.Code} ({e.Code})", null, false));
+                events.Writer.TryWrite(new DisconnectedEvent($"registering again was refused with code {(byte)e.Code} ({e.Code})", null, false));
                 return null;
             }
 #pragma warning disable CA1031 // Any failure of one attempt (refused connection, timeout, busy server) means: try again later.
@@ -88,7 +88,7 @@ public sealed partial class DeviceClient
             }
 
             backoff.Reset();
-            if (_lifetime.IsCancellationRequested)
+            if (lifetime.IsCancellationRequested)
             {
                 // Disposed while this attempt completed: the supervisor sees the connection end and stops.
                 connection.Abort("disposed");

@@ -17,7 +17,7 @@ public sealed partial class DeviceClient
     /// <exception cref="IOException">The connection ended first.</exception>
     public async Task<PongCode> PingAsync(CancellationToken cancellationToken = default)
     {
-        var response = await Current().RequestAsync(OutboundMessage.ForPing(_tids.Next()), MessageType.Pong, cancellationToken)
+        var response = await Current().RequestAsync(OutboundMessage.ForPing(tids.Next()), MessageType.Pong, cancellationToken)
             .ConfigureAwait(false);
         return (PongCode)response.Code;
     }
@@ -70,16 +70,16 @@ public sealed partial class DeviceClient
     public async Task<ImResult> SendImAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
         RequireObject(utf8Json.Span, nameof(utf8Json));
-        var response = await Current().RequestAsync(OutboundMessage.ForImUp(_tids.Next(), utf8Json), MessageType.ImResp, cancellationToken)
+        var response = await Current().RequestAsync(OutboundMessage.ForImUp(tids.Next(), utf8Json), MessageType.ImResp, cancellationToken)
             .ConfigureAwait(false);
         var result = ImResult.FromResponse(response);
         if (result.IsSuccess && result.Timeline is { } timeline && result.Seq is { } seq)
         {
             // The server does not send a terminal its own message: the seq is not a gap.
-            _deliveries.Record(timeline, seq);
+            deliveries.Record(timeline, seq);
             if (result.SenderCopySeq is { } copySeq)
             {
-                _deliveries.Record($"{Options.UserId}@user", copySeq);
+                deliveries.Record($"{Options.UserId}@user", copySeq);
             }
         }
 
@@ -137,7 +137,7 @@ public sealed partial class DeviceClient
     private async Task<SyncResult> SyncCoreAsync(ReadOnlyMemory<byte> body, string paramName, CancellationToken cancellationToken)
     {
         RequireObject(body.Span, paramName);
-        var response = await Current().RequestAsync(OutboundMessage.ForSync(_tids.Next(), body), MessageType.SyncResp, cancellationToken)
+        var response = await Current().RequestAsync(OutboundMessage.ForSync(tids.Next(), body), MessageType.SyncResp, cancellationToken)
             .ConfigureAwait(false);
         return SyncResult.FromResponse(response);
     }
@@ -145,7 +145,7 @@ public sealed partial class DeviceClient
     private ClientConnection Current()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return State == DeviceClientState.Registered && Volatile.Read(ref _connection) is { } connection
+        return State == DeviceClientState.Registered && Volatile.Read(ref this.connection) is { } connection
             ? connection
             : throw new InvalidOperationException($"The client is not registered (it is {State}).");
     }

@@ -15,17 +15,17 @@ namespace AppMsg.Client;
 /// </remarks>
 public sealed partial class DeviceClient : IAsyncDisposable
 {
-    private readonly Channel<DeviceEvent> _events = Channel.CreateUnbounded<DeviceEvent>(
+    private readonly Channel<DeviceEvent> events = Channel.CreateUnbounded<DeviceEvent>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
-    private readonly TidCounter _tids = new();
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private readonly DeliveryTracker _deliveries;
-    private ClientConnection? _connection;
-    private Task _supervisor = Task.CompletedTask;
-    private int _state;
-    private int _disposed;
+    private readonly TidCounter tids = new();
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly SemaphoreSlim connectLock = new(1, 1);
+    private readonly DeliveryTracker deliveries;
+    private ClientConnection? connection;
+    private Task supervisor = Task.CompletedTask;
+    private int state;
+    private int disposed;
 
     /// <summary>Creates a client; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
     /// <exception cref="ArgumentException">A setting cannot work (an endpoint that is not host:port or a ws:// URL, an id that does not fit REGISTER, ...).</exception>
@@ -34,7 +34,7 @@ public sealed partial class DeviceClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _deliveries = new DeliveryTracker(options.DropDuplicates, options.DuplicateWindow,
+        deliveries = new DeliveryTracker(options.DropDuplicates, options.DuplicateWindow,
             options.GapSyncDelay == Timeout.InfiniteTimeSpan ? static () => { } : OnGap);
     }
 
@@ -42,18 +42,18 @@ public sealed partial class DeviceClient : IAsyncDisposable
     public DeviceClientOptions Options { get; }
 
     /// <summary>Where the client is: disconnected, connecting, registered, or closed.</summary>
-    public DeviceClientState State => (DeviceClientState)Volatile.Read(ref _state);
+    public DeviceClientState State => (DeviceClientState)Volatile.Read(ref state);
 
     /// <summary>
     /// What happens, in order: pushes, IMs, callbacks, kicks, SYNC answers, disconnects and reconnects. Completes
     /// when the client is disposed.
     /// </summary>
-    public ChannelReader<DeviceEvent> Events => _events.Reader;
+    public ChannelReader<DeviceEvent> Events => events.Reader;
 
     /// <summary>The REGRESP of the current (or last) connection; null before the first registration.</summary>
-    public RegisterResult? Registration => Volatile.Read(ref _connection)?.Registration;
+    public RegisterResult? Registration => Volatile.Read(ref connection)?.Registration;
 
-    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+    private bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
     /// <summary>
     /// Opens the connection, sends REGISTER and waits for REGRESP. From then on the client keeps itself connected
@@ -67,7 +67,7 @@ public sealed partial class DeviceClient : IAsyncDisposable
     public async Task<RegisterResult> ConnectAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(IsDisposed, this);
@@ -77,13 +77,13 @@ public sealed partial class DeviceClient : IAsyncDisposable
             }
 
             SetState(DeviceClientState.Connecting);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
             ClientConnection connection;
             try
             {
-                connection = await ClientConnection.OpenAsync(Options, _tids, _events.Writer, _deliveries, Publish, linked.Token).ConfigureAwait(false);
+                connection = await ClientConnection.OpenAsync(Options, tids, events.Writer, deliveries, Publish, linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException e) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 SetState(DeviceClientState.Disconnected);
                 throw new ObjectDisposedException("The client was disposed while connecting.", e);
@@ -94,55 +94,55 @@ public sealed partial class DeviceClient : IAsyncDisposable
                 throw;
             }
 
-            _supervisor = SuperviseAsync(connection);
+            supervisor = SuperviseAsync(connection);
             return connection.Registration!;
         }
         finally
         {
-            _connectLock.Release();
+            connectLock.Release();
         }
     }
 
     /// <summary>Closes the connection (politely, so the server ends the session at once), stops reconnecting, and completes <see cref="Events"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
             return;
         }
 
-        _lifetime.Cancel();
-        await _connectLock.WaitAsync().ConfigureAwait(false);
+        lifetime.Cancel();
+        await connectLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (Volatile.Read(ref _connection) is { } connection)
+            if (Volatile.Read(ref this.connection) is { } connection)
             {
                 await connection.CloseAsync("disposed").ConfigureAwait(false);
             }
 
-            await _supervisor.ConfigureAwait(false);
+            await supervisor.ConfigureAwait(false);
 
             // A reconnect that completed while the first close ran.
-            if (Volatile.Read(ref _connection) is { } last)
+            if (Volatile.Read(ref this.connection) is { } last)
             {
                 await last.CloseAsync("disposed").ConfigureAwait(false);
             }
         }
         finally
         {
-            _connectLock.Release();
+            connectLock.Release();
         }
 
         SetState(DeviceClientState.Closed);
-        _events.Writer.TryComplete();
+        events.Writer.TryComplete();
     }
 
-    private void SetState(DeviceClientState state) => Volatile.Write(ref _state, (int)state);
+    private void SetState(DeviceClientState state) => Volatile.Write(ref this.state, (int)state);
 
     /// <summary>Makes a newly registered connection the current one (on its receive loop, before later messages).</summary>
     private void Publish(ClientConnection connection)
     {
-        Volatile.Write(ref _connection, connection);
+        Volatile.Write(ref this.connection, connection);
         SetState(DeviceClientState.Registered);
     }
 }

@@ -9,13 +9,13 @@ namespace AppMsg.Protocol;
 /// </summary>
 public sealed class EncodedFrame
 {
-    private readonly byte[] _bytes;
+    private readonly byte[] bytes;
 
     private EncodedFrame(MessageType type, BodyEncoding encoding, byte[] bytes)
     {
         Type = type;
         Encoding = encoding;
-        _bytes = bytes;
+        this.bytes = bytes;
     }
 
     /// <summary>The message type.</summary>
@@ -25,10 +25,10 @@ public sealed class EncodedFrame
     public BodyEncoding Encoding { get; }
 
     /// <summary>The size of the frame on the wire.</summary>
-    public int Length => _bytes.Length;
+    public int Length => bytes.Length;
 
     /// <summary>The frame with TID 0.</summary>
-    public ReadOnlyMemory<byte> Bytes => _bytes;
+    public ReadOnlyMemory<byte> Bytes => bytes;
 
     /// <summary>Builds a frame whose body is <paramref name="body"/> (not yet encoded).</summary>
     public static EncodedFrame Create(MessageType type, BodyEncoding encoding, ReadOnlySpan<byte> body) =>
@@ -51,27 +51,27 @@ public sealed class EncodedFrame
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the frame.</exception>
     public int CopyTo(Span<byte> destination, uint tid)
     {
-        if (destination.Length < _bytes.Length)
+        if (destination.Length < bytes.Length)
         {
             throw new ArgumentException("The destination is shorter than the frame.", nameof(destination));
         }
 
-        _bytes.CopyTo(destination);
+        bytes.CopyTo(destination);
         FrameWriter.SetTid(destination, tid);
-        return _bytes.Length;
+        return bytes.Length;
     }
 
     /// <summary>Writes the frame to <paramref name="output"/> with <paramref name="tid"/>.</summary>
     public void WriteTo(IBufferWriter<byte> output, uint tid)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.Advance(CopyTo(output.GetSpan(_bytes.Length), tid));
+        output.Advance(CopyTo(output.GetSpan(bytes.Length), tid));
     }
 
     /// <summary>Returns a new array holding the frame with <paramref name="tid"/>.</summary>
     public byte[] ToArray(uint tid)
     {
-        var copy = new byte[_bytes.Length];
+        var copy = new byte[bytes.Length];
         CopyTo(copy, tid);
         return copy;
     }

@@ -10,7 +10,7 @@ public static partial class JsonFrameCodec
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static Utf8JsonWriter? writer;
 
     /// <summary>
     /// Writes a response <c>{"code": code, ...}</c> whose data is the code followed by the fields of
@@ -163,11 +163,11 @@ public static partial class JsonFrameCodec
     private static Utf8JsonWriter Begin(IBufferWriter<byte> output, MessageType type, uint tid, bool openData = true)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var writer = t_writer;
+        var writer = JsonFrameCodec.writer;
         if (writer is null)
         {
             writer = new Utf8JsonWriter(output, WriterOptions);
-            t_writer = writer;
+            JsonFrameCodec.writer = writer;
         }
         else
         {

@@ -9,10 +9,10 @@ public readonly struct ProtocolError : IEquatable<ProtocolError>
     {
         ArgumentNullException.ThrowIfNull(reason);
         Code = code;
-        _reason = reason;
+        this.reason = reason;
     }
 
-    private readonly string? _reason;
+    private readonly string? reason;
 
     /// <summary>No error.</summary>
     public static ProtocolError None => default;
@@ -21,7 +21,7 @@ public readonly struct ProtocolError : IEquatable<ProtocolError>
     public ProtocolErrorCode Code { get; }
 
     /// <summary>A short human-readable reason, suitable for a log line.</summary>
-    public string Reason => _reason ?? string.Empty;
+    public string Reason => reason ?? string.Empty;
 
     /// <summary>Whether this is an actual error (not <see cref="None"/>).</summary>
     public bool IsError => Code != ProtocolErrorCode.None;

@@ -6,7 +6,7 @@ namespace AppMsg.Protocol;
 /// </summary>
 public sealed class TidCounter
 {
-    private uint _last;
+    private uint last;
 
     /// <summary>Creates a counter starting at a random value.</summary>
     public TidCounter()
@@ -15,8 +15,8 @@ public sealed class TidCounter
     }
 
     /// <summary>Creates a counter whose first TID is <paramref name="first"/>.</summary>
-    public TidCounter(uint first) => _last = unchecked(first - 1);
+    public TidCounter(uint first) => last = unchecked(first - 1);
 
     /// <summary>Returns the next TID.</summary>
-    public uint Next() => Interlocked.Increment(ref _last);
+    public uint Next() => Interlocked.Increment(ref last);
 }

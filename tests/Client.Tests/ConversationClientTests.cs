@@ -8,14 +8,14 @@ namespace AppMsg.Client.Tests;
 /// <summary>The client's conversation commands and events against the real edge (silo, edge and PostgreSQL), over TCP.</summary>
 public sealed class ConversationClientTests(RunningSystem system) : IClassFixture<RunningSystem>
 {
-    private readonly DeviceAccounts _accounts = new(system);
+    private readonly DeviceAccounts accounts = new(system);
     private readonly Dictionary<DeviceClient, List<DeviceEvent>> seen = [];
 
     [Fact]
     public async Task Sender_copies_read_marks_peer_reads_typing_and_recall_arrive_as_client_events()
     {
-        var (alice, aliceToken) = await _accounts.NewUserAsync(TerminalType.Android);
-        var (bob, bobToken) = await _accounts.NewUserAsync(TerminalType.Android);
+        var (alice, aliceToken) = await accounts.NewUserAsync(TerminalType.Android);
+        var (bob, bobToken) = await accounts.NewUserAsync(TerminalType.Android);
         await using var alicePhone = await ConnectedAsync(alice, aliceToken, TerminalType.Android);
         await using var aliceDesktop = await ConnectedAsync(alice, await TokenAsync(alice, TerminalType.Pc), TerminalType.Pc);
         await using var bobPhone = await ConnectedAsync(bob, bobToken, TerminalType.Android);
@@ -68,8 +68,8 @@ public sealed class ConversationClientTests(RunningSystem system) : IClassFixtur
     [Fact]
     public async Task A_recall_by_someone_else_is_not_allowed()
     {
-        var (alice, aliceToken) = await _accounts.NewUserAsync(TerminalType.Android);
-        var (bob, bobToken) = await _accounts.NewUserAsync(TerminalType.Android);
+        var (alice, aliceToken) = await accounts.NewUserAsync(TerminalType.Android);
+        var (bob, bobToken) = await accounts.NewUserAsync(TerminalType.Android);
         await using var alicePhone = await ConnectedAsync(alice, aliceToken, TerminalType.Android);
         await using var bobPhone = await ConnectedAsync(bob, bobToken, TerminalType.Android);
 
@@ -79,7 +79,7 @@ public sealed class ConversationClientTests(RunningSystem system) : IClassFixtur
 
     private async Task<DeviceClient> ConnectedAsync(string userId, string token, TerminalType terminalType)
     {
-        var client = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, userId, token) with { TerminalType = terminalType });
+        var client = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, userId, token) with { TerminalType = terminalType });
         await client.ConnectAsync();
         return client;
     }
@@ -87,7 +87,7 @@ public sealed class ConversationClientTests(RunningSystem system) : IClassFixtur
     private async Task<string> TokenAsync(string userId, TerminalType terminalType)
     {
         var username = (await system.Api.GetAsync($"/v1/users/{userId}", system.AdminKey)).Expect(HttpStatusCode.OK)["username"];
-        return (await _accounts.LoginAsync(username, terminalType)).Token;
+        return (await accounts.LoginAsync(username, terminalType)).Token;
     }
 
     private static JsonElement Envelope(ReadOnlyMemory<byte> envelope) => JsonDocument.Parse(envelope).RootElement.Clone();

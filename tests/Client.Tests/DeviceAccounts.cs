@@ -8,14 +8,14 @@ namespace AppMsg.Client.Tests;
 public sealed class DeviceAccounts(RunningSystem system)
 {
     private const string Password = "correct horse";
-    private string? _tenantId;
-    private int _next;
+    private string? tenantId;
+    private int next;
 
     /// <summary>A new user of the test tenant, logged in for <paramref name="terminalType"/>.</summary>
     public async Task<(string UserId, string Token)> NewUserAsync(TerminalType terminalType = TerminalType.Android)
     {
         var tenantId = await TenantAsync();
-        var username = $"device-{Interlocked.Increment(ref _next)}";
+        var username = $"device-{Interlocked.Increment(ref next)}";
         (await system.Api.PostAsync("/v1/users", new { tenantId, username, password = Password }, system.AdminKey)).Expect(HttpStatusCode.Created);
         return await LoginAsync(username, terminalType);
     }
@@ -44,12 +44,12 @@ public sealed class DeviceAccounts(RunningSystem system)
 
     private async Task<string> TenantAsync()
     {
-        if (_tenantId is null)
+        if (tenantId is null)
         {
             var created = (await system.Api.PostAsync("/v1/tenants", new { name = "devices" }, system.AdminKey)).Expect(HttpStatusCode.Created);
-            _tenantId = created["id"];
+            tenantId = created["id"];
         }
 
-        return _tenantId;
+        return tenantId;
     }
 }

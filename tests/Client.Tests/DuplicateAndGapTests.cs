@@ -9,11 +9,11 @@ namespace AppMsg.Client.Tests;
 public sealed class DuplicateAndGapTests : IAsyncLifetime
 {
     private static readonly TimeSpan GapDelay = TimeSpan.FromMilliseconds(300);
-    private readonly FakeEdge _edge = new();
+    private readonly FakeEdge edge = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _edge.DisposeAsync();
+    public async Task DisposeAsync() => await edge.DisposeAsync();
 
     [Theory]
     [InlineData(true)]
@@ -156,7 +156,7 @@ public sealed class DuplicateAndGapTests : IAsyncLifetime
     {
         var options = new DeviceClientOptions
         {
-            Endpoint = _edge.Endpoint,
+            Endpoint = edge.Endpoint,
             UserId = "42",
             Token = "0123456789abcdef0123456789abcdef",
             HeartbeatInterval = Timeout.InfiniteTimeSpan,
@@ -169,7 +169,7 @@ public sealed class DuplicateAndGapTests : IAsyncLifetime
     private async Task<FakeDevice> ConnectAsync(DeviceClient client)
     {
         var connect = client.ConnectAsync();
-        var device = await _edge.AcceptAsync();
+        var device = await edge.AcceptAsync();
         await device.AcceptRegisterAsync();
         await connect.WaitAsync(EventReading.Patience);
         return device;

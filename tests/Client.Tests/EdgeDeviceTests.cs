@@ -6,7 +6,7 @@ namespace AppMsg.Client.Tests;
 /// <summary>The client against the real edge (silo, edge and PostgreSQL running), over real sockets.</summary>
 public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<RunningSystem>
 {
-    private readonly DeviceAccounts _accounts = new(system);
+    private readonly DeviceAccounts accounts = new(system);
 
     public static TheoryData<DeviceTransportKind, BodyEncoding> Transports => new()
     {
@@ -24,8 +24,8 @@ public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<Runnin
     [MemberData(nameof(Transports))]
     public async Task Registers_and_gets_PONG_code_0(DeviceTransportKind transport, BodyEncoding encoding)
     {
-        var (userId, token) = await _accounts.NewUserAsync();
-        await using var client = new DeviceClient(_accounts.Options(transport, userId, token) with { BodyEncoding = encoding });
+        var (userId, token) = await accounts.NewUserAsync();
+        await using var client = new DeviceClient(accounts.Options(transport, userId, token) with { BodyEncoding = encoding });
 
         var registered = await client.ConnectAsync();
 
@@ -44,8 +44,8 @@ public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<Runnin
     [InlineData(DeviceTransportKind.WebSocketGalopush)]
     public async Task A_wrong_token_is_refused_with_code_3(DeviceTransportKind transport)
     {
-        var (userId, _) = await _accounts.NewUserAsync();
-        await using var client = new DeviceClient(_accounts.Options(transport, userId, new string('x', 32)));
+        var (userId, _) = await accounts.NewUserAsync();
+        await using var client = new DeviceClient(accounts.Options(transport, userId, new string('x', 32)));
 
         var error = await Assert.ThrowsAsync<DeviceRegistrationException>(() => client.ConnectAsync());
 
@@ -56,9 +56,9 @@ public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<Runnin
     [Fact]
     public async Task A_token_of_another_user_is_refused_with_code_3()
     {
-        var (first, _) = await _accounts.NewUserAsync();
-        var (_, secondToken) = await _accounts.NewUserAsync();
-        await using var client = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, first, secondToken));
+        var (first, _) = await accounts.NewUserAsync();
+        var (_, secondToken) = await accounts.NewUserAsync();
+        await using var client = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, first, secondToken));
 
         Assert.Equal(RegisterResultCode.AuthenticationFailed, (await Assert.ThrowsAsync<DeviceRegistrationException>(() => client.ConnectAsync())).Code);
     }
@@ -66,8 +66,8 @@ public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<Runnin
     [Fact]
     public async Task A_terminal_type_that_is_not_one_type_is_refused_with_code_5()
     {
-        var (userId, token) = await _accounts.NewUserAsync();
-        await using var client = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, userId, token) with { TerminalType = TerminalType.Android | TerminalType.Ios });
+        var (userId, token) = await accounts.NewUserAsync();
+        await using var client = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, userId, token) with { TerminalType = TerminalType.Android | TerminalType.Ios });
 
         Assert.Equal(RegisterResultCode.BadTerminalType, (await Assert.ThrowsAsync<DeviceRegistrationException>(() => client.ConnectAsync())).Code);
     }
@@ -75,11 +75,11 @@ public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<Runnin
     [Fact]
     public async Task A_second_login_of_the_same_terminal_type_kicks_the_first_which_does_not_reconnect()
     {
-        var (userId, token) = await _accounts.NewUserAsync(TerminalType.Android);
-        await using var first = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, userId, token));
+        var (userId, token) = await accounts.NewUserAsync(TerminalType.Android);
+        await using var first = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, userId, token));
         await first.ConnectAsync();
 
-        await using var second = new DeviceClient(_accounts.Options(DeviceTransportKind.WebSocketJson, userId, token));
+        await using var second = new DeviceClient(accounts.Options(DeviceTransportKind.WebSocketJson, userId, token));
         await second.ConnectAsync();
 
         Assert.Equal(KickReason.AnotherLogin, (await first.NextAsync<KickEvent>()).Reason);
@@ -92,8 +92,8 @@ public sealed class EdgeDeviceTests(RunningSystem system) : IClassFixture<Runnin
     [Fact]
     public async Task An_IM_and_a_SYNC_are_answered_on_their_TIDs()
     {
-        var (userId, token) = await _accounts.NewUserAsync();
-        await using var client = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, userId, token));
+        var (userId, token) = await accounts.NewUserAsync();
+        await using var client = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, userId, token));
         await client.ConnectAsync();
 
         var im = await client.SendImAsync($"{{\"to\":\"{userId}@user\",\"type\":\"text\",\"content\":{{\"text\":\"note to self\"}},\"clientMsgId\":\"c-1\"}}");

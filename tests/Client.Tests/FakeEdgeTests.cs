@@ -8,13 +8,13 @@ namespace AppMsg.Client.Tests;
 public sealed class FakeEdgeTests : IAsyncLifetime
 {
     private const string Envelope = "{\"id\":\"m1\",\"timeline\":\"42@user\",\"seq\":1,\"type\":\"text\",\"content\":{\"text\":\"hello\"}}";
-    private readonly FakeEdge _edge = new();
+    private readonly FakeEdge edge = new();
 
     public static TheoryData<BodyEncoding> Encodings => [BodyEncoding.None, BodyEncoding.Not, BodyEncoding.PairSwap, BodyEncoding.RingXor];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _edge.DisposeAsync();
+    public async Task DisposeAsync() => await edge.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(Encodings))]
@@ -59,7 +59,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     {
         await using var client = Client(o => o with { DeviceId = "phone-1" });
         var connect = client.ConnectAsync();
-        var device = await _edge.AcceptAsync();
+        var device = await edge.AcceptAsync();
         var request = await device.AcceptRegisterAsync();
         Assert.Equal(new RegisterRequest(1, client.Options.TerminalType, "42", "0123456789abcdef0123456789abcdef", "phone-1"), request);
         await connect.WaitAsync(EventReading.Patience);
@@ -160,7 +160,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     {
         await using var client = Client(o => o with { BodyEncoding = BodyEncoding.RingXor, DropDuplicates = false });
         var connect = client.ConnectAsync();
-        var device = await _edge.AcceptAsync();
+        var device = await edge.AcceptAsync();
         var register = await device.ExpectAsync(MessageType.Register);
         var answer = device.Build((w, _) =>
             FrameWriter.WriteRegisterResponse(w, BodyEncoding.RingXor, register.Tid, RegisterResultCode.Ok, "{\"sessionId\":\"split\"}"u8));
@@ -210,7 +210,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     {
         await using var client = Client();
         var connect = client.ConnectAsync();
-        var device = await _edge.AcceptAsync();
+        var device = await edge.AcceptAsync();
         await device.AcceptRegisterAsync(RegisterResultCode.AuthenticationFailed);
 
         var error = await Assert.ThrowsAsync<DeviceRegistrationException>(() => connect);
@@ -218,7 +218,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
         Assert.True(error.IsPermanent);
         Assert.Equal(DeviceClientState.Disconnected, client.State);
         Assert.True(await device.IsClosedByClientAsync());
-        Assert.False(await _edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.False(await edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(300)));
         Assert.True(await client.IsQuietForAsync(TimeSpan.FromMilliseconds(50)));
     }
 
@@ -234,7 +234,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
         Assert.True(disconnected.WillReconnect);
         Assert.True(await device.IsClosedByClientAsync());
 
-        var again = await _edge.AcceptAsync();
+        var again = await edge.AcceptAsync();
         await again.AcceptRegisterAsync(json: "{\"sessionId\":\"second\"}");
         var reconnected = await client.NextAsync<ReconnectedEvent>();
         Assert.Equal(("second", 1), (reconnected.Registration.SessionId, reconnected.Attempts));
@@ -256,10 +256,10 @@ public sealed class FakeEdgeTests : IAsyncLifetime
         Assert.True((await client.NextAsync<DisconnectedEvent>()).WillReconnect);
 
         // Two attempts fail: one cut at once, one refused as busy.
-        (await _edge.AcceptAsync()).Close();
-        await (await _edge.AcceptAsync()).AcceptRegisterAsync(RegisterResultCode.Busy);
+        (await edge.AcceptAsync()).Close();
+        await (await edge.AcceptAsync()).AcceptRegisterAsync(RegisterResultCode.Busy);
 
-        var third = await _edge.AcceptAsync();
+        var third = await edge.AcceptAsync();
         var register = await third.ExpectAsync(MessageType.Register);
         await third.SendAsync((w, e) =>
         {
@@ -293,13 +293,13 @@ public sealed class FakeEdgeTests : IAsyncLifetime
         Assert.Equal((reason, reconnects), (disconnected.Kick, disconnected.WillReconnect));
         if (reconnects)
         {
-            await (await _edge.AcceptAsync()).AcceptRegisterAsync();
+            await (await edge.AcceptAsync()).AcceptRegisterAsync();
             await client.NextAsync<ReconnectedEvent>();
         }
         else
         {
             Assert.Equal(DeviceClientState.Disconnected, client.State);
-            Assert.False(await _edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(300)));
+            Assert.False(await edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(300)));
             await Assert.ThrowsAsync<InvalidOperationException>(() => client.PingAsync());
         }
     }
@@ -320,7 +320,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
         var disconnected = await client.NextAsync<DisconnectedEvent>();
         Assert.Contains("heartbeat", disconnected.Reason, StringComparison.Ordinal);
         Assert.True(disconnected.WillReconnect);
-        await (await _edge.AcceptAsync()).AcceptRegisterAsync();
+        await (await edge.AcceptAsync()).AcceptRegisterAsync();
         await client.NextAsync<ReconnectedEvent>();
     }
 
@@ -376,7 +376,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
 
         var last = Assert.IsType<DisconnectedEvent>(Assert.Single(events));
         Assert.Equal(("disposed", false), (last.Reason, last.WillReconnect));
-        Assert.False(await _edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.False(await edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(300)));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.ConnectAsync());
     }
 
@@ -393,15 +393,15 @@ public sealed class FakeEdgeTests : IAsyncLifetime
         Assert.Equal(DeviceClientState.Closed, client.State);
 
         // With full jitter an attempt may have started before the dispose; none starts after it.
-        _edge.ForgetAccepted();
-        Assert.False(await _edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(400)));
+        edge.ForgetAccepted();
+        Assert.False(await edge.ConnectsWithinAsync(TimeSpan.FromMilliseconds(400)));
     }
 
     private DeviceClient Client(Func<DeviceClientOptions, DeviceClientOptions>? configure = null)
     {
         var options = new DeviceClientOptions
         {
-            Endpoint = _edge.Endpoint,
+            Endpoint = edge.Endpoint,
             UserId = "42",
             Token = "0123456789abcdef0123456789abcdef",
             HeartbeatInterval = Timeout.InfiniteTimeSpan,
@@ -414,7 +414,7 @@ public sealed class FakeEdgeTests : IAsyncLifetime
     private async Task<(FakeDevice Device, RegisterResult Result)> ConnectAsync(DeviceClient client)
     {
         var connect = client.ConnectAsync();
-        var device = await _edge.AcceptAsync();
+        var device = await edge.AcceptAsync();
         var request = await device.AcceptRegisterAsync();
         Assert.Equal(new RegisterRequest(1, client.Options.TerminalType, "42", "0123456789abcdef0123456789abcdef"), request);
         return (device, await connect.WaitAsync(EventReading.Patience));

@@ -9,15 +9,15 @@ namespace AppMsg.Client.Tests;
 /// <summary>MediaClient and DeviceClient together against the real edge: a photo sent by one device and fetched by another.</summary>
 public sealed class MediaClientTests(RunningSystem system) : IClassFixture<RunningSystem>
 {
-    private readonly DeviceAccounts _accounts = new(system);
+    private readonly DeviceAccounts accounts = new(system);
 
     [Fact]
     public async Task An_image_IM_reaches_the_receiving_device_with_its_media_id_and_the_receiver_downloads_the_photo()
     {
-        var (senderId, senderToken) = await _accounts.NewUserAsync();
-        var (receiverId, receiverToken) = await _accounts.NewUserAsync();
-        await using var sender = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, senderId, senderToken));
-        await using var receiver = new DeviceClient(_accounts.Options(DeviceTransportKind.WebSocketJson, receiverId, receiverToken));
+        var (senderId, senderToken) = await accounts.NewUserAsync();
+        var (receiverId, receiverToken) = await accounts.NewUserAsync();
+        await using var sender = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, senderId, senderToken));
+        await using var receiver = new DeviceClient(accounts.Options(DeviceTransportKind.WebSocketJson, receiverId, receiverToken));
         await sender.ConnectAsync();
         await receiver.ConnectAsync();
         await system.WaitUntilLiveAsync(receiverId);
@@ -68,8 +68,8 @@ public sealed class MediaClientTests(RunningSystem system) : IClassFixture<Runni
     [Fact]
     public async Task Refusals_surface_as_MediaException_with_the_problem_code()
     {
-        var (userId, token) = await _accounts.NewUserAsync();
-        await using var device = new DeviceClient(_accounts.Options(DeviceTransportKind.Tcp, userId, token));
+        var (userId, token) = await accounts.NewUserAsync();
+        await using var device = new DeviceClient(accounts.Options(DeviceTransportKind.Tcp, userId, token));
         await device.ConnectAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{system.EdgeSettings.HttpPort}") };
         var media = new MediaClient(http, token);

@@ -9,7 +9,7 @@ namespace AppMsg.Client.Tests;
 /// <summary>The client over TLS (<c>tls://</c> and <c>wss://</c>) against a real edge with a self-signed certificate.</summary>
 public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsRunningSystem>
 {
-    private readonly DeviceAccounts _accounts = new(system);
+    private readonly DeviceAccounts accounts = new(system);
 
     public static TheoryData<DeviceTransportKind> Transports => new()
     {
@@ -22,7 +22,7 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
     [MemberData(nameof(Transports))]
     public async Task With_the_certificate_pinned_it_registers_and_gets_a_push(DeviceTransportKind transport)
     {
-        var (userId, token) = await _accounts.NewUserAsync();
+        var (userId, token) = await accounts.NewUserAsync();
         await using var client = new DeviceClient(TlsOptions(transport, userId, token) with
         {
             PinnedCertificateSha256 = TestCertificate.Sha256(system.Certificate),
@@ -41,7 +41,7 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
     [MemberData(nameof(Transports))]
     public async Task The_public_key_pin_with_colons_is_accepted_too(DeviceTransportKind transport)
     {
-        var (userId, token) = await _accounts.NewUserAsync();
+        var (userId, token) = await accounts.NewUserAsync();
         var publicKeyPin = Convert.ToHexString(SHA256.HashData(system.Certificate.PublicKey.ExportSubjectPublicKeyInfo()));
         await using var client = new DeviceClient(TlsOptions(transport, userId, token) with
         {
@@ -55,7 +55,7 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
     [MemberData(nameof(Transports))]
     public async Task A_wrong_pin_is_refused(DeviceTransportKind transport)
     {
-        var (userId, token) = await _accounts.NewUserAsync();
+        var (userId, token) = await accounts.NewUserAsync();
         await using var client = new DeviceClient(TlsOptions(transport, userId, token) with
         {
             PinnedCertificateSha256 = TestCertificate.Sha256(TestCertificate.Create("someone-else")),
@@ -71,7 +71,7 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
     [MemberData(nameof(Transports))]
     public async Task Without_a_pin_a_self_signed_certificate_fails_the_platforms_validation(DeviceTransportKind transport)
     {
-        var (userId, token) = await _accounts.NewUserAsync();
+        var (userId, token) = await accounts.NewUserAsync();
         await using var client = new DeviceClient(TlsOptions(transport, userId, token));
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync());
@@ -86,7 +86,7 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
     }
 
     private DeviceClientOptions TlsOptions(DeviceTransportKind transport, string userId, string token) =>
-        _accounts.Options(transport, userId, token) with
+        accounts.Options(transport, userId, token) with
         {
             Endpoint = transport == DeviceTransportKind.Tcp ? $"tls://127.0.0.1:{system.TlsTcpPort}" : $"wss://127.0.0.1:{system.HttpsPort}/ws",
             Reconnect = false,

@@ -14,7 +14,7 @@ public class FrameFuzzTests(ITestOutputHelper output)
 
     private static readonly int[] MaxChoices = [0, 1, 5, 8, 66, 100, 255, 1000, ProtocolLimits.DefaultMaxBodyLength, int.MaxValue];
 
-    private readonly byte[] _scratch = new byte[1 << 16];
+    private readonly byte[] scratch = new byte[1 << 16];
 
     [Theory]
     [MemberData(nameof(FuzzSeeds.All), MemberType = typeof(FuzzSeeds))]
@@ -131,7 +131,7 @@ public class FrameFuzzTests(ITestOutputHelper output)
         var encoded = data.AsSpan(bodyStart, frame.BodyLength);
         Assert.True(encoded.SequenceEqual(frame.EncodedBody.ToArray()));
 
-        var body = _scratch.AsSpan(0, frame.DecodeBodyTo(_scratch));
+        var body = scratch.AsSpan(0, frame.DecodeBodyTo(scratch));
         BodyEncodings.Encode(body, frame.Encoding);
         Assert.True(encoded.SequenceEqual(body));
         BodyEncodings.Decode(body, frame.Encoding);

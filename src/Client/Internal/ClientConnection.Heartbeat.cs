@@ -7,7 +7,7 @@ internal sealed partial class ClientConnection
 {
     private void StartHeartbeat(TimeSpan? serverHeartbeat)
     {
-        var interval = _options.HeartbeatInterval;
+        var interval = options.HeartbeatInterval;
         if (interval <= TimeSpan.Zero)
         {
             return;
@@ -27,9 +27,9 @@ internal sealed partial class ClientConnection
         using var timer = new PeriodicTimer(interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(_lifetime.Token).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(lifetime.Token).ConfigureAwait(false))
             {
-                var pong = await RequestAsync(OutboundMessage.ForPing(_tids.Next()), MessageType.Pong, _lifetime.Token).ConfigureAwait(false);
+                var pong = await RequestAsync(OutboundMessage.ForPing(tids.Next()), MessageType.Pong, lifetime.Token).ConfigureAwait(false);
                 if (pong.Code != (byte)PongCode.Ok)
                 {
                     Abort($"heartbeat: PONG code {pong.Code} (the server lost the session)");
@@ -39,7 +39,7 @@ internal sealed partial class ClientConnection
         }
         catch (TimeoutException)
         {
-            Abort($"heartbeat: no PONG within {_options.RequestTimeout.TotalSeconds:0.###} s");
+            Abort($"heartbeat: no PONG within {options.RequestTimeout.TotalSeconds:0.###} s");
         }
         catch (Exception e) when (IsTransportFailure(e))
         {

@@ -14,23 +14,23 @@ internal sealed partial class ClientConnection
         switch (message.Type)
         {
             case MessageType.RegResp:
-                if (message.Code == (byte)RegisterResultCode.Ok && message.Tid == Volatile.Read(ref _registerTid) && Registration is null)
+                if (message.Code == (byte)RegisterResultCode.Ok && message.Tid == Volatile.Read(ref registerTid) && Registration is null)
                 {
                     Registration = RegisterResult.FromResponse(new ResponseMessage(message.Code, message.Payload.ToArray()));
-                    _onRegistered(this);
+                    onRegistered(this);
                 }
 
-                _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
+                pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
                 return true;
             case MessageType.Pong or MessageType.ImResp:
-                _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
+                pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
                 return true;
             case MessageType.SyncResp:
                 var result = SyncResult.FromResponse(new ResponseMessage(message.Code, message.Payload.ToArray()));
-                _pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
-                if (Interlocked.CompareExchange(ref _quietSyncTid, -1, message.Tid) != message.Tid)
+                pending.TryComplete(message.Tid, message.Type, message.Code, message.Payload.Span);
+                if (Interlocked.CompareExchange(ref quietSyncTid, -1, message.Tid) != message.Tid)
                 {
-                    _events.TryWrite(new SyncResponseEvent(message.Tid, result));
+                    events.TryWrite(new SyncResponseEvent(message.Tid, result));
                 }
 
                 return true;
@@ -39,44 +39,44 @@ internal sealed partial class ClientConnection
                 {
                     if (signal is not null)
                     {
-                        _events.TryWrite(signal);
+                        events.TryWrite(signal);
                     }
 
                     return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid).ConfigureAwait(false);
                 }
 
-                if (!_deliveries.Admit(message.Payload.Span))
+                if (!deliveries.Admit(message.Payload.Span))
                 {
                     return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid, duplicate: true).ConfigureAwait(false);
                 }
 
-                _events.TryWrite(new PushEvent(message.Tid, message.Offline, message.Code, message.Payload.ToArray()));
+                events.TryWrite(new PushEvent(message.Tid, message.Offline, message.Code, message.Payload.ToArray()));
                 WriteRecall(message.Payload.Span);
                 return await AutoAcknowledgeAsync(MessageType.PushResp, message.Tid).ConfigureAwait(false);
             case MessageType.Im:
-                if (!_deliveries.Admit(message.Payload.Span))
+                if (!deliveries.Admit(message.Payload.Span))
                 {
                     return await AutoAcknowledgeAsync(MessageType.ImResp, message.Tid, duplicate: true).ConfigureAwait(false);
                 }
 
-                _events.TryWrite(new ImEvent(message.Tid, message.Code, message.Payload.ToArray()));
+                events.TryWrite(new ImEvent(message.Tid, message.Code, message.Payload.ToArray()));
                 WriteRecall(message.Payload.Span);
                 return await AutoAcknowledgeAsync(MessageType.ImResp, message.Tid).ConfigureAwait(false);
             case MessageType.Callback:
-                _events.TryWrite(new CallbackEvent(message.Tid, message.Payload.ToArray()));
+                events.TryWrite(new CallbackEvent(message.Tid, message.Payload.ToArray()));
                 return true;
             case MessageType.Kick:
                 var reason = (KickReason)message.Code;
-                Volatile.Write(ref _kick, message.Code + 1);
-                _events.TryWrite(new KickEvent(reason));
-                if (!_options.AutoAcknowledge)
+                Volatile.Write(ref kick, message.Code + 1);
+                events.TryWrite(new KickEvent(reason));
+                if (!options.AutoAcknowledge)
                 {
                     // The server closes the connection once it has the KICKRESP (or after its timeout).
                     return true;
                 }
 
                 await AutoAcknowledgeAsync(MessageType.KickResp, message.Tid).ConfigureAwait(false);
-                Interlocked.CompareExchange(ref _closeReason, $"kicked ({reason})", null);
+                Interlocked.CompareExchange(ref closeReason, $"kicked ({reason})", null);
                 return false;
             default:
                 return true;
@@ -89,13 +89,13 @@ internal sealed partial class ClientConnection
     {
         if (ConversationEventReader.TryReadRecall(envelope, out var recall))
         {
-            _events.TryWrite(recall!);
+            events.TryWrite(recall!);
         }
     }
 
     private async ValueTask<bool> AutoAcknowledgeAsync(MessageType type, uint tid, bool duplicate = false)
     {
-        if (!_options.AutoAcknowledge && !duplicate)
+        if (!options.AutoAcknowledge && !duplicate)
         {
             return true;
         }
@@ -106,18 +106,18 @@ internal sealed partial class ClientConnection
             var response = OutboundMessage.ForResponse(type, tid, 0);
             if (type == MessageType.KickResp)
             {
-                await _transport.SendAsync(response, _lifetime.Token).ConfigureAwait(false);
+                await transport.SendAsync(response, lifetime.Token).ConfigureAwait(false);
             }
             else
             {
-                await _transport.QueueAcknowledgementAsync(response, _lifetime.Token).ConfigureAwait(false);
+                await transport.QueueAcknowledgementAsync(response, lifetime.Token).ConfigureAwait(false);
             }
 
             return true;
         }
         catch (Exception e) when (IsTransportFailure(e))
         {
-            Interlocked.CompareExchange(ref _closeReason, $"could not acknowledge: {e.Message}", null);
+            Interlocked.CompareExchange(ref closeReason, $"could not acknowledge: {e.Message}", null);
             return false;
         }
     }

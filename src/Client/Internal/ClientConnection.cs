@@ -15,19 +15,19 @@ internal sealed partial class ClientConnection : IInboundSink
     /// <summary>How long a polite close waits for the server to close its side before cutting the connection.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
 
-    private readonly DeviceTransport _transport;
-    private readonly DeviceClientOptions _options;
-    private readonly TidCounter _tids;
-    private readonly ChannelWriter<DeviceEvent> _events;
-    private readonly PendingRequests _pending = new();
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly Task<string> _completion;
-    private readonly Action<ClientConnection> _onRegistered;
-    private readonly DeliveryTracker _deliveries;
-    private long _quietSyncTid = -1;
-    private uint _registerTid;
-    private string? _closeReason;
-    private int _kick; // the KICK reason + 1; 0 while not kicked
+    private readonly DeviceTransport transport;
+    private readonly DeviceClientOptions options;
+    private readonly TidCounter tids;
+    private readonly ChannelWriter<DeviceEvent> events;
+    private readonly PendingRequests pending = new();
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly Task<string> completion;
+    private readonly Action<ClientConnection> onRegistered;
+    private readonly DeliveryTracker deliveries;
+    private long quietSyncTid = -1;
+    private uint registerTid;
+    private string? closeReason;
+    private int kick; // the KICK reason + 1; 0 while not kicked
 
     private ClientConnection(
         DeviceTransport transport,
@@ -37,26 +37,26 @@ internal sealed partial class ClientConnection : IInboundSink
         DeliveryTracker deliveries,
         Action<ClientConnection> onRegistered)
     {
-        _deliveries = deliveries;
-        _transport = transport;
-        _options = options;
-        _tids = tids;
-        _events = events;
-        _onRegistered = onRegistered;
-        _completion = RunAsync();
+        this.deliveries = deliveries;
+        this.transport = transport;
+        this.options = options;
+        this.tids = tids;
+        this.events = events;
+        this.onRegistered = onRegistered;
+        completion = RunAsync();
     }
 
     /// <summary>Completes with the reason when the connection has ended and its resources are released.</summary>
-    public Task<string> Completion => _completion;
+    public Task<string> Completion => completion;
 
     /// <summary>The REGRESP that registered this connection.</summary>
     public RegisterResult? Registration { get; private set; }
 
     /// <summary>The reason of the KICK the server sent, if it sent one.</summary>
-    public KickReason? Kick => Volatile.Read(ref _kick) is var kick and > 0 ? (KickReason)(kick - 1) : null;
+    public KickReason? Kick => Volatile.Read(ref this.kick) is var kick and > 0 ? (KickReason)(kick - 1) : null;
 
     /// <summary>How many requests wait for a response.</summary>
-    public int PendingCount => _pending.Count;
+    public int PendingCount => pending.Count;
 
     /// <summary>Opens a transport, registers, and starts the heartbeat.</summary>
     /// <param name="options">The client's options.</param>
@@ -97,7 +97,7 @@ internal sealed partial class ClientConnection : IInboundSink
         {
             var request = new RegisterRequest(options.ProtocolVersion, options.TerminalType, options.UserId, options.Token, options.DeviceId);
             var tid = tids.Next();
-            Volatile.Write(ref connection._registerTid, tid);
+            Volatile.Write(ref connection.registerTid, tid);
             var response = await connection.RequestAsync(
                 OutboundMessage.ForRegister(tid, request), MessageType.RegResp, cancellationToken).ConfigureAwait(false);
             if (response.Code != (byte)RegisterResultCode.Ok)
@@ -121,7 +121,7 @@ internal sealed partial class ClientConnection : IInboundSink
     /// <exception cref="TimeoutException">No response in time.</exception>
     public async Task<ResponseMessage> RequestAsync(OutboundMessage message, MessageType responseType, CancellationToken cancellationToken)
     {
-        var request = _pending.Add(message.Tid, responseType);
+        var request = pending.Add(message.Tid, responseType);
         try
         {
             await SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -133,17 +133,17 @@ internal sealed partial class ClientConnection : IInboundSink
         }
         catch
         {
-            _pending.Remove(message.Tid, request);
+            pending.Remove(message.Tid, request);
             throw;
         }
 
-        return await _pending.WaitAsync(message.Tid, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        return await pending.WaitAsync(message.Tid, request, options.RequestTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A SYNC of the client's own (to fill a gap): its SYNCRESP completes the request but is not an event.</summary>
     public Task<ResponseMessage> RequestQuietSyncAsync(OutboundMessage sync, CancellationToken cancellationToken)
     {
-        Volatile.Write(ref _quietSyncTid, sync.Tid);
+        Volatile.Write(ref quietSyncTid, sync.Tid);
         return RequestAsync(sync, MessageType.SyncResp, cancellationToken);
     }
 
@@ -155,25 +155,25 @@ internal sealed partial class ClientConnection : IInboundSink
         try
         {
             // The write itself is not abandoned half-way for the caller's token, or the stream would be corrupt.
-            await _transport.SendAsync(message, _lifetime.Token).ConfigureAwait(false);
+            await transport.SendAsync(message, lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransportFailure(e))
         {
-            throw new IOException($"The connection is closed: {_closeReason ?? e.Message}", e);
+            throw new IOException($"The connection is closed: {closeReason ?? e.Message}", e);
         }
     }
 
     /// <summary>Closes politely (the server sees the session end at once) and waits until the connection has ended.</summary>
     public async Task<string> CloseAsync(string reason)
     {
-        Interlocked.CompareExchange(ref _closeReason, reason, null);
-        if (!_completion.IsCompleted)
+        Interlocked.CompareExchange(ref closeReason, reason, null);
+        if (!completion.IsCompleted)
         {
             try
             {
                 using var grace = new CancellationTokenSource(CloseGrace);
-                await _transport.CloseOutputAsync(grace.Token).ConfigureAwait(false);
-                await _completion.WaitAsync(CloseGrace).ConfigureAwait(false);
+                await transport.CloseOutputAsync(grace.Token).ConfigureAwait(false);
+                await completion.WaitAsync(CloseGrace).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransportFailure(e) || e is TimeoutException)
             {
@@ -183,14 +183,14 @@ internal sealed partial class ClientConnection : IInboundSink
             Abort(reason);
         }
 
-        return await _completion.ConfigureAwait(false);
+        return await completion.ConfigureAwait(false);
     }
 
     /// <summary>Ends the connection at once.</summary>
     public void Abort(string reason)
     {
-        Interlocked.CompareExchange(ref _closeReason, reason, null);
-        _lifetime.Cancel();
+        Interlocked.CompareExchange(ref closeReason, reason, null);
+        lifetime.Cancel();
     }
 
     private static bool IsTransportFailure(Exception e) =>
@@ -204,7 +204,7 @@ internal sealed partial class ClientConnection : IInboundSink
         string reason;
         try
         {
-            reason = await _transport.ReceiveAsync(this, _lifetime.Token).ConfigureAwait(false);
+            reason = await transport.ReceiveAsync(this, lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -221,13 +221,13 @@ internal sealed partial class ClientConnection : IInboundSink
             reason = $"client error: {e.GetType().Name}: {e.Message}";
         }
 
-        Interlocked.CompareExchange(ref _closeReason, reason, null);
-        reason = _closeReason!;
-        _lifetime.Cancel();
-        _pending.FailAll(new IOException($"The connection closed before the response came: {reason}"));
+        Interlocked.CompareExchange(ref closeReason, reason, null);
+        reason = closeReason!;
+        lifetime.Cancel();
+        pending.FailAll(new IOException($"The connection closed before the response came: {reason}"));
         try
         {
-            await _transport.DisposeAsync().ConfigureAwait(false);
+            await transport.DisposeAsync().ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Releasing a broken connection must not keep the client from learning that it ended.
         catch (Exception)

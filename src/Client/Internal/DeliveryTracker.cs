@@ -9,8 +9,8 @@ internal sealed class DeliveryTracker(bool dropDuplicates, int capacityPerTimeli
     /// <summary>The most cursors one SYNC may carry (docs/protocol.md).</summary>
     public const int MaxCursors = 1024;
 
-    private readonly Dictionary<string, TimelineWindow> _windows = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    private readonly Dictionary<string, TimelineWindow> windows = new(StringComparer.Ordinal);
+    private readonly Lock @lock = new();
 
     /// <summary>Records the message; false when it is a duplicate to drop (it must still be acknowledged).</summary>
     public bool Admit(ReadOnlySpan<byte> envelope)
@@ -22,12 +22,12 @@ internal sealed class DeliveryTracker(bool dropDuplicates, int capacityPerTimeli
         }
 
         bool isNew, gap;
-        lock (_lock)
+        lock (@lock)
         {
-            var lookup = _windows.GetAlternateLookup<ReadOnlySpan<char>>();
+            var lookup = windows.GetAlternateLookup<ReadOnlySpan<char>>();
             if (!lookup.TryGetValue(timeline, out var window))
             {
-                _windows[longTimeline ?? timeline.ToString()] = new TimelineWindow(seq, capacityPerTimeline);
+                windows[longTimeline ?? timeline.ToString()] = new TimelineWindow(seq, capacityPerTimeline);
                 return true;
             }
 
@@ -45,9 +45,9 @@ internal sealed class DeliveryTracker(bool dropDuplicates, int capacityPerTimeli
     /// <summary>Records a seq the client knows of without receiving it (its own IM, from IMRESP), on a timeline it has seen.</summary>
     public void Record(string timeline, long seq)
     {
-        lock (_lock)
+        lock (@lock)
         {
-            if (_windows.TryGetValue(timeline, out var window))
+            if (windows.TryGetValue(timeline, out var window))
             {
                 window.Admit(seq, out _);
             }
@@ -57,10 +57,10 @@ internal sealed class DeliveryTracker(bool dropDuplicates, int capacityPerTimeli
     /// <summary>The cursors to SYNC with, or null when no timeline has a gap.</summary>
     public TimelineGaps? Gaps()
     {
-        lock (_lock)
+        lock (@lock)
         {
             var tops = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var (timeline, window) in _windows)
+            foreach (var (timeline, window) in windows)
             {
                 if (window.HasGap)
                 {
@@ -74,9 +74,9 @@ internal sealed class DeliveryTracker(bool dropDuplicates, int capacityPerTimeli
             }
 
             var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var timeline in tops.Keys.Concat(_windows.Keys.Where(t => !tops.ContainsKey(t))).Take(MaxCursors))
+            foreach (var timeline in tops.Keys.Concat(windows.Keys.Where(t => !tops.ContainsKey(t))).Take(MaxCursors))
             {
-                cursors[timeline] = _windows[timeline].Contiguous;
+                cursors[timeline] = windows[timeline].Contiguous;
             }
 
             return new TimelineGaps(cursors, tops);
@@ -86,11 +86,11 @@ internal sealed class DeliveryTracker(bool dropDuplicates, int capacityPerTimeli
     /// <summary>After a complete SYNC: what is still missing below each timeline's top will not come (expired, or not for this terminal).</summary>
     public void Settle(TimelineGaps gaps)
     {
-        lock (_lock)
+        lock (@lock)
         {
             foreach (var (timeline, top) in gaps.Tops)
             {
-                if (gaps.Cursors.ContainsKey(timeline) && _windows.TryGetValue(timeline, out var window))
+                if (gaps.Cursors.ContainsKey(timeline) && windows.TryGetValue(timeline, out var window))
                 {
                     window.SkipTo(top);
                 }

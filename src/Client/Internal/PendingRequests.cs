@@ -9,17 +9,17 @@ namespace AppMsg.Client.Internal;
 /// </summary>
 internal sealed class PendingRequests
 {
-    private readonly ConcurrentDictionary<uint, PendingRequest> _requests = new();
+    private readonly ConcurrentDictionary<uint, PendingRequest> requests = new();
 
     /// <summary>How many requests are waiting.</summary>
-    public int Count => _requests.Count;
+    public int Count => requests.Count;
 
     /// <summary>Registers a request before it is sent, so that its response cannot arrive first.</summary>
     /// <exception cref="InvalidOperationException">A request with the same TID is still waiting.</exception>
     public PendingRequest Add(uint tid, MessageType responseType)
     {
         var request = new PendingRequest(responseType);
-        if (!_requests.TryAdd(tid, request))
+        if (!requests.TryAdd(tid, request))
         {
             throw new InvalidOperationException($"A request with TID {tid} is still waiting for its response.");
         }
@@ -35,9 +35,9 @@ internal sealed class PendingRequests
     /// <returns>Whether a request took the response.</returns>
     public bool TryComplete(uint tid, MessageType type, byte code, ReadOnlySpan<byte> json)
     {
-        if (!_requests.TryGetValue(tid, out var request)
+        if (!requests.TryGetValue(tid, out var request)
             || request.ResponseType != type
-            || !_requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request)))
+            || !requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request)))
         {
             return false;
         }
@@ -60,20 +60,20 @@ internal sealed class PendingRequests
         }
         finally
         {
-            _requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request));
+            requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request));
         }
     }
 
     /// <summary>Forgets a request whose send failed.</summary>
     public void Remove(uint tid, PendingRequest request) =>
-        _requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request));
+        requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request));
 
     /// <summary>Fails every waiting request (the connection ended).</summary>
     public void FailAll(Exception error)
     {
-        foreach (var (tid, request) in _requests)
+        foreach (var (tid, request) in requests)
         {
-            if (_requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request)))
+            if (requests.TryRemove(new KeyValuePair<uint, PendingRequest>(tid, request)))
             {
                 request.TrySetException(error);
             }

@@ -6,18 +6,18 @@ namespace AppMsg.Client.Internal;
 /// </summary>
 internal sealed class ReconnectBackoff
 {
-    private readonly TimeSpan _initial;
-    private readonly TimeSpan _max;
-    private readonly Random _random;
+    private readonly TimeSpan initial;
+    private readonly TimeSpan max;
+    private readonly Random random;
 
     public ReconnectBackoff(TimeSpan initial, TimeSpan max, Random random)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(initial, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, initial);
         ArgumentNullException.ThrowIfNull(random);
-        _initial = initial;
-        _max = max;
-        _random = random;
+        this.initial = initial;
+        this.max = max;
+        this.random = random;
     }
 
     /// <summary>How many delays were handed out since the last <see cref="Reset"/>.</summary>
@@ -27,8 +27,8 @@ internal sealed class ReconnectBackoff
     public TimeSpan Ceiling(int attempt)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
-        var ticks = (double)_initial.Ticks * Math.Pow(2, Math.Min(attempt, 62));
-        return ticks >= _max.Ticks ? _max : TimeSpan.FromTicks((long)ticks);
+        var ticks = (double)initial.Ticks * Math.Pow(2, Math.Min(attempt, 62));
+        return ticks >= max.Ticks ? max : TimeSpan.FromTicks((long)ticks);
     }
 
     /// <summary>The delay before the next attempt.</summary>
@@ -36,7 +36,7 @@ internal sealed class ReconnectBackoff
     {
         var ceiling = Ceiling(Attempt);
         Attempt++;
-        return TimeSpan.FromTicks((long)(_random.NextDouble() * ceiling.Ticks));
+        return TimeSpan.FromTicks((long)(random.NextDouble() * ceiling.Ticks));
     }
 
     /// <summary>Starts over from the initial delay (after a success).</summary>

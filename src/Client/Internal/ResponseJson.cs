@@ -11,11 +11,11 @@ internal sealed class ResponseJson
 {
     private static readonly ResponseJson Empty = new(default, ReadOnlyMemory<byte>.Empty);
 
-    private readonly JsonElement _root;
+    private readonly JsonElement root;
 
     private ResponseJson(JsonElement root, ReadOnlyMemory<byte> withoutCode)
     {
-        _root = root;
+        this.root = root;
         WithoutCode = withoutCode;
     }
 
@@ -54,7 +54,7 @@ internal sealed class ResponseJson
     private bool TryGet(string name, out JsonElement value)
     {
         value = default;
-        return _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out value);
+        return root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out value);
     }
 
     private static ReadOnlyMemory<byte> Strip(JsonElement root)

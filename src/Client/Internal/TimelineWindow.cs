@@ -6,7 +6,7 @@ namespace AppMsg.Client.Internal;
 /// </summary>
 internal sealed class TimelineWindow(long first, int capacity)
 {
-    private readonly SortedSet<long> _above = [];
+    private readonly SortedSet<long> above = [];
 
     /// <summary>Nothing at or below this was seen here: the window starts after it.</summary>
     public long Floor { get; } = first - 1;
@@ -15,10 +15,10 @@ internal sealed class TimelineWindow(long first, int capacity)
     public long Contiguous { get; private set; } = first;
 
     /// <summary>Whether seqs above a missing one were seen.</summary>
-    public bool HasGap => _above.Count > 0;
+    public bool HasGap => above.Count > 0;
 
     /// <summary>The highest seq seen.</summary>
-    public long Highest => _above.Count > 0 ? _above.Max : Contiguous;
+    public long Highest => above.Count > 0 ? above.Max : Contiguous;
 
     /// <summary>Records a seq; false when it was seen before. <paramref name="gap"/> says it lies beyond a missing seq.</summary>
     public bool Admit(long seq, out bool gap)
@@ -30,7 +30,7 @@ internal sealed class TimelineWindow(long first, int capacity)
             return true;
         }
 
-        if (seq <= Contiguous || _above.Contains(seq))
+        if (seq <= Contiguous || above.Contains(seq))
         {
             return false;
         }
@@ -42,12 +42,12 @@ internal sealed class TimelineWindow(long first, int capacity)
             return true;
         }
 
-        _above.Add(seq);
+        above.Add(seq);
         gap = true;
-        if (_above.Count > capacity)
+        if (above.Count > capacity)
         {
             // The memory is full: give up on the oldest gap.
-            SkipTo(_above.Min);
+            SkipTo(above.Min);
         }
 
         return true;
@@ -59,14 +59,14 @@ internal sealed class TimelineWindow(long first, int capacity)
         if (seq > Contiguous)
         {
             Contiguous = seq;
-            _above.RemoveWhere(s => s <= seq);
+            above.RemoveWhere(s => s <= seq);
             Absorb();
         }
     }
 
     private void Absorb()
     {
-        while (_above.Remove(Contiguous + 1))
+        while (above.Remove(Contiguous + 1))
         {
             Contiguous++;
         }

@@ -7,7 +7,7 @@ namespace AppMsg.Client.Transports;
 /// <summary>Reads the binary frames in a buffer of received bytes and hands them to a sink (TCP and WebSocket binary).</summary>
 internal sealed class BinaryReceiver(int maxBodyLength) : IDisposable
 {
-    private readonly BodyBuffer _body = new();
+    private readonly BodyBuffer body = new();
 
     /// <summary>
     /// Handles every whole frame at the start of <paramref name="buffer"/>. Returns how far it read, and why to stop
@@ -28,7 +28,7 @@ internal sealed class BinaryReceiver(int maxBodyLength) : IDisposable
                 return (buffer.Start, ProtocolErrorReason(error));
             }
 
-            var body = _body.Decode(frame);
+            var body = this.body.Decode(frame);
             if (!BinaryFormat.TryParse(frame.Type, frame.Tid, body, out var message, out error))
             {
                 return (buffer.Start, ProtocolErrorReason(error));
@@ -41,7 +41,7 @@ internal sealed class BinaryReceiver(int maxBodyLength) : IDisposable
         }
     }
 
-    public void Dispose() => _body.Dispose();
+    public void Dispose() => body.Dispose();
 
     internal static string ProtocolErrorReason(ProtocolError error) => $"protocol error from the server: {error.Reason}";
 }

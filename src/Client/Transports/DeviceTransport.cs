@@ -8,9 +8,9 @@ namespace AppMsg.Client.Transports;
 /// </summary>
 internal abstract class DeviceTransport : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private bool _outputClosed;
-    private bool _acknowledgementsQueued;
+    private readonly SemaphoreSlim sendLock = new(1, 1);
+    private bool outputClosed;
+    private bool acknowledgementsQueued;
 
     /// <summary>Opens the transport <paramref name="options"/> names.</summary>
     public static async Task<DeviceTransport> OpenAsync(DeviceClientOptions options, CancellationToken cancellationToken) =>
@@ -25,21 +25,21 @@ internal abstract class DeviceTransport : IAsyncDisposable
     /// <exception cref="IOException">The connection is closed or failed.</exception>
     public async ValueTask SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_outputClosed)
+            if (outputClosed)
             {
                 throw new IOException("The connection is closed.");
             }
 
             await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
             // Whatever acknowledgements were queued went out with it.
-            _acknowledgementsQueued = false;
+            acknowledgementsQueued = false;
         }
         finally
         {
-            _sendLock.Release();
+            sendLock.Release();
         }
     }
 
@@ -51,17 +51,17 @@ internal abstract class DeviceTransport : IAsyncDisposable
     /// <exception cref="IOException">The connection is closed or failed.</exception>
     public async ValueTask QueueAcknowledgementAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_outputClosed)
+            if (outputClosed)
             {
                 throw new IOException("The connection is closed.");
             }
 
             if (TryQueueCore(message))
             {
-                _acknowledgementsQueued = true;
+                acknowledgementsQueued = true;
             }
             else
             {
@@ -70,7 +70,7 @@ internal abstract class DeviceTransport : IAsyncDisposable
         }
         finally
         {
-            _sendLock.Release();
+            sendLock.Release();
         }
     }
 
@@ -78,23 +78,23 @@ internal abstract class DeviceTransport : IAsyncDisposable
     protected async ValueTask FlushAcknowledgementsAsync(CancellationToken cancellationToken)
     {
         // Only the receive loop queues, and it is the caller: no lock is needed to see that nothing is queued.
-        if (!_acknowledgementsQueued)
+        if (!acknowledgementsQueued)
         {
             return;
         }
 
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_acknowledgementsQueued && !_outputClosed)
+            if (acknowledgementsQueued && !outputClosed)
             {
-                _acknowledgementsQueued = false;
+                acknowledgementsQueued = false;
                 await SendQueuedCoreAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            _sendLock.Release();
+            sendLock.Release();
         }
     }
 
@@ -104,18 +104,18 @@ internal abstract class DeviceTransport : IAsyncDisposable
     /// </summary>
     public async ValueTask CloseOutputAsync(CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!_outputClosed)
+            if (!outputClosed)
             {
-                _outputClosed = true;
+                outputClosed = true;
                 await CloseOutputCoreAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            _sendLock.Release();
+            sendLock.Release();
         }
     }
 
@@ -130,15 +130,15 @@ internal abstract class DeviceTransport : IAsyncDisposable
     {
         // Cut the connection first, so a send stuck on a full socket fails and lets go of the lock.
         Abort();
-        await _sendLock.WaitAsync().ConfigureAwait(false);
+        await sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            _outputClosed = true;
+            outputClosed = true;
             await DisposeCoreAsync().ConfigureAwait(false);
         }
         finally
         {
-            _sendLock.Release();
+            sendLock.Release();
         }
     }
 

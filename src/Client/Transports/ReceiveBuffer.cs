@@ -8,37 +8,37 @@ namespace AppMsg.Client.Transports;
 /// </summary>
 internal sealed class ReceiveBuffer : IDisposable
 {
-    private byte[] _array;
-    private int _start;
-    private int _end;
+    private byte[] array;
+    private int start;
+    private int end;
 
-    public ReceiveBuffer(int initialSize) => _array = ArrayPool<byte>.Shared.Rent(initialSize);
+    public ReceiveBuffer(int initialSize) => array = ArrayPool<byte>.Shared.Rent(initialSize);
 
     /// <summary>The number of bytes received and not consumed.</summary>
-    public int Length => _end - _start;
+    public int Length => end - start;
 
     /// <summary>The bytes received and not consumed; valid until the next call that changes the buffer.</summary>
-    public Memory<byte> Data => _array.AsMemory(_start, Length);
+    public Memory<byte> Data => array.AsMemory(start, Length);
 
     /// <summary>Room for at least <paramref name="sizeHint"/> more bytes at the end.</summary>
     public Memory<byte> GetMemory(int sizeHint)
     {
-        if (_array.Length - _end < sizeHint)
+        if (array.Length - end < sizeHint)
         {
             MakeRoom(sizeHint);
         }
 
-        return _array.AsMemory(_end);
+        return array.AsMemory(end);
     }
 
     /// <summary>Marks <paramref name="count"/> bytes written at the end.</summary>
-    public void Advance(int count) => _end += count;
+    public void Advance(int count) => end += count;
 
     /// <summary>Drops <paramref name="count"/> bytes from the start.</summary>
     public void Consume(int count)
     {
-        _start += count;
-        if (_start == _end)
+        start += count;
+        if (start == end)
         {
             Clear();
         }
@@ -47,14 +47,14 @@ internal sealed class ReceiveBuffer : IDisposable
     /// <summary>Drops everything.</summary>
     public void Clear()
     {
-        _start = 0;
-        _end = 0;
+        start = 0;
+        end = 0;
     }
 
     public void Dispose()
     {
-        var array = _array;
-        _array = [];
+        var array = this.array;
+        this.array = [];
         Clear();
         if (array.Length > 0)
         {
@@ -65,20 +65,20 @@ internal sealed class ReceiveBuffer : IDisposable
     private void MakeRoom(int sizeHint)
     {
         var length = Length;
-        if (_array.Length - length >= sizeHint)
+        if (array.Length - length >= sizeHint)
         {
             // Enough room once the consumed bytes at the start are gone.
-            _array.AsSpan(_start, length).CopyTo(_array);
+            array.AsSpan(start, length).CopyTo(array);
         }
         else
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, length + sizeHint));
-            _array.AsSpan(_start, length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_array);
-            _array = larger;
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(array.Length * 2, length + sizeHint));
+            array.AsSpan(start, length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(array);
+            array = larger;
         }
 
-        _start = 0;
-        _end = length;
+        start = 0;
+        end = length;
     }
 }

@@ -10,21 +10,21 @@ namespace AppMsg.Client.Transports;
 /// <summary>Binary frames over TCP, or over TLS on TCP (<c>tls://</c>), read and written through System.IO.Pipelines.</summary>
 internal sealed class TcpTransport : DeviceTransport
 {
-    private readonly Socket _socket;
-    private readonly Stream _stream;
-    private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
-    private readonly BodyEncoding _encoding;
-    private readonly BinaryReceiver _receiver;
+    private readonly Socket socket;
+    private readonly Stream stream;
+    private readonly PipeReader reader;
+    private readonly PipeWriter writer;
+    private readonly BodyEncoding encoding;
+    private readonly BinaryReceiver receiver;
 
     private TcpTransport(Socket socket, Stream stream, DeviceClientOptions options)
     {
-        _socket = socket;
-        _stream = stream;
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _encoding = options.BodyEncoding;
-        _receiver = new BinaryReceiver(options.MaxBodyLength);
+        this.socket = socket;
+        this.stream = stream;
+        reader = PipeReader.Create(this.stream, new StreamPipeReaderOptions(leaveOpen: true));
+        writer = PipeWriter.Create(this.stream, new StreamPipeWriterOptions(leaveOpen: true));
+        encoding = options.BodyEncoding;
+        receiver = new BinaryReceiver(options.MaxBodyLength);
     }
 
     public static async Task<TcpTransport> ConnectAsync(DeviceClientOptions options, CancellationToken cancellationToken)
@@ -66,11 +66,11 @@ internal sealed class TcpTransport : DeviceTransport
     {
         while (true)
         {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var (consumed, stop) = await _receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
+            var (consumed, stop) = await receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
             var partial = !buffer.Slice(consumed).IsEmpty;
-            _reader.AdvanceTo(consumed, buffer.End);
+            reader.AdvanceTo(consumed, buffer.End);
             await FlushAcknowledgementsAsync(cancellationToken).ConfigureAwait(false);
             if (stop is not null)
             {
@@ -91,8 +91,8 @@ internal sealed class TcpTransport : DeviceTransport
 
     protected override async ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        BinaryFormat.Write(_writer, message, _encoding);
-        var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        BinaryFormat.Write(writer, message, encoding);
+        var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {
             throw new IOException("The connection is closed.");
@@ -101,13 +101,13 @@ internal sealed class TcpTransport : DeviceTransport
 
     protected override bool TryQueueCore(OutboundMessage message)
     {
-        BinaryFormat.Write(_writer, message, _encoding);
+        BinaryFormat.Write(writer, message, encoding);
         return true;
     }
 
     protected override async ValueTask SendQueuedCoreAsync(CancellationToken cancellationToken)
     {
-        var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {
             throw new IOException("The connection is closed.");
@@ -116,30 +116,30 @@ internal sealed class TcpTransport : DeviceTransport
 
     protected override async ValueTask CloseOutputCoreAsync(CancellationToken cancellationToken)
     {
-        if (_stream is SslStream secure)
+        if (stream is SslStream secure)
         {
             // close_notify first, so that the server reads a clean end of the TLS stream.
             await secure.ShutdownAsync().ConfigureAwait(false);
         }
 
-        _socket.Shutdown(SocketShutdown.Send);
+        socket.Shutdown(SocketShutdown.Send);
     }
 
-    protected override void Abort() => _socket.Close();
+    protected override void Abort() => socket.Close();
 
     protected override async ValueTask DisposeCoreAsync()
     {
-        await _reader.CompleteAsync().ConfigureAwait(false);
+        await reader.CompleteAsync().ConfigureAwait(false);
         try
         {
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
             // Whatever was still buffered cannot go out on a closed socket.
         }
 
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _receiver.Dispose();
+        await stream.DisposeAsync().ConfigureAwait(false);
+        receiver.Dispose();
     }
 }

@@ -11,15 +11,15 @@ namespace AppMsg.Client.Transports;
 /// </summary>
 internal sealed class WebSocketBinaryTransport : WebSocketTransport
 {
-    private readonly ArrayBufferWriter<byte> _frame = new(256);
-    private readonly BodyEncoding _encoding;
-    private readonly BinaryReceiver _receiver;
+    private readonly ArrayBufferWriter<byte> frame = new(256);
+    private readonly BodyEncoding encoding;
+    private readonly BinaryReceiver receiver;
 
     private WebSocketBinaryTransport(ClientWebSocket socket, DeviceClientOptions options)
         : base(socket)
     {
-        _encoding = options.BodyEncoding;
-        _receiver = new BinaryReceiver(options.MaxBodyLength);
+        encoding = options.BodyEncoding;
+        receiver = new BinaryReceiver(options.MaxBodyLength);
     }
 
     public static async Task<WebSocketBinaryTransport> ConnectAsync(DeviceClientOptions options, CancellationToken cancellationToken) =>
@@ -42,7 +42,7 @@ internal sealed class WebSocketBinaryTransport : WebSocketTransport
 
             Received.Advance(result.Count);
             var buffer = new ReadOnlySequence<byte>(Received.Data);
-            var (consumed, stop) = await _receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
+            var (consumed, stop) = await receiver.DrainAsync(buffer, sink).ConfigureAwait(false);
             await FlushAcknowledgementsAsync(cancellationToken).ConfigureAwait(false);
             if (stop is not null)
             {
@@ -56,13 +56,13 @@ internal sealed class WebSocketBinaryTransport : WebSocketTransport
     // The edge reads binary messages as one byte stream, so queued frames and the next one can share a message.
     protected override async ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        BinaryFormat.Write(_frame, message, _encoding);
+        BinaryFormat.Write(frame, message, encoding);
         await SendQueuedCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override bool TryQueueCore(OutboundMessage message)
     {
-        BinaryFormat.Write(_frame, message, _encoding);
+        BinaryFormat.Write(frame, message, encoding);
         return true;
     }
 
@@ -70,17 +70,17 @@ internal sealed class WebSocketBinaryTransport : WebSocketTransport
     {
         try
         {
-            await Socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await Socket.SendAsync(frame.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _frame.ResetWrittenCount();
+            frame.ResetWrittenCount();
         }
     }
 
     protected override async ValueTask DisposeCoreAsync()
     {
         await base.DisposeCoreAsync().ConfigureAwait(false);
-        _receiver.Dispose();
+        receiver.Dispose();
     }
 }

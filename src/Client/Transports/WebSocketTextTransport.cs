@@ -11,17 +11,17 @@ namespace AppMsg.Client.Transports;
 /// </summary>
 internal sealed class WebSocketTextTransport : WebSocketTransport
 {
-    private readonly ArrayBufferWriter<byte> _json = new(256);
-    private readonly ArrayBufferWriter<byte> _wrapped = new(256);
-    private readonly ArrayBufferWriter<byte> _scratch = new(64);
-    private readonly bool _galopush;
-    private readonly int _maxTextLength;
+    private readonly ArrayBufferWriter<byte> json = new(256);
+    private readonly ArrayBufferWriter<byte> wrapped = new(256);
+    private readonly ArrayBufferWriter<byte> scratch = new(64);
+    private readonly bool galopush;
+    private readonly int maxTextLength;
 
     private WebSocketTextTransport(ClientWebSocket socket, DeviceClientOptions options)
         : base(socket)
     {
-        _galopush = options.Transport == DeviceTransportKind.WebSocketGalopush;
-        _maxTextLength = options.MaxTextMessageLength;
+        galopush = options.Transport == DeviceTransportKind.WebSocketGalopush;
+        maxTextLength = options.MaxTextMessageLength;
     }
 
     public static async Task<WebSocketTextTransport> ConnectAsync(DeviceClientOptions options, CancellationToken cancellationToken) =>
@@ -47,7 +47,7 @@ internal sealed class WebSocketTextTransport : WebSocketTransport
                 }
 
                 Received.Advance(result.Count);
-                if (Received.Length > _maxTextLength)
+                if (Received.Length > maxTextLength)
                 {
                     return BinaryReceiver.ProtocolErrorReason(ClientProtocolErrors.TextTooLarge);
                 }
@@ -68,14 +68,14 @@ internal sealed class WebSocketTextTransport : WebSocketTransport
 
     protected override async ValueTask SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        _json.ResetWrittenCount();
-        JsonFormat.Write(_json, message, _scratch);
-        var text = _json.WrittenMemory;
-        if (_galopush)
+        json.ResetWrittenCount();
+        JsonFormat.Write(json, message, scratch);
+        var text = json.WrittenMemory;
+        if (galopush)
         {
-            _wrapped.ResetWrittenCount();
-            GalopushWebFraming.Wrap(_json.WrittenSpan, _wrapped);
-            text = _wrapped.WrittenMemory;
+            wrapped.ResetWrittenCount();
+            GalopushWebFraming.Wrap(json.WrittenSpan, wrapped);
+            text = wrapped.WrittenMemory;
         }
 
         await Socket.SendAsync(text, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
@@ -95,7 +95,7 @@ internal sealed class WebSocketTextTransport : WebSocketTransport
             text = text[..length];
         }
 
-        return JsonFrameCodec.TryParse(text, _maxTextLength, out var frame, out error)
+        return JsonFrameCodec.TryParse(text, maxTextLength, out var frame, out error)
             && JsonFormat.TryParse(frame, out message, out error);
     }
 }

@@ -12,18 +12,18 @@ namespace AppMsg.Client.Tests.Fake;
 /// </summary>
 internal sealed class FakeDevice : IAsyncDisposable
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly PipeReader _reader;
-    private readonly Channel<ReceivedFrame> _frames = Channel.CreateUnbounded<ReceivedFrame>();
-    private readonly Task _pump;
+    private readonly Socket socket;
+    private readonly NetworkStream stream;
+    private readonly PipeReader reader;
+    private readonly Channel<ReceivedFrame> frames = Channel.CreateUnbounded<ReceivedFrame>();
+    private readonly Task pump;
 
     public FakeDevice(Socket socket)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
-        _reader = PipeReader.Create(_stream);
-        _pump = PumpAsync();
+        this.socket = socket;
+        stream = new NetworkStream(socket, ownsSocket: true);
+        reader = PipeReader.Create(stream);
+        pump = PumpAsync();
     }
 
     /// <summary>The encoding of the device's REGISTER, which the server answers in.</summary>
@@ -33,7 +33,7 @@ internal sealed class FakeDevice : IAsyncDisposable
     public async Task<ReceivedFrame?> ReadAsync()
     {
         using var timeout = new CancellationTokenSource(FakeEdge.Patience);
-        return await _frames.Reader.WaitToReadAsync(timeout.Token) && _frames.Reader.TryRead(out var frame) ? frame : null;
+        return await frames.Reader.WaitToReadAsync(timeout.Token) && frames.Reader.TryRead(out var frame) ? frame : null;
     }
 
     /// <summary>The next frame if one comes within <paramref name="wait"/>; null otherwise (or when the device closed).</summary>
@@ -42,7 +42,7 @@ internal sealed class FakeDevice : IAsyncDisposable
         using var timeout = new CancellationTokenSource(wait);
         try
         {
-            return await _frames.Reader.WaitToReadAsync(timeout.Token) && _frames.Reader.TryRead(out var frame) ? frame : null;
+            return await frames.Reader.WaitToReadAsync(timeout.Token) && frames.Reader.TryRead(out var frame) ? frame : null;
         }
         catch (OperationCanceledException)
         {
@@ -95,7 +95,7 @@ internal sealed class FakeDevice : IAsyncDisposable
     {
         for (var offset = 0; offset < bytes.Length; offset += chunk)
         {
-            await _socket.SendAsync(bytes.AsMemory(offset, Math.Min(chunk, bytes.Length - offset)), SocketFlags.None);
+            await socket.SendAsync(bytes.AsMemory(offset, Math.Min(chunk, bytes.Length - offset)), SocketFlags.None);
             if (chunk < bytes.Length)
             {
                 await Task.Delay(1);
@@ -112,13 +112,13 @@ internal sealed class FakeDevice : IAsyncDisposable
     }
 
     /// <summary>Cuts the connection.</summary>
-    public void Close() => _socket.Close();
+    public void Close() => socket.Close();
 
     public async ValueTask DisposeAsync()
     {
         Close();
-        await _pump;
-        await _stream.DisposeAsync();
+        await pump;
+        await stream.DisposeAsync();
     }
 
     private async Task PumpAsync()
@@ -127,7 +127,7 @@ internal sealed class FakeDevice : IAsyncDisposable
         {
             while (true)
             {
-                var result = await _reader.ReadAsync();
+                var result = await reader.ReadAsync();
                 var buffer = result.Buffer;
                 while (FrameReader.TryReadFrame(ref buffer, ProtocolLimits.DefaultMaxBodyLength, out var frame, out var error) is var status
                     && status != FrameReadStatus.NeedMoreData)
@@ -137,10 +137,10 @@ internal sealed class FakeDevice : IAsyncDisposable
                         throw new InvalidDataException($"The client sent a bad frame: {error}");
                     }
 
-                    _frames.Writer.TryWrite(new ReceivedFrame(frame.Type, frame.Tid, frame.Encoding, frame.DecodeBodyToArray()));
+                    frames.Writer.TryWrite(new ReceivedFrame(frame.Type, frame.Tid, frame.Encoding, frame.DecodeBodyToArray()));
                 }
 
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
                     break;
@@ -149,15 +149,15 @@ internal sealed class FakeDevice : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or InvalidDataException)
         {
-            _frames.Writer.TryComplete(e is InvalidDataException ? e : null);
+            frames.Writer.TryComplete(e is InvalidDataException ? e : null);
         }
         finally
         {
-            _frames.Writer.TryComplete();
-            await _reader.CompleteAsync();
+            frames.Writer.TryComplete();
+            await reader.CompleteAsync();
 
             // The device closed its side: close ours, as the edge does.
-            _socket.Close();
+            socket.Close();
         }
     }
 }

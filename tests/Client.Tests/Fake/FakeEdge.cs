@@ -12,26 +12,26 @@ internal sealed class FakeEdge : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Channel<FakeDevice> _accepted = Channel.CreateUnbounded<FakeDevice>();
-    private readonly List<FakeDevice> _all = [];
-    private readonly Task _acceptLoop;
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly Channel<FakeDevice> accepted = Channel.CreateUnbounded<FakeDevice>();
+    private readonly List<FakeDevice> all = [];
+    private readonly Task acceptLoop;
 
     public FakeEdge()
     {
-        _listener.Start();
-        _acceptLoop = AcceptLoopAsync();
+        listener.Start();
+        acceptLoop = AcceptLoopAsync();
     }
 
-    public string Endpoint => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string Endpoint => $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
 
     /// <summary>The next device connection, in the order they were accepted.</summary>
-    public async Task<FakeDevice> AcceptAsync() => await _accepted.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+    public async Task<FakeDevice> AcceptAsync() => await accepted.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     /// <summary>Forgets the connections accepted so far (for example attempts made before a dispose).</summary>
     public void ForgetAccepted()
     {
-        while (_accepted.Reader.TryRead(out _))
+        while (accepted.Reader.TryRead(out _))
         {
         }
     }
@@ -42,7 +42,7 @@ internal sealed class FakeEdge : IAsyncDisposable
         using var timeout = new CancellationTokenSource(wait);
         try
         {
-            return await _accepted.Reader.WaitToReadAsync(timeout.Token);
+            return await accepted.Reader.WaitToReadAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
@@ -52,12 +52,12 @@ internal sealed class FakeEdge : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        await _acceptLoop;
+        listener.Stop();
+        await acceptLoop;
         FakeDevice[] devices;
-        lock (_all)
+        lock (all)
         {
-            devices = [.. _all];
+            devices = [.. all];
         }
 
         foreach (var device in devices)
@@ -73,21 +73,21 @@ internal sealed class FakeEdge : IAsyncDisposable
             Socket socket;
             try
             {
-                socket = await _listener.AcceptSocketAsync();
+                socket = await listener.AcceptSocketAsync();
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
             {
-                _accepted.Writer.TryComplete();
+                accepted.Writer.TryComplete();
                 return;
             }
 
             var device = new FakeDevice(socket);
-            lock (_all)
+            lock (all)
             {
-                _all.Add(device);
+                all.Add(device);
             }
 
-            _accepted.Writer.TryWrite(device);
+            accepted.Writer.TryWrite(device);
         }
     }
 }
