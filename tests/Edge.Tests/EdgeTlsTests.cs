@@ -143,6 +143,33 @@ public sealed class EdgeTlsTests(TlsRunningSystem system)
     }
 
     [Fact]
+    public async Task Wss_over_HTTP_2_registers_and_gets_a_burst_in_order()
+    {
+        const int Messages = 40;
+        var (tenantId, userId) = await system.NewUserAsync();
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = new CertificateSeen().Accept;
+        using var invoker = new HttpMessageInvoker(handler);
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{system.HttpsPort}/ws"), invoker, default);
+        Assert.Equal(HttpStatusCode.OK, socket.HttpStatusCode);
+
+        var register = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameWriter.WriteRegister(register, BodyEncoding.None, 5, new RegisterRequest(1, TerminalType.Android, userId, await system.LoginAsync(tenantId, userId)));
+        await socket.SendAsync(register.WrittenMemory, WebSocketMessageType.Binary, true, default);
+        Assert.Equal(0, (await ReceiveFrameAsync(socket)).Body[0]);
+        await system.WaitUntilLiveAsync(userId);
+
+        var receiving = ReceiveBurstAsync(() => ReceiveFrameAsync(socket), Messages);
+        await SendBurstAsync(userId, Messages);
+
+        Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"burst {i}").Order(), (await receiving).Order());
+    }
+
+    [Fact]
     public async Task A_reloaded_certificate_with_its_intermediate_in_the_file_serves_both_and_registers_devices()
     {
         var (tenantId, userId) = await system.NewUserAsync();
