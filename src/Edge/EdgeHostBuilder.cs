@@ -138,6 +138,7 @@ public static class EdgeHostBuilder
             webSockets.AllowedOrigins.Add(origin);
         }
 
+        app.UseMiddleware<WebSocketBatchingMiddleware>();
         app.UseWebSockets(webSockets);
         app.Map("/ws", (HttpContext context, WebSocketDeviceEndpoint endpoint) => endpoint.HandleAsync(context));
         app.UseMiddleware<ApiErrorMiddleware>();

@@ -115,6 +115,126 @@ public sealed class EdgeTlsTests(TlsRunningSystem system)
         Assert.Equal($"127.0.0.1:{system.TcpPort}", picked["tcp"]);
     }
 
+    [Fact]
+    public async Task A_burst_of_pushes_arrives_whole_and_in_order_over_binary_TLS_and_over_wss()
+    {
+        const int Messages = 120;
+        var (tlsTenant, tlsUser) = await system.NewUserAsync();
+        var (wssTenant, wssUser) = await system.NewUserAsync();
+        await using var device = await RawDevice.ConnectTlsAsync(system.TlsTcpPort, new CertificateSeen().Accept);
+        Assert.Equal(0, (await device.RegisterAsync(tlsUser, await system.LoginAsync(tlsTenant, tlsUser))).Code);
+        using var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = new CertificateSeen().Accept;
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{system.HttpsPort}/ws"), default);
+        var register = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameWriter.WriteRegister(register, BodyEncoding.None, 5, new RegisterRequest(1, TerminalType.Android, wssUser, await system.LoginAsync(wssTenant, wssUser)));
+        await socket.SendAsync(register.WrittenMemory, WebSocketMessageType.Binary, true, default);
+        Assert.Equal(0, (await ReceiveFrameAsync(socket)).Body[0]);
+        await system.WaitUntilLiveAsync(tlsUser);
+        await system.WaitUntilLiveAsync(wssUser);
+
+        var sending = Task.WhenAll(SendBurstAsync(tlsUser, Messages), SendBurstAsync(wssUser, Messages));
+        var overTls = ReceiveBurstAsync(() => device.ReceiveAsync(TimeSpan.FromSeconds(20)), Messages);
+        var overWss = ReceiveBurstAsync(() => ReceiveFrameAsync(socket), Messages);
+        await sending;
+
+        Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"burst {i}").Order(), (await overTls).Order());
+        Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"burst {i}").Order(), (await overWss).Order());
+    }
+
+    [Fact]
+    public async Task Wss_over_HTTP_2_registers_and_gets_a_burst_in_order()
+    {
+        const int Messages = 40;
+        var (tenantId, userId) = await system.NewUserAsync();
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = new CertificateSeen().Accept;
+        using var invoker = new HttpMessageInvoker(handler);
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{system.HttpsPort}/ws"), invoker, default);
+        Assert.Equal(HttpStatusCode.OK, socket.HttpStatusCode);
+
+        var register = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameWriter.WriteRegister(register, BodyEncoding.None, 5, new RegisterRequest(1, TerminalType.Android, userId, await system.LoginAsync(tenantId, userId)));
+        await socket.SendAsync(register.WrittenMemory, WebSocketMessageType.Binary, true, default);
+        Assert.Equal(0, (await ReceiveFrameAsync(socket)).Body[0]);
+        await system.WaitUntilLiveAsync(userId);
+
+        var receiving = ReceiveBurstAsync(() => ReceiveFrameAsync(socket), Messages);
+        await SendBurstAsync(userId, Messages);
+
+        Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"burst {i}").Order(), (await receiving).Order());
+    }
+
+    [Fact]
+    public async Task A_reloaded_certificate_with_its_intermediate_in_the_file_serves_both_and_registers_devices()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        var (leaf, intermediate) = system.ReplaceCertificateWithChain("appmsg-test-chain");
+        var expected = TestCertificate.Sha256(leaf);
+        await Eventually.ReturnsAsync(ServedOverTcpAsync, served => served == expected, TimeSpan.FromSeconds(15), "the reloaded certificate on the binary TLS port");
+        await Eventually.ReturnsAsync(ServedOverHttpsAsync, served => served == expected, TimeSpan.FromSeconds(15), "the reloaded certificate on the HTTPS port");
+
+        var sent = new List<string>();
+        await using var device = await RawDevice.ConnectTlsAsync(system.TlsTcpPort, (_, certificate, chain, _) =>
+        {
+            sent.AddRange((chain?.ChainPolicy.ExtraStore ?? []).Select(TestCertificate.Sha256));
+            return certificate is not null;
+        });
+
+        Assert.Contains(TestCertificate.Sha256(intermediate), sent);
+        Assert.Equal(0, (await device.RegisterAsync(userId, await system.LoginAsync(tenantId, userId))).Code);
+        Assert.Equal(MessageType.Pong, (await device.PingAsync(tid: 7)).Type);
+    }
+
+    private async Task SendBurstAsync(string userId, int count)
+    {
+        using var inFlight = new SemaphoreSlim(8);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await inFlight.WaitAsync();
+            try
+            {
+                await SendTextAsync(userId, $"burst {i}");
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }));
+    }
+
+    /// <summary>The texts of the first <paramref name="count"/> distinct messages pushed; each must be whole, and their seqs rise.</summary>
+    private static async Task<List<string>> ReceiveBurstAsync(Func<Task<ReceivedFrame>> receive, int count)
+    {
+        var texts = new List<string>();
+        var lastSeq = 0L;
+        while (texts.Count < count)
+        {
+            var push = await receive();
+            if (push.Type != MessageType.Push)
+            {
+                continue;
+            }
+
+            using var envelope = JsonDocument.Parse(push.Body.AsMemory(3));
+            var seq = envelope.RootElement.GetProperty("seq").GetInt64();
+            if (seq <= lastSeq)
+            {
+                // A resend of a message not yet acknowledged (this device sends no PUSHRESP) is not a new one.
+                continue;
+            }
+
+            lastSeq = seq;
+            texts.Add(envelope.RootElement.GetProperty("content").GetProperty("text").GetString()!);
+        }
+
+        return texts;
+    }
+
     private async Task<string?> ServedOverTcpAsync()
     {
         var served = new CertificateSeen();

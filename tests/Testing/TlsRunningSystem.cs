@@ -31,6 +31,15 @@ public class TlsRunningSystem : RunningSystem
         return Certificate;
     }
 
+    /// <summary>Writes a new certificate and its intermediate authority (after it in the file) over the edge's files, and returns both.</summary>
+    public (X509Certificate2 Leaf, X509Certificate2 Intermediate) ReplaceCertificateWithChain(string commonName)
+    {
+        var (leaf, intermediate) = TestCertificate.CreateIssued(commonName);
+        Certificate = leaf;
+        TestCertificate.WritePem(leaf, CertificatePath, KeyPath, intermediate);
+        return (leaf, intermediate);
+    }
+
     protected override Edge.EdgeSettings ConfigureEdge(Edge.EdgeSettings settings)
     {
         System.IO.Directory.CreateDirectory(folder);

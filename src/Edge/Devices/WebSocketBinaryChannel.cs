@@ -2,8 +2,8 @@ using System.Net.WebSockets;
 
 namespace AppMsg.Edge.Devices;
 
-/// <summary>Binary frames sent as WebSocket binary messages, one frame per message (what the protocol page promises).</summary>
-public sealed class WebSocketBinaryChannel(WebSocket socket) : BinaryDeviceChannel
+/// <summary>Binary frames sent as WebSocket binary messages, one frame per message (what the protocol page promises), a batch in one write.</summary>
+public sealed class WebSocketBinaryChannel(WebSocketSender sender) : BinaryDeviceChannel
 {
     public override string Transport => "ws-binary";
 
@@ -22,12 +22,13 @@ public sealed class WebSocketBinaryChannel(WebSocket socket) : BinaryDeviceChann
                     message = buffer.WrittenMemory;
                 }
 
-                await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                await sender.SendAsync(message, WebSocketMessageType.Binary, moreFollow: i < frames.Length - 1);
                 buffer.Clear();
             }
         }
         finally
         {
+            sender.EndBatch();
             buffer.Release();
         }
     }

@@ -59,9 +59,10 @@ public sealed partial class WebSocketDeviceEndpoint(DeviceServices services)
                 {
                     framing = type == WebSocketMessageType.Binary ? Framing.Binary
                         : message.WrittenCount > 0 && message.WrittenSpan[0] == (byte)'{' ? Framing.Json : Framing.Galopush;
+                    var sender = new WebSocketSender(socket, context.Features.Get<WebSocketBatchStream>());
                     DeviceChannel channel = framing == Framing.Binary
-                        ? new WebSocketBinaryChannel(socket)
-                        : new WebSocketJsonChannel(socket, galopushFraming: framing == Framing.Galopush);
+                        ? new WebSocketBinaryChannel(sender)
+                        : new WebSocketJsonChannel(sender, galopushFraming: framing == Framing.Galopush);
                     connection = DeviceConnection.Open(channel, services, timeout.Stop, context.Connection.RemoteIpAddress);
                 }
 

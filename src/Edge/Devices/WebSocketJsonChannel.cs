@@ -5,9 +5,9 @@ namespace AppMsg.Edge.Devices;
 
 /// <summary>
 /// The JSON text form (<c>{"cmd","tid","data"}</c>), plain or in galopush's web framing (base64 of the
-/// ring-XOR'd JSON), as the terminal spoke first.
+/// ring-XOR'd JSON), as the terminal spoke first; one frame per message, a batch in one write.
 /// </summary>
-public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming) : DeviceChannel
+public sealed class WebSocketJsonChannel(WebSocketSender sender, bool galopushFraming) : DeviceChannel
 {
     public override string Transport => galopushFraming ? "ws-galopush" : "ws-json";
 
@@ -69,13 +69,14 @@ public sealed class WebSocketJsonChannel(WebSocket socket, bool galopushFraming)
                     }
                 }
 
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                await sender.SendAsync(message, WebSocketMessageType.Text, moreFollow: i < frames.Length - 1);
                 json.Clear();
                 wrapped.Clear();
             }
         }
         finally
         {
+            sender.EndBatch();
             json.Release();
             wrapped.Release();
         }

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -5,7 +6,8 @@ namespace AppMsg.Edge.Tls;
 
 /// <summary>
 /// The edge's current TLS certificate, read from its PEM files and read again whenever they change (polled every
-/// <see cref="PollPeriod"/>). TLS handshakes take <see cref="Current"/>; connections already open keep their session.
+/// <see cref="PollPeriod"/>). TLS handshakes take <see cref="CurrentContext"/>, built once per certificate (its chain
+/// resolved then, not per handshake); connections already open keep their session.
 /// </summary>
 public sealed partial class CertificateReloader : IDisposable
 {
@@ -16,7 +18,7 @@ public sealed partial class CertificateReloader : IDisposable
     private readonly ILogger<CertificateReloader> logger;
     private readonly Timer timer;
     private readonly Lock polling = new();
-    private volatile X509Certificate2 current;
+    private volatile Served current;
     private FileStamp stamp;
 
     public CertificateReloader(EdgeTlsSettings settings, ILogger<CertificateReloader> logger)
@@ -24,12 +26,19 @@ public sealed partial class CertificateReloader : IDisposable
         this.settings = settings;
         this.logger = logger;
         stamp = FileStamp.Of(settings);
-        current = PemCertificateLoader.Load(settings.CertificatePemPath, settings.KeyPemPath);
+        current = Load(settings);
         timer = new Timer(_ => Poll(), null, PollPeriod, PollPeriod);
+        if (OperatingSystem.IsLinux() && !OpenSslIdleBuffers.Available)
+        {
+            LogIdleBuffersUnavailable(logger);
+        }
     }
 
     /// <summary>The certificate new connections are served.</summary>
-    public X509Certificate2 Current => current;
+    public X509Certificate2 Current => current.Certificate;
+
+    /// <summary>The context new connections are served: <see cref="Current"/> and the intermediates of its file.</summary>
+    public SslStreamCertificateContext CurrentContext => current.Context;
 
     /// <summary>Reloads the certificate if either file changed since the last successful load.</summary>
     public void Poll()
@@ -45,9 +54,9 @@ public sealed partial class CertificateReloader : IDisposable
             try
             {
                 // The previous certificate is not disposed: a handshake may be using it right now, and swaps are rare.
-                current = PemCertificateLoader.Load(settings.CertificatePemPath, settings.KeyPemPath);
+                current = Load(settings);
                 stamp = seen;
-                LogReloaded(logger, current.Subject, current.Thumbprint, current.NotAfter);
+                LogReloaded(logger, current.Certificate.Subject, current.Certificate.Thumbprint, current.Certificate.NotAfter);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
@@ -58,6 +67,16 @@ public sealed partial class CertificateReloader : IDisposable
     }
 
     public void Dispose() => timer.Dispose();
+
+    private static Served Load(EdgeTlsSettings settings)
+    {
+        var certificate = PemCertificateLoader.Load(settings.CertificatePemPath, settings.KeyPemPath);
+        var intermediates = PemCertificateLoader.LoadIntermediates(settings.CertificatePemPath);
+        // offline: the chain is built from the file and the machine's stores, never fetched while serving.
+        return new Served(certificate, SslStreamCertificateContext.Create(certificate, intermediates, offline: true));
+    }
+
+    private sealed record Served(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 
     private readonly record struct FileStamp(DateTime CertificateWritten, long CertificateLength, DateTime KeyWritten, long KeyLength)
     {
@@ -73,6 +92,9 @@ public sealed partial class CertificateReloader : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS certificate reloaded: {Subject}, thumbprint {Thumbprint}, valid until {NotAfter}")]
     private static partial void LogReloaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenSSL's SSL_MODE_RELEASE_BUFFERS cannot be set by this runtime: each idle TLS connection keeps its record buffers (about 34 KiB)")]
+    private static partial void LogIdleBuffersUnavailable(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS certificate files changed but cannot be loaded (the previous certificate stays in use): {Reason}")]
     private static partial void LogReloadFailed(ILogger logger, string reason);

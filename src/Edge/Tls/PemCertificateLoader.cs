@@ -12,4 +12,18 @@ public static class PemCertificateLoader
         // A key loaded from PEM is ephemeral; a PKCS#12 round trip gives a certificate every platform's TLS stack accepts.
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
     }
+
+    /// <summary>The certificates after the first in the PEM file (the leaf's intermediates), served with it.</summary>
+    public static X509Certificate2Collection LoadIntermediates(string certificatePemPath)
+    {
+        var all = new X509Certificate2Collection();
+        all.ImportFromPemFile(certificatePemPath);
+        var intermediates = new X509Certificate2Collection();
+        for (var i = 1; i < all.Count; i++)
+        {
+            intermediates.Add(all[i]);
+        }
+
+        return intermediates;
+    }
 }

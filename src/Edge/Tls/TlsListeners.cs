@@ -1,6 +1,7 @@
 using System.Security.Authentication;
 using AppMsg.Edge.Devices;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -22,12 +23,14 @@ public static class TlsListeners
             kestrel.ListenAnyIP(tls.TcpPort, listen =>
             {
                 listen.UseHttps(HttpsOptions(certificates));
+                listen.Use(ReleaseIdleBuffers);
                 listen.UseConnectionHandler<TcpDeviceHandler>();
             });
             kestrel.ListenAnyIP(tls.HttpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(HttpsOptions(certificates));
+                listen.Use(ReleaseIdleBuffers);
             });
         });
     }
@@ -36,6 +39,24 @@ public static class TlsListeners
     {
         SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         ClientCertificateMode = ClientCertificateMode.NoCertificate,
+        // Kestrel requires a certificate or a selector; OnAuthenticate replaces the selector with the current
+        // certificate's context, built once per certificate, so no handshake builds a chain of its own.
         ServerCertificateSelector = (_, _) => certificates.Current,
+        OnAuthenticate = (_, options) =>
+        {
+            options.ServerCertificateSelectionCallback = null;
+            options.ServerCertificateContext = certificates.CurrentContext;
+        },
+    };
+
+    /// <summary>After the handshake (the connection's first middleware behind TLS): see <see cref="OpenSslIdleBuffers"/>.</summary>
+    private static ConnectionDelegate ReleaseIdleBuffers(ConnectionDelegate next) => context =>
+    {
+        if (context.Features.Get<ISslStreamFeature>()?.SslStream is { } tls)
+        {
+            OpenSslIdleBuffers.Release(tls);
+        }
+
+        return next(context);
     };
 }
