@@ -691,13 +691,13 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         var custom = request.Override;
         List<KeyValuePair<string, string>> data =
         [
-            new("messageId", request.MessageId),
-            new("timeline", request.Timeline),
-            new("seq", request.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(PushNotification.MessageIdField, request.MessageId),
+            new(PushNotification.TimelineField, request.Timeline),
+            new(PushNotification.SeqField, request.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
         foreach (var (key, value) in custom?.Data ?? new Dictionary<string, string>())
         {
-            if (key is not ("messageId" or "timeline" or "seq"))
+            if (!PushNotification.IsMessageField(key))
             {
                 data.Add(new(key, value));
             }
