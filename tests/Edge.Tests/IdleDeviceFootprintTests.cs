@@ -22,11 +22,11 @@ public sealed class IdleDeviceFootprintTests(RunningSystem system) : IClassFixtu
 
         // What creating and logging in activated goes first; what stays after the REGISTERs is theirs.
         var management = system.Cluster.GetGrain<IManagementGrain>(0);
-        var created = await CountsAsync(management);
+        var created = await GrainActivations.CountAsync(management);
         Assert.True(created.GetValueOrDefault("UserGrain") >= Devices && created.GetValueOrDefault("AuthTokenGrain") >= Devices,
             "creating users and logging them in activates their grains (the names this test counts are right)");
         await management.ForceActivationCollection(TimeSpan.Zero);
-        var before = await CountsAsync(management);
+        var before = await GrainActivations.CountAsync(management);
 
         var devices = new List<RawDevice>();
         try
@@ -39,13 +39,13 @@ public sealed class IdleDeviceFootprintTests(RunningSystem system) : IClassFixtu
             }
 
             // Replays end at once (nothing stored); deactivations follow their last call.
-            await Eventually.ReturnsAsync(() => CountsAsync(management),
-                after => Added(before, after, "UserSessionsGrain") >= Devices
-                    && Added(before, after, "AuthTokenGrain") == 0
-                    && Added(before, after, "UserGrain") == 0
-                    && Added(before, after, "UserCursorsGrain") == 0
-                    && Added(before, after, "PendingCallbacksGrain") == 0
-                    && Added(before, after, "TimelineGrain") <= 2, // the tenant's timeline and its audience, shared by all
+            await Eventually.ReturnsAsync(() => GrainActivations.CountAsync(management),
+                after => GrainActivations.Added(before, after, "UserSessionsGrain") >= Devices
+                    && GrainActivations.Added(before, after, "AuthTokenGrain") == 0
+                    && GrainActivations.Added(before, after, "UserGrain") == 0
+                    && GrainActivations.Added(before, after, "UserCursorsGrain") == 0
+                    && GrainActivations.Added(before, after, "PendingCallbacksGrain") == 0
+                    && GrainActivations.Added(before, after, "TimelineGrain") <= 2, // the tenant's timeline and its audience, shared by all
                 TimeSpan.FromSeconds(15), "only session lists activated per device");
         }
         finally
@@ -55,21 +55,5 @@ public sealed class IdleDeviceFootprintTests(RunningSystem system) : IClassFixtu
                 await device.DisposeAsync();
             }
         }
-    }
-
-    private static int Added(Dictionary<string, int> before, Dictionary<string, int> after, string grainClass) =>
-        after.GetValueOrDefault(grainClass) - before.GetValueOrDefault(grainClass);
-
-    private static async Task<Dictionary<string, int>> CountsAsync(IManagementGrain management)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var statistic in await management.GetSimpleGrainStatistics())
-        {
-            var type = statistic.GrainType.Split(',')[0];
-            var name = type[(type.LastIndexOf('.') + 1)..];
-            counts[name] = counts.GetValueOrDefault(name) + statistic.ActivationCount;
-        }
-
-        return counts;
     }
 }

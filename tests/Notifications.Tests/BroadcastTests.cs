@@ -64,4 +64,35 @@ public sealed class BroadcastTests(NotificationSystem system)
         Assert.All(tokens, token => Assert.Equal(2, system.Providers.For(token).Count));
         Assert.Empty(system.Providers.For(strangerToken));
     }
+
+    [Fact]
+    public async Task A_tenant_broadcast_over_more_devices_than_one_page_notifies_each_device_exactly_once()
+    {
+        // 30 users with 70 devices each: 2,100 devices, more than a page, and pages that end inside a user's devices.
+        var (tenantId, first) = await system.NewUserAsync();
+        var (appId, credential) = await system.NewAppAsync(tenantId);
+        await system.SetUpApnsAsync(appId, credential);
+        var users = new List<string> { first };
+        for (var i = 1; i < 30; i++)
+        {
+            users.Add(await system.NewUserInAsync(tenantId));
+        }
+
+        var devices = users.SelectMany(u => Enumerable.Range(0, 70).Select(d => (UserId: u, DeviceId: $"phone{d}"))).ToArray();
+        Assert.True(devices.Length > Grains.Notifications.PushPipeline.BroadcastPage);
+        var tokens = new string[devices.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, devices.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            tokens[i] = await system.RegisterIosAsync(devices[i].UserId, appId, credential, devices[i].DeviceId));
+
+        var messageId = await system.SendAsync($"{tenantId}@tenant", "to all 2,100 phones", credential);
+
+        List<ProviderRequest> Received() => [.. system.Providers.Requests.Where(r => r.Body.ValueKind == System.Text.Json.JsonValueKind.Object
+            && r.Body.TryGetProperty("messageId", out var id) && id.GetString() == messageId)];
+        await Eventually.ReturnsAsync(() => Task.FromResult(Received().Count), n => n >= tokens.Length, TimeSpan.FromSeconds(60), $"{tokens.Length} APNs requests");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var received = Received();
+        Assert.Equal(tokens.Length, received.Count);
+        Assert.Equal(tokens.ToHashSet(), received.Select(r => r.Target).ToHashSet());
+        Assert.All(received, r => Assert.True(r.Valid));
+    }
 }

@@ -64,6 +64,15 @@ public sealed class FakeProviders : IAsyncDisposable
         return providers;
     }
 
+    /// <summary>APNs refuses a larger body (413 PayloadTooLarge).</summary>
+    public const int ApnsPayloadLimit = 4_096;
+
+    /// <summary>FCM refuses more notification and data (keys and values, in UTF-8) with 400 "Message is too big".</summary>
+    public const int FcmPayloadLimit = 4_096;
+
+    /// <summary>A push service must take a 4,096-byte body (RFC 8030); the usual ones refuse more with 413.</summary>
+    public const int WebPushBodyLimit = 4_096;
+
     public void TrustApnsKey(string keyId, ECDsa publicKey) => apnsKeys[keyId] = publicKey;
 
     public void TrustServiceAccount(string clientEmail, RSA publicKey) => fcmKeys[clientEmail] = publicKey;
@@ -110,11 +119,18 @@ public sealed class FakeProviders : IAsyncDisposable
         var headers = context.Request.Headers;
         var authorization = headers.Authorization.ToString();
         var jwtValid = authorization.StartsWith("bearer ", StringComparison.Ordinal) && VerifyApnsJwt(authorization[7..]);
-        var request = new ProviderRequest("apns", token, Headers(context), JsonDocument.Parse(body).RootElement.Clone(), jwtValid, DateTime.UtcNow, context.Request.Protocol);
+        var fits = body.Length <= ApnsPayloadLimit;
+        var request = new ProviderRequest("apns", token, Headers(context), JsonDocument.Parse(body).RootElement.Clone(), jwtValid && fits, DateTime.UtcNow, context.Request.Protocol);
         Requests.Enqueue(request);
         if (!jwtValid)
         {
             return Results.Json(new { reason = "InvalidProviderToken" }, statusCode: 403);
+        }
+
+        if (!fits)
+        {
+            Problems.Enqueue($"apns: a {body.Length}-byte payload");
+            return Results.Json(new { reason = "PayloadTooLarge" }, statusCode: 413);
         }
 
         return Scripted(token, context) ?? Results.Ok();
@@ -131,7 +147,8 @@ public sealed class FakeProviders : IAsyncDisposable
 
         var accessToken = "ya29." + Guid.NewGuid().ToString("N");
         issuedAccessTokens[accessToken] = 0;
-        Requests.Enqueue(new ProviderRequest("token", "token", Headers(context), default, true, DateTime.UtcNow, context.Request.Protocol));
+        var account = JsonDocument.Parse(Base64Url.DecodeFromChars(form["assertion"].ToString().Split('.')[1])).RootElement.GetProperty("iss").GetString()!;
+        Requests.Enqueue(new ProviderRequest("token", account, Headers(context), default, true, DateTime.UtcNow, context.Request.Protocol));
         return Results.Json(new { access_token = accessToken, expires_in = 3599, token_type = "Bearer" });
     }
 
@@ -141,10 +158,17 @@ public sealed class FakeProviders : IAsyncDisposable
         var authorization = context.Request.Headers.Authorization.ToString();
         var valid = authorization.StartsWith("Bearer ", StringComparison.Ordinal) && issuedAccessTokens.ContainsKey(authorization[7..]);
         var token = body.GetProperty("message").GetProperty("token").GetString()!;
-        Requests.Enqueue(new ProviderRequest("fcm", token, Headers(context), body, valid, DateTime.UtcNow, context.Request.Protocol));
+        var size = FcmPayloadSize(body.GetProperty("message"));
+        Requests.Enqueue(new ProviderRequest("fcm", token, Headers(context), body, valid && size <= FcmPayloadLimit, DateTime.UtcNow, context.Request.Protocol));
         if (!valid)
         {
             return Results.Json(new { error = new { code = 401, status = "UNAUTHENTICATED" } }, statusCode: 401);
+        }
+
+        if (size > FcmPayloadLimit)
+        {
+            Problems.Enqueue($"fcm: a {size}-byte payload");
+            return Results.Json(new { error = new { code = 400, status = "INVALID_ARGUMENT", message = "Message is too big" } }, statusCode: 400);
         }
 
         return Scripted(token, context) ?? Results.Json(new { name = $"projects/{project}/messages/{Guid.NewGuid():N}" });
@@ -153,6 +177,13 @@ public sealed class FakeProviders : IAsyncDisposable
     private async Task<IResult> WebPushAsync(string id, HttpContext context)
     {
         var body = await ReadAsync(context);
+        if (body.Length > WebPushBodyLimit)
+        {
+            Problems.Enqueue($"web push: a {body.Length}-byte body");
+            Requests.Enqueue(new ProviderRequest("webpush", id, Headers(context), default, false, DateTime.UtcNow, context.Request.Protocol));
+            return Results.StatusCode(413);
+        }
+
         var origin = BaseUrl;
         var valid = VerifyVapid(context.Request.Headers.Authorization.ToString(), origin);
         JsonElement decrypted = default;
@@ -298,6 +329,24 @@ public sealed class FakeProviders : IAsyncDisposable
         return plain[..end];
     }
 
+    /// <summary>What FCM counts against its limit: the notification's and the data's names and values.</summary>
+    private static int FcmPayloadSize(JsonElement message)
+    {
+        var size = 0;
+        foreach (var part in new[] { "notification", "data" })
+        {
+            if (message.TryGetProperty(part, out var fields))
+            {
+                foreach (var field in fields.EnumerateObject())
+                {
+                    size += Encoding.UTF8.GetByteCount(field.Name) + Encoding.UTF8.GetByteCount(field.Value.GetString() ?? "");
+                }
+            }
+        }
+
+        return size;
+    }
+
     private static Dictionary<string, string> Headers(HttpContext context) =>
         context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
 
@@ -311,7 +360,7 @@ public sealed class FakeProviders : IAsyncDisposable
 
 /// <summary>One request a fake provider received.</summary>
 /// <param name="Provider">apns, token, fcm or webpush.</param>
-/// <param name="Target">The device token (APNs, FCM) or subscription id (Web Push).</param>
+/// <param name="Target">The device token (APNs, FCM), subscription id (Web Push) or service account (token grants).</param>
 /// <param name="Body">The JSON body (Web Push: decrypted).</param>
 /// <param name="Valid">The credentials checked out (JWT signature, bearer token, VAPID, decryption).</param>
 public sealed record ProviderRequest(string Provider, string Target, Dictionary<string, string> Headers, JsonElement Body, bool Valid, DateTime ReceivedAt, string Protocol);

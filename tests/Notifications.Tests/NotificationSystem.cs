@@ -71,6 +71,48 @@ public sealed class NotificationSystem : RunningSystem
         return keyId;
     }
 
+    /// <summary>Gives the app a service account whose assertions the fake token endpoint verifies; returns its client email.</summary>
+    public async Task<string> SetUpFcmAsync(string appId, string credential)
+    {
+        using var key = RSA.Create(2048);
+        var email = $"push-{appId}@project.iam.gserviceaccount.com";
+        Providers.TrustServiceAccount(email, RSA.Create(key.ExportParameters(false)));
+        (await Api.PutAsync($"/v1/apps/{appId}/push/fcm", new
+        {
+            serviceAccount = new
+            {
+                type = "service_account", project_id = "appmsg-test", private_key_id = "k1", private_key = key.ExportPkcs8PrivateKeyPem(), client_email = email,
+                token_uri = $"{Providers.BaseUrl}/token",
+            },
+            endpoint = Providers.BaseUrl,
+        }, credential)).Expect(HttpStatusCode.NoContent);
+        return email;
+    }
+
+    /// <summary>Registers an Android device of the user with a new FCM token; returns the token.</summary>
+    public async Task<string> RegisterAndroidAsync(string userId, string appId, string credential, string deviceId = "pixel")
+    {
+        var token = "fcm-" + Guid.NewGuid().ToString("N");
+        (await Api.PutAsync($"/v1/users/{userId}/devices/{deviceId}", new { platform = "fcm", appId, terminalType = 1, token }, credential)).Expect(HttpStatusCode.NoContent);
+        return token;
+    }
+
+    /// <summary>
+    /// Registers a browser of the user with a new subscription at the fake push service (after reading the app's VAPID key, as
+    /// a page does to subscribe, which makes the key); returns the subscription's id there.
+    /// </summary>
+    public async Task<string> RegisterBrowserAsync(string userId, string appId, string credential, string deviceId = "browser")
+    {
+        (await Api.GetAsync($"/v1/apps/{appId}/push/webpush", credential)).Expect(HttpStatusCode.OK);
+        var subscription = Providers.NewSubscription();
+        (await Api.PutAsync($"/v1/users/{userId}/devices/{deviceId}", new
+        {
+            platform = "webpush", appId, terminalType = 8,
+            subscription = new { endpoint = subscription.Endpoint, keys = new { p256dh = subscription.P256dh, auth = subscription.Auth } },
+        }, credential)).Expect(HttpStatusCode.NoContent);
+        return subscription.Endpoint[(subscription.Endpoint.LastIndexOf('/') + 1)..];
+    }
+
     /// <summary>Registers an iOS device of the user with a new APNs token; returns the token.</summary>
     public async Task<string> RegisterIosAsync(string userId, string appId, string credential, string? deviceId = null)
     {

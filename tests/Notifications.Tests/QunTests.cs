@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using AppMsg.Protocol;
 using AppMsg.Testing;
+using Orleans.Runtime;
 
 namespace AppMsg.Notifications.Tests;
 
@@ -46,4 +47,45 @@ public sealed class QunTests(NotificationSystem system)
         Assert.Equal(expected, requests.Select(r => r.Target).ToHashSet());
         Assert.All(requests, r => Assert.True(r.Valid));
     }
+
+    [Fact]
+    public async Task A_message_to_a_cold_thousand_member_qun_notifies_every_member_but_a_muted_one_without_activating_their_user_grains()
+    {
+        var qun = await CrowdedQun.CreateAsync(system, "cold" + Guid.NewGuid().ToString("N")[..6], 1000);
+        var (appId, credential) = await system.NewAppAsync(qun.TenantId);
+        await system.SetUpApnsAsync(appId, credential);
+        var tokens = new string[qun.Members.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, tokens.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            tokens[i] = await system.RegisterIosAsync(qun.Members[i].Id, appId, credential));
+        var muting = qun.Members[7].Id;
+        (await system.Api.PutAsync($"/v1/users/{muting}/mutes/{appId}@app", new { }, credential)).Expect(HttpStatusCode.NoContent);
+
+        // Everything the setup activated goes; the message must not bring the members' user grains (nor their conversation lists) back.
+        var management = system.Cluster.GetGrain<IManagementGrain>(0);
+        Assert.True((await GrainActivations.CountAsync(management)).GetValueOrDefault("UserGrain") >= 1000, "the setup activated the members' user grains (the name counted is right)");
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        var before = await GrainActivations.CountAsync(management);
+        Assert.True(before.GetValueOrDefault("UserGrain") < 100, $"the collection left {before.GetValueOrDefault("UserGrain")} user grains: the qun is not cold");
+
+        var messageId = await system.SendAsync(qun.Timeline, "to the cold qun", credential);
+        var expected = tokens.Where((_, i) => i != 7).ToHashSet();
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(RequestsFor(messageId).Count),
+            n => n >= expected.Count, TimeSpan.FromSeconds(60), $"{expected.Count} APNs requests");
+        var after = await GrainActivations.CountAsync(management);
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var requests = RequestsFor(messageId);
+        Assert.Equal(expected.Count, requests.Count);
+        Assert.Equal(expected, requests.Select(r => r.Target).ToHashSet());
+        Assert.Empty(system.Providers.For(tokens[7]));
+        Assert.All(requests, r => Assert.True(r.Valid));
+        Assert.True(GrainActivations.Added(before, after, "UserGrain") == 0, $"user grains activated: {GrainActivations.Added(before, after, "UserGrain")}");
+        Assert.True(GrainActivations.Added(before, after, "UserConversationsGrain") == 0,
+            $"conversation lists activated: {GrainActivations.Added(before, after, "UserConversationsGrain")}");
+    }
+
+    private List<ProviderRequest> RequestsFor(string messageId) =>
+        [.. system.Providers.Requests.Where(r => r.Body.ValueKind == System.Text.Json.JsonValueKind.Object
+            && r.Body.TryGetProperty("messageId", out var id) && id.GetString() == messageId)];
 }

@@ -26,14 +26,35 @@ public sealed class ConversationStore(NpgsqlDataSource database)
         )
         """;
 
-    // Messages from others after the read mark that are still kept: in the user's inbox from the peer, or in the qun from anyone else.
-    private const string Unread = """
+    // Messages from others after the read mark that are still kept: in the user's inbox from the peer, or in the qun from
+    // anyone else. `self` is the SQL for the user's address (id@user), its inbox.
+    private static string UnreadOf(string self) => $"""
         (SELECT count(*) FROM msg_messages m
-          WHERE m.timeline = CASE WHEN p.is_qun THEN p.address ELSE $3 END
+          WHERE m.timeline = CASE WHEN p.is_qun THEN p.address ELSE {self} END
             AND m.seq > p.read_seq
-            AND CASE WHEN p.is_qun THEN m.sender <> $3 ELSE m.sender = p.address END
+            AND CASE WHEN p.is_qun THEN m.sender <> {self} ELSE m.sender = p.address END
             AND m.recalled_at IS NULL
             AND (m.expires_at IS NULL OR m.expires_at > now()))
+        """;
+
+    private static readonly string Unread = UnreadOf("$3");
+
+    // The unread totals of many users at once ($1 their ids): their 1:1 conversations, and their quns from the qun member
+    // lists (dir_qun_members, which the qun grains keep in step with the users' memberships), so no grain is asked.
+    private static readonly string UnreadTotals = $"""
+        WITH users AS (SELECT DISTINCT unnest($1::text[]) AS user_id),
+        conversations AS (
+            SELECT u.user_id, u.user_id || '@user' AS self, c.address, c.read_seq, false AS is_qun
+              FROM users u JOIN msg_conversations c ON c.owner = u.user_id
+             WHERE c.last_at IS NOT NULL AND c.address NOT LIKE '%@qun'
+            UNION ALL
+            SELECT u.user_id, u.user_id || '@user', h.address, coalesce(r.read_seq, 0), true
+              FROM users u
+              JOIN dir_qun_members q ON q.user_id = u.user_id COLLATE "C"
+              JOIN msg_conversations h ON h.owner = '' AND h.address = (q.qun_id || '@qun') COLLATE "default"
+              LEFT JOIN msg_conversations r ON r.owner = u.user_id AND r.address = h.address
+        )
+        SELECT p.user_id, coalesce(sum({UnreadOf("p.self")}), 0)::bigint FROM conversations p GROUP BY p.user_id
         """;
 
     /// <summary>A page of the user's conversations, newest activity first, after the cursor (last activity, address).</summary>
@@ -88,6 +109,24 @@ public sealed class ConversationStore(NpgsqlDataSource database)
         command.Parameters.Add(new NpgsqlParameter { Value = quns.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.AddWithValue($"{userId}@user");
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// The unread totals of many users in one statement (as <see cref="UnreadTotalAsync"/> counts them); a user with no
+    /// conversation is left out (its total is 0).
+    /// </summary>
+    public async Task<Dictionary<string, long>> UnreadTotalsAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellation = default)
+    {
+        await using var command = database.CreateCommand(UnreadTotals);
+        command.Parameters.Add(new NpgsqlParameter { Value = userIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var totals = new Dictionary<string, long>(userIds.Count, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            totals[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return totals;
     }
 
     /// <summary>

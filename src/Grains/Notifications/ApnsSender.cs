@@ -59,7 +59,7 @@ public sealed class ApnsSender(PushHttp http, IGrainFactory grains, TimeProvider
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(payloads.GetValue(notification, Payload)),
+            Content = new ByteArrayContent(payloads.GetValue(notification, FittedPayload)),
         };
         request.Content.Headers.ContentType = Json;
         request.Headers.Authorization = new AuthenticationHeaderValue("bearer", providerToken);
@@ -110,11 +110,18 @@ public sealed class ApnsSender(PushHttp http, IGrainFactory grains, TimeProvider
         return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
     }
 
+    /// <summary>The body, made to fit <see cref="PayloadLimits.Apns"/> (<see cref="PayloadLimits.Fit"/>).</summary>
+    public static byte[] FittedPayload(PushNotification notification)
+    {
+        var payload = Payload(notification);
+        return payload.Length <= PayloadLimits.Apns ? payload : Payload(PayloadLimits.Fit(notification, PayloadLimits.Apns, n => Payload(n).Length));
+    }
+
     /// <summary>The JSON body: <c>aps</c> with the alert, badge and sound, and the custom data beside it.</summary>
     public static byte[] Payload(PushNotification notification)
     {
         using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, PayloadLimits.Json))
         {
             json.WriteStartObject();
             json.WriteStartObject("aps");

@@ -21,7 +21,14 @@ public sealed class FcmSender(PushHttp http, TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, Lazy<Task<AccessToken?>>> accessTokens = new(StringComparer.Ordinal);
 
+    // Each notification made to fit once, whatever the number of devices it goes to.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PushNotification, PushNotification> fitted = [];
+
     private sealed record AccessToken(string Value, DateTimeOffset RenewAt, FcmAccount Account);
+
+    /// <summary>The notification made to fit <see cref="PayloadLimits.Fcm"/>, measured without the token (the longest TTL assumed).</summary>
+    public static PushNotification Fitted(PushNotification notification) =>
+        PayloadLimits.Fit(notification, PayloadLimits.Fcm, n => Payload(null, n, DateTimeOffset.UnixEpoch).Length);
 
     public async Task<SendResult> SendAsync(AppPushCredentials credentials, RegisteredDevice device, PushNotification notification, CancellationToken cancellation)
     {
@@ -41,7 +48,7 @@ public sealed class FcmSender(PushHttp http, TimeProvider clock)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(Payload(device.Token, notification, clock.GetUtcNow())),
+            Content = new ByteArrayContent(Payload(device.Token, fitted.GetValue(notification, Fitted), clock.GetUtcNow())),
         };
         request.Content.Headers.ContentType = Json;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
@@ -82,7 +89,7 @@ public sealed class FcmSender(PushHttp http, TimeProvider clock)
     {
         var ttl = Math.Max(0, (long)(notification.ExpiresAt - now).TotalSeconds);
         using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, PayloadLimits.Json))
         {
             json.WriteStartObject();
             json.WriteStartObject("message");

@@ -15,6 +15,7 @@ public static class NotificationServices
         services.AddSingleton<ApnsSender>();
         services.AddSingleton<FcmSender>();
         services.AddSingleton<WebPushSender>();
+        services.AddSingleton<Directory.StoredMutes>();
         services.AddSingleton<RecipientChecks>();
         services.AddSingleton<PushBadges>();
         services.AddSingleton<NotificationStats>();

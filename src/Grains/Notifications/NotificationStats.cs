@@ -29,12 +29,23 @@ public sealed partial class NotificationStats(IGrainFactory grains, TimeProvider
             _ when outcome.StartsWith("failed", StringComparison.Ordinal) => StatsCounter.NotificationsFailed,
             _ => (StatsCounter?)null,
         };
-        if (counter is null || (counts.Count >= MaxApps && !counts.ContainsKey(appId)))
+        if (counter is null)
         {
             return;
         }
 
-        Interlocked.Increment(ref counts.GetOrAdd(appId, static _ => new long[StatsRow.CounterCount])[(int)counter]);
+        // Counting the dictionary takes all its locks: only a new app pays that.
+        if (!counts.TryGetValue(appId, out var row))
+        {
+            if (counts.Count >= MaxApps)
+            {
+                return;
+            }
+
+            row = counts.GetOrAdd(appId, static _ => new long[StatsRow.CounterCount]);
+        }
+
+        Interlocked.Increment(ref row[(int)counter]);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -40,9 +40,12 @@ public static class NotificationText
     /// Cuts at a text-element boundary (never inside a surrogate pair or a combined character, such as an emoji sequence)
     /// to at most <paramref name="max"/> text elements and <see cref="MaxUtf8Bytes"/> of UTF-8, marking the cut with "…".
     /// </summary>
-    public static string Truncate(string text, int max)
+    public static string Truncate(string text, int max) => Truncate(text, max, MaxUtf8Bytes);
+
+    /// <summary>As <see cref="Truncate(string, int)"/>, to at most <paramref name="maxBytes"/> of UTF-8 (the mark included).</summary>
+    public static string Truncate(string text, int max, int maxBytes)
     {
-        if (text.Length <= max && text.Length * 3 <= MaxUtf8Bytes)
+        if (text.Length <= max && text.Length * 3 <= maxBytes)
         {
             return text;
         }
@@ -56,13 +59,13 @@ public static class NotificationText
             var element = elements.GetTextElement();
             count++;
             bytes += Encoding.UTF8.GetByteCount(element);
-            if (count > max || bytes > MaxUtf8Bytes)
+            if (count > max || bytes > maxBytes)
             {
                 return text[..cutAt] + Ellipsis;
             }
 
             // Where to cut should a later element not fit: leave room for the mark.
-            if (count <= max - 1 && bytes <= MaxUtf8Bytes - EllipsisBytes)
+            if (count <= max - 1 && bytes <= maxBytes - EllipsisBytes)
             {
                 cutAt = elements.ElementIndex + element.Length;
             }
@@ -75,5 +78,6 @@ public static class NotificationText
     public const int MaxUtf8Bytes = 1_024;
 
     private const string Ellipsis = "…";
-    private const int EllipsisBytes = 3;
+    /// <summary>The UTF-8 length of the mark a cut ends with.</summary>
+    public const int EllipsisBytes = 3;
 }

@@ -17,6 +17,12 @@ public sealed record PushNotification(
     DateTimeOffset ExpiresAt,
     bool HighPriority)
 {
+    /// <summary>The custom data fields every notification carries: its message's id, timeline and seq.</summary>
+    public const string MessageIdField = "messageId", TimelineField = "timeline", SeqField = "seq";
+
     /// <summary>The badge (unread count) for platforms that show one; null leaves it alone.</summary>
     public int? Badge { get; init; }
+
+    /// <summary>Whether a data field is one of the message's own (never replaced by the sender's, never dropped).</summary>
+    public static bool IsMessageField(string name) => name is MessageIdField or TimelineField or SeqField;
 }

@@ -339,12 +339,27 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         foreach (var chunk in ready.Chunk(ClaimBatch))
         {
             var claimed = await store.ClaimAsync([.. chunk.Select(r => (r.Request.MessageId, r.Device.UserId, r.Device.Device.DeviceId, r.Device.Device.AppId))]);
+            var badged = await badges.BadgesAsync(chunk
+                .Where(r => r.Device.Device.Platform == PushPlatforms.Apns && claimed.Contains((r.Request.MessageId, r.Device.UserId, r.Device.Device.DeviceId)))
+                .Select(r => r.Device.UserId).ToHashSet(StringComparer.Ordinal));
+
+            // A badge makes a notification of its own; recipients with the same count share it (and its serialized body).
+            var withBadge = new Dictionary<(PushNotification, int), PushNotification>();
             foreach (var (request, device, notification) in chunk)
             {
-                if (claimed.Contains((request.MessageId, device.UserId, device.Device.DeviceId)))
+                if (!claimed.Contains((request.MessageId, device.UserId, device.Device.DeviceId)))
                 {
-                    await jobs.Writer.WriteAsync(new PushJob(request, device, notification, 1), stopping.Token);
+                    continue;
                 }
+
+                var sent = notification;
+                if (device.Device.Platform == PushPlatforms.Apns && badged.TryGetValue(device.UserId, out var badge)
+                    && !withBadge.TryGetValue((notification, badge), out sent))
+                {
+                    withBadge[(notification, badge)] = sent = notification with { Badge = badge };
+                }
+
+                await jobs.Writer.WriteAsync(new PushJob(request, device, sent!, 1), stopping.Token);
             }
         }
     }
@@ -490,7 +505,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
                 metrics.Latency(Stopwatch.GetElapsedTime(job.Request.AcceptedAt));
             }
 
-            var notification = await badges.BadgeAsync(job.Device.UserId) is { } badge ? job.Notification with { Badge = badge } : job.Notification;
+            var notification = job.Notification;
             var result = device.Platform switch
             {
                 PushPlatforms.Apns => await apns.SendAsync(app, job.Device, notification, stopping.Token),
@@ -676,13 +691,13 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         var custom = request.Override;
         List<KeyValuePair<string, string>> data =
         [
-            new("messageId", request.MessageId),
-            new("timeline", request.Timeline),
-            new("seq", request.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(PushNotification.MessageIdField, request.MessageId),
+            new(PushNotification.TimelineField, request.Timeline),
+            new(PushNotification.SeqField, request.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
         foreach (var (key, value) in custom?.Data ?? new Dictionary<string, string>())
         {
-            if (key is not ("messageId" or "timeline" or "seq"))
+            if (!PushNotification.IsMessageField(key))
             {
                 data.Add(new(key, value));
             }

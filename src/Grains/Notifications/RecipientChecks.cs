@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AppMsg.Directory;
+using AppMsg.Grains.Directory;
 using AppMsg.Grains.Sessions;
 using AppMsg.Sessions;
 using Microsoft.Extensions.Logging;
@@ -10,10 +11,12 @@ namespace AppMsg.Grains.Notifications;
 /// What the pipeline must know of each recipient with registered devices: whom it muted and which terminal types have a
 /// live session. Presence is asked of the edges (the truth for their connections) in one call per live edge per batch,
 /// so a large qun's offline members cost no grain activation; only when an edge does not answer, or no edge is known yet,
-/// are the recipients' session grains asked instead. Mutes are kept per silo for <see cref="MutesKeptFor"/> (at most
-/// <see cref="MaxCachedUsers"/> users); a mute change reaches the cache through the membership events, as it reaches edges.
+/// are the recipients' session grains asked instead. Mutes are read from the user grains' stored state, one statement
+/// for the recipients not cached (<see cref="StoredMutes"/>, no user grain activated), and kept per silo for
+/// <see cref="MutesKeptFor"/> (at most <see cref="MaxCachedUsers"/> users); a mute change reaches the cache through the
+/// membership events, as it reaches edges.
 /// </summary>
-public sealed partial class RecipientChecks(LiveEdges liveEdges, IGrainFactory grains, TimeProvider clock, ILogger<RecipientChecks> logger) : IMembershipObserver
+public sealed partial class RecipientChecks(LiveEdges liveEdges, StoredMutes storedMutes, IGrainFactory grains, TimeProvider clock, ILogger<RecipientChecks> logger) : IMembershipObserver
 {
     public const int MaxCachedUsers = 100_000;
     public const int UsersPerEdgeCall = 5_000;
@@ -22,6 +25,7 @@ public sealed partial class RecipientChecks(LiveEdges liveEdges, IGrainFactory g
 
     private static readonly IReadOnlySet<string> NoMutes = new HashSet<string>();
     private readonly ConcurrentDictionary<string, (IReadOnlySet<string> Muted, DateTimeOffset ReadAt)> mutes = new(StringComparer.Ordinal);
+    private long muteChanges;
 
     /// <summary>A recipient's mutes and the terminal types (bits) of its live sessions.</summary>
     public sealed record Recipient(IReadOnlySet<string> Muted, int LiveTerminalTypes);
@@ -116,18 +120,26 @@ public sealed partial class RecipientChecks(LiveEdges liveEdges, IGrainFactory g
             mutes.Clear();
         }
 
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = GrainChecksInParallel }, async (i, _) =>
+        // A mute change announced while the rows are read may not be in them: then they serve this batch only.
+        var changesBefore = Interlocked.Read(ref muteChanges);
+        var stored = await storedMutes.ReadAsync([.. missing.Select(i => userIds[i])]);
+        var keep = Interlocked.Read(ref muteChanges) == changesBefore;
+        foreach (var i in missing)
         {
-            var muted = await grains.GetGrain<IUserGrain>(userIds[i]).GetMutedAsync();
-            var set = muted.Count == 0 ? NoMutes : new HashSet<string>(muted, StringComparer.Ordinal);
+            var set = stored.TryGetValue(userIds[i], out var muted) ? new HashSet<string>(muted, StringComparer.Ordinal) : NoMutes;
             result[i] = set;
-            mutes[userIds[i]] = (set, now);
-        });
+            if (keep)
+            {
+                mutes[userIds[i]] = (set, now);
+            }
+        }
+
         return result;
     }
 
     public Task OnMuteChangedAsync(MuteChange change)
     {
+        Interlocked.Increment(ref muteChanges);
         mutes.TryRemove(change.UserId, out _);
         return Task.CompletedTask;
     }

@@ -13,6 +13,12 @@ public static class WebPushEncryption
     /// <summary>The record size announced in the header (the whole body is one record, far smaller).</summary>
     public const int RecordSize = 4096;
 
+    /// <summary>Salt, record size, key id length, key id (the ephemeral public key).</summary>
+    private const int HeaderLength = 16 + 4 + 1 + 65;
+
+    /// <summary>The longest plaintext whose body (header, plaintext, delimiter, tag) is one record.</summary>
+    public const int MaxPlaintext = RecordSize - HeaderLength - 1 - 16;
+
     private static readonly byte[] KeyInfoPrefix = Encoding.ASCII.GetBytes("WebPush: info\0");
     private static readonly byte[] CekInfo = Encoding.ASCII.GetBytes("Content-Encoding: aes128gcm\0");
     private static readonly byte[] NonceInfo = Encoding.ASCII.GetBytes("Content-Encoding: nonce\0");
@@ -24,7 +30,7 @@ public static class WebPushEncryption
     /// </summary>
     public static byte[] Encrypt(ReadOnlySpan<byte> plaintext, byte[] userAgentPublicKey, byte[] authSecret, ECDiffieHellman? ephemeral = null, byte[]? salt = null)
     {
-        if (plaintext.Length > RecordSize - 17 - 86)
+        if (plaintext.Length > MaxPlaintext)
         {
             throw new ArgumentException("a Web Push payload must fit one 4096-byte record", nameof(plaintext));
         }
@@ -47,7 +53,6 @@ public static class WebPushEncryption
         var nonce = HKDF.Expand(HashAlgorithmName.SHA256, prk, 12, NonceInfo);
 
         // header: salt (16) || rs (4) || idlen (1) || keyid (the server's public key, 65); then the one record.
-        const int HeaderLength = 16 + 4 + 1 + 65;
         var body = new byte[HeaderLength + plaintext.Length + 1 + 16];
         salt.CopyTo(body, 0);
         BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(16), RecordSize);

@@ -24,6 +24,9 @@ public sealed class WebPushSender(PushHttp http, TimeProvider clock)
 
     private readonly ConcurrentDictionary<(string AppId, string Origin), (string Token, DateTimeOffset SignedAt, VapidKey Key)> vapidTokens = new();
 
+    // The plaintext is the same for every subscription a notification goes to; only the encryption differs.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PushNotification, byte[]> plaintexts = [];
+
     public Task<SendResult> SendAsync(AppPushCredentials credentials, RegisteredDevice device, PushNotification notification, CancellationToken cancellation)
     {
         if (credentials.Vapid is not { } vapid || device.Device.Subscription is not { } subscription)
@@ -33,7 +36,7 @@ public sealed class WebPushSender(PushHttp http, TimeProvider clock)
 
         var endpoint = new Uri(subscription.Endpoint);
         var now = clock.GetUtcNow();
-        var body = WebPushEncryption.Encrypt(Payload(notification), PushKeys.FromBase64Url(subscription.P256dh)!, PushKeys.FromBase64Url(subscription.Auth)!);
+        var body = WebPushEncryption.Encrypt(plaintexts.GetValue(notification, FittedPayload), PushKeys.FromBase64Url(subscription.P256dh)!, PushKeys.FromBase64Url(subscription.Auth)!);
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Version = HttpVersion.Version20,
@@ -63,11 +66,18 @@ public sealed class WebPushSender(PushHttp http, TimeProvider clock)
         }
     }
 
+    /// <summary>The plaintext, made to fit <see cref="PayloadLimits.WebPush"/> (<see cref="PayloadLimits.Fit"/>).</summary>
+    public static byte[] FittedPayload(PushNotification notification)
+    {
+        var payload = Payload(notification);
+        return payload.Length <= PayloadLimits.WebPush ? payload : Payload(PayloadLimits.Fit(notification, PayloadLimits.WebPush, n => Payload(n).Length));
+    }
+
     /// <summary>What the service worker receives: <c>{title, body, sound?, data}</c>.</summary>
     public static byte[] Payload(PushNotification notification)
     {
         using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, PayloadLimits.Json))
         {
             json.WriteStartObject();
             json.WriteString("title", notification.Title);
