@@ -5,7 +5,8 @@ using AppMsg.Grains.Media;
 namespace AppMsg.Edge.Tests.Media;
 
 /// <summary>Messages that reference media: the tenant rule, who may then read the media, and pruning.</summary>
-public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<MediaTestSystem>
+public abstract class MediaMessageTests<TSystem>(TSystem system) : IClassFixture<TSystem>
+    where TSystem : MediaTestSystem
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1];
 
@@ -100,9 +101,12 @@ public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<Me
         Assert.Equal(0, await system.CountAsync("SELECT count(*) FROM media_objects WHERE media_id = $1", unreferenced));
         Assert.Equal(1, await system.CountAsync("SELECT count(*) FROM media_objects WHERE media_id = $1", referenced));
         Assert.Equal(1, await system.CountAsync("SELECT count(*) FROM media_blobs WHERE tenant_id = $1", tenantId));
+        await system.SweepEdgeAsync();
+        Assert.Equal(1, await system.StoredCopiesAsync(tenantId));
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await pruner.PruneOnceAsync();
+        await system.SweepEdgeAsync();
         Assert.Equal(0, await system.MediaRowsAsync(tenantId));
         using var gone = await system.DownloadAsync(referenced, system.AdminKey);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
@@ -119,3 +123,9 @@ public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<Me
         (await system.Api.PostAsync("/v1/users", new { tenantId, username = "m" + Guid.NewGuid().ToString("N")[..10], password = "correct horse" }, system.AdminKey))
             .Expect(HttpStatusCode.Created)["id"];
 }
+
+/// <summary>The media message tests with media bytes in PostgreSQL.</summary>
+public sealed class PostgresMediaMessageTests(MediaTestSystem system) : MediaMessageTests<MediaTestSystem>(system);
+
+/// <summary>The media message tests with media bytes in the file store (<c>APPMSG_MEDIA_DIR</c>).</summary>
+public sealed class FileMediaMessageTests(FileMediaTestSystem system) : MediaMessageTests<FileMediaTestSystem>(system);
