@@ -9,7 +9,7 @@ namespace AppMsg.Edge.Media;
 /// <summary>
 /// Media bytes as files under <c>APPMSG_MEDIA_DIR</c> (docs/media.md, "File store"); the metadata (blobs, objects,
 /// references) stays in PostgreSQL's media tables, so dedupe, the read rule and the silo's pruning are the PostgreSQL
-/// store's. A blob is the file <c>{root}/{tenant}/{sha[0..2]}/{sha}</c>: written under <c>{root}/.tmp</c>, flushed to
+/// store's. A blob is the file <c>{root}/{tenant}/{sha256}</c>: written under <c>{root}/.tmp</c>, flushed to
 /// disk, then renamed into place and its directory flushed, all before the commit that records it. Renaming into place
 /// and the sweep's deletion (<see cref="DeleteIfUnrecordedAsync"/>) both hold the content's transaction lock, so a
 /// file is never deleted while an upload of the same bytes records it. Blobs stored in PostgreSQL before the switch
@@ -46,7 +46,7 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
     public ValueTask DisposeAsync() => metadata.DisposeAsync();
 
     /// <summary>The file of a tenant's content.</summary>
-    public string PathOf(string tenantId, string sha256) => Path.Combine(root, tenantId, sha256[..2], sha256);
+    public string PathOf(string tenantId, string sha256) => Path.Combine(root, tenantId, sha256);
 
     public async Task<StoredMedia> PutAsync(string tenantId, string uploader, string contentType, Stream body, long maxBytes, CancellationToken cancellation)
     {
@@ -249,10 +249,13 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
             (blobId, chunkSize) = await reader.ReadAsync(cancellation) ? (reader.GetString(0), reader.GetInt32(1)) : (null, InFiles);
         }
 
+        var storedNewBytes = blobId is null;
+        var placed = Task.CompletedTask;
         if (blobId is null)
         {
             blobId = Ids.New();
-            Place(temporary, PathOf(tenantId, hex));
+            // The directory's flush runs while the rows are written; the commit waits for it.
+            placed = PlaceAsync(temporary, PathOf(tenantId, hex));
             await using var blob = new NpgsqlCommand(
                 "INSERT INTO media_blobs (blob_id, tenant_id, sha256, size, chunk_size) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
             blob.Parameters.AddWithValue(blobId);
@@ -274,29 +277,26 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
             await insert.ExecuteNonQueryAsync(cancellation);
         }
 
+        await placed;
         await transaction.CommitAsync(cancellation);
-        return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, hex, chunkSize);
+        return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, hex, chunkSize, storedNewBytes);
     }
 
-    /// <summary>Renames the complete file into place and flushes the directories it changed, so the name survives a crash.</summary>
-    private void Place(string temporary, string path)
+    /// <summary>
+    /// Renames the complete file into place (same bytes as any file already there: a blob pruned a moment ago whose file
+    /// the sweep has not reached), then flushes the directory on the thread pool, so the name survives a crash.
+    /// </summary>
+    private Task PlaceAsync(string temporary, string path)
     {
-        var shard = Path.GetDirectoryName(path)!;
-        if (!System.IO.Directory.Exists(shard))
+        var folder = Path.GetDirectoryName(path)!;
+        if (!System.IO.Directory.Exists(folder))
         {
-            var tenant = Path.GetDirectoryName(shard)!;
-            var newTenant = !System.IO.Directory.Exists(tenant);
-            System.IO.Directory.CreateDirectory(shard);
-            DirectorySync.Flush(tenant);
-            if (newTenant)
-            {
-                DirectorySync.Flush(root);
-            }
+            System.IO.Directory.CreateDirectory(folder);
+            DirectorySync.Flush(root);
         }
 
-        // Same bytes as any file already there (a blob pruned a moment ago whose file the sweep has not reached).
         File.Move(temporary, path, overwrite: true);
-        DirectorySync.Flush(shard);
+        return Task.Run(() => DirectorySync.Flush(folder));
     }
 
     /// <summary>The content's transaction lock: an upload recording it and the sweep deleting its file wait for each other.</summary>

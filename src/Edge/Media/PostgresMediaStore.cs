@@ -311,7 +311,7 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
                 }
 
                 await transaction.CommitAsync(cancellation);
-                return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, Convert.ToHexStringLower(sha256), ChunkSize);
+                return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, Convert.ToHexStringLower(sha256), ChunkSize, blobId == pendingBlob);
             }
             catch (PostgresException e) when (attempt < 2 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation)
             {

@@ -112,6 +112,47 @@ public abstract class MediaMessageTests<TSystem>(TSystem system) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Fact]
+    public async Task Stored_media_bytes_count_against_the_tenant_quota_once_per_content_and_are_released_when_pruned()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        var token = await system.LoginAsync(tenantId, userId);
+        (await system.Api.PutAsync($"/v1/tenants/{tenantId}/quotas", new { mediaBytes = 5_000_000 }, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        var twoMegabytes = new GeneratedBytes(2_000_000, seed: 20).Range(0, 2_000_000);
+
+        await system.UploadedAsync(twoMegabytes, "application/octet-stream", token);
+        Assert.Equal(2_000_000, await UsedAsync());
+        // The same bytes again are stored once, so charged once (an upload still needs room for its size while it streams).
+        await system.UploadedAsync(twoMegabytes, "application/octet-stream", token);
+        Assert.Equal(2_000_000, await UsedAsync());
+        var rows = await system.MediaRowsAsync(tenantId);
+
+        // Declared over what is left: refused before a byte is stored; undeclared: refused while it streams.
+        foreach (var body in new[] { new GeneratedBytes(3_500_000, seed: 21), new GeneratedBytes(3_500_000, seed: 22) { DeclareLength = false } })
+        {
+            using var refused = await system.UploadAsync(body, "application/octet-stream", token);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("over_quota", await MediaTestSystem.CodeOfAsync(refused));
+        }
+
+        await AppMsg.Testing.Eventually.ReturnsAsync(() => system.MediaRowsAsync(tenantId), n => n == rows, TimeSpan.FromSeconds(10), "nothing of the refused uploads kept");
+        Assert.Equal(2_000_000, await UsedAsync());
+        await system.UploadedAsync(new GeneratedBytes(3_000_000, seed: 23).Range(0, 3_000_000), "application/octet-stream", token);
+        Assert.Equal(5_000_000, await UsedAsync());
+
+        // Pruned (nothing references them once their grace has passed): the bytes count no more.
+        await system.CountAsync("UPDATE media_objects SET touched_at = now() - interval '25 hours' WHERE tenant_id = $1 RETURNING 0", tenantId);
+        await system.SiloServices<MediaPruner>().PruneOnceAsync();
+        await system.SweepEdgeAsync();
+        Assert.Equal(0, await system.MediaRowsAsync(tenantId));
+        Assert.Equal(0, await UsedAsync());
+        await system.UploadedAsync(twoMegabytes, "application/octet-stream", token);
+
+        async Task<long> UsedAsync() =>
+            (await system.Api.GetAsync($"/v1/tenants/{tenantId}/quotas", system.AdminKey)).Expect(HttpStatusCode.OK)
+                .Body.GetProperty("usage").GetProperty("mediaBytes").GetInt64();
+    }
+
     private async Task<AppMsg.Testing.ApiClient.Response> SendAsync(string token, string receiver, string type, string fields, string mediaId)
     {
         var content = JsonDocument.Parse(fields).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value);
