@@ -9,8 +9,9 @@ namespace AppMsg.Edge.Media;
 /// <summary>
 /// Media bytes as files under <c>APPMSG_MEDIA_DIR</c> (docs/media.md, "File store"); the metadata (blobs, objects,
 /// references) stays in PostgreSQL's media tables, so dedupe, the read rule and the silo's pruning are the PostgreSQL
-/// store's. A blob is the file <c>{root}/{tenant}/{sha256}</c>: written under <c>{root}/.tmp</c>, flushed to
-/// disk, then renamed into place and its directory flushed, all before the commit that records it. Renaming into place
+/// store's. A blob is the file <c>{root}/{tenant}/{sha256}</c>: written under <c>{root}/.tmp</c>, then (unless the
+/// tenant has these bytes already) renamed into place, and file and directory flushed to disk, all before the commit
+/// that records it. A file no blob records is never read, so one left half-flushed by a crash does no harm. Renaming into place
 /// and the sweep's deletion (<see cref="DeleteIfUnrecordedAsync"/>) both hold the content's transaction lock, so a
 /// file is never deleted while an upload of the same bytes records it. Blobs stored in PostgreSQL before the switch
 /// (chunk rows) are still served from there.
@@ -51,10 +52,12 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
     public async Task<StoredMedia> PutAsync(string tenantId, string uploader, string contentType, Stream body, long maxBytes, CancellationToken cancellation)
     {
         var temporary = Path.Combine(TemporaryDirectory, Ids.New() + ".part");
+        FileStream? file = null;
         try
         {
-            var (size, sha256) = await WriteAsync(temporary, body, maxBytes, cancellation);
-            return await PostgresMediaStore.RunAsync(() => RecordAsync(tenantId, uploader, contentType, temporary, size, sha256, cancellation));
+            file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            var (size, sha256) = await WriteAsync(file, body, maxBytes, cancellation);
+            return await PostgresMediaStore.RunAsync(() => RecordAsync(tenantId, uploader, contentType, file, temporary, size, sha256, cancellation));
         }
         catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && !cancellation.IsCancellationRequested)
         {
@@ -62,6 +65,11 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
         finally
         {
+            if (file is not null)
+            {
+                await file.DisposeAsync();
+            }
+
             // Interrupted, too large, failed, or the tenant had these bytes already (after a rename there is nothing here).
             File.Delete(temporary);
         }
@@ -126,7 +134,8 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         return true;
     }
 
-    private static async Task<(long Size, byte[] Sha256)> WriteAsync(string path, Stream body, long maxBytes, CancellationToken cancellation)
+    /// <summary>Writes the body to <paramref name="file"/> (not yet flushed to disk) and hashes it.</summary>
+    private static async Task<(long Size, byte[] Sha256)> WriteAsync(FileStream file, Stream body, long maxBytes, CancellationToken cancellation)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var current = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -135,7 +144,6 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         long size = 0;
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
             while (true)
             {
                 // The next megabyte arrives from the caller while the previous one is written.
@@ -162,7 +170,6 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
                 }
             }
 
-            file.Flush(flushToDisk: true);
             return (size, hash.GetHashAndReset());
         }
         finally
@@ -224,10 +231,11 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
 
     /// <summary>
     /// Records an upload whose bytes are in <paramref name="temporary"/>: when the tenant has these bytes already, the new
-    /// object points at that blob (the caller deletes the file); otherwise the file is renamed into place and a blob
-    /// records it. The commit waits for its WAL flush: once POST answers, file and rows are durable.
+    /// object points at that blob (the caller deletes the file, never flushed); otherwise the file is renamed into place,
+    /// flushed, and a blob records it. The commit waits for its WAL flush: once POST answers, file and rows are durable.
     /// </summary>
-    private async Task<StoredMedia> RecordAsync(string tenantId, string uploader, string contentType, string temporary, long size, byte[] sha256, CancellationToken cancellation)
+    private async Task<StoredMedia> RecordAsync(string tenantId, string uploader, string contentType, FileStream file, string temporary, long size, byte[] sha256,
+        CancellationToken cancellation)
     {
         var mediaId = Ids.New();
         var hex = Convert.ToHexStringLower(sha256);
@@ -250,25 +258,25 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
 
         var storedNewBytes = blobId is null;
-        var placed = Task.CompletedTask;
-        if (blobId is null)
+        blobId ??= Ids.New();
+        // The flushes run while the rows are written; the commit waits for them.
+        var placed = storedNewBytes ? PlaceAsync(file, temporary, PathOf(tenantId, hex)) : Task.CompletedTask;
+        try
         {
-            blobId = Ids.New();
-            // The directory's flush runs while the rows are written; the commit waits for it.
-            placed = PlaceAsync(temporary, PathOf(tenantId, hex));
-            await using var blob = new NpgsqlCommand(
-                "INSERT INTO media_blobs (blob_id, tenant_id, sha256, size, chunk_size) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
-            blob.Parameters.AddWithValue(blobId);
-            blob.Parameters.AddWithValue(tenantId);
-            blob.Parameters.AddWithValue(sha256);
-            blob.Parameters.AddWithValue(size);
-            blob.Parameters.AddWithValue(InFiles);
-            await blob.ExecuteNonQueryAsync(cancellation);
-        }
+            if (storedNewBytes)
+            {
+                await using var blob = new NpgsqlCommand(
+                    "INSERT INTO media_blobs (blob_id, tenant_id, sha256, size, chunk_size) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
+                blob.Parameters.AddWithValue(blobId);
+                blob.Parameters.AddWithValue(tenantId);
+                blob.Parameters.AddWithValue(sha256);
+                blob.Parameters.AddWithValue(size);
+                blob.Parameters.AddWithValue(InFiles);
+                await blob.ExecuteNonQueryAsync(cancellation);
+            }
 
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO media_objects (media_id, tenant_id, blob_id, uploader, content_type) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
-        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO media_objects (media_id, tenant_id, blob_id, uploader, content_type) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
             insert.Parameters.AddWithValue(mediaId);
             insert.Parameters.AddWithValue(tenantId);
             insert.Parameters.AddWithValue(blobId);
@@ -276,17 +284,23 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
             insert.Parameters.AddWithValue(contentType);
             await insert.ExecuteNonQueryAsync(cancellation);
         }
+        finally
+        {
+            // Whatever happened, the file is not used once this returns (the caller closes it).
+            await placed;
+        }
 
-        await placed;
         await transaction.CommitAsync(cancellation);
         return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, hex, chunkSize, storedNewBytes);
     }
 
     /// <summary>
     /// Renames the complete file into place (same bytes as any file already there: a blob pruned a moment ago whose file
-    /// the sweep has not reached), then flushes the directory on the thread pool, so the name survives a crash.
+    /// the sweep has not reached), then flushes the file and its directory on the thread pool, so bytes and name survive
+    /// a crash. Renaming before the flush lets one disk sync carry both on journaling filesystems (ext4 commits the
+    /// rename with the file's sync; the directory's sync then finds nothing left to write).
     /// </summary>
-    private Task PlaceAsync(string temporary, string path)
+    private Task PlaceAsync(FileStream file, string temporary, string path)
     {
         var folder = Path.GetDirectoryName(path)!;
         if (!System.IO.Directory.Exists(folder))
@@ -296,7 +310,11 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
 
         File.Move(temporary, path, overwrite: true);
-        return Task.Run(() => DirectorySync.Flush(folder));
+        return Task.Run(() =>
+        {
+            file.Flush(flushToDisk: true);
+            DirectorySync.Flush(folder);
+        });
     }
 
     /// <summary>The content's transaction lock: an upload recording it and the sweep deleting its file wait for each other.</summary>
