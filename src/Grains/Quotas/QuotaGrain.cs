@@ -23,7 +23,7 @@ public sealed class QuotaGrain(
     private DateTimeOffset rateAt;
     private DateTimeOffset lastRefusal = DateTimeOffset.MinValue;
 
-    /// <summary>Media bytes reserved by uploads under way (in memory: a reactivated grain forgets them, see docs/quotas.md).</summary>
+    /// <summary>Media bytes reserved by uploads under way (in memory: a reactivated grain forgets them; docs/media.md, "Stored media quota").</summary>
     private long mediaReserved;
 
     private QuotaState Quota => state.State;
@@ -132,7 +132,7 @@ public sealed class QuotaGrain(
         var granted = left >= wanted ? wanted : left >= needed ? left : 0;
         if (granted < needed)
         {
-            lastRefusal = time.GetUtcNow();
+            // Not lastRefusal: edges hold no media blocks to give back.
             return Task.FromResult(new QuotaLease(0, Quota.Day, 0, Quota.Limits));
         }
 
