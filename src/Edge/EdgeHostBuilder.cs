@@ -70,7 +70,18 @@ public static class EdgeHostBuilder
         builder.Services.AddSingleton(settings.Media);
         builder.Services.AddSingleton<Media.MediaUrlSigner>();
         builder.Services.AddSingleton<Media.MediaUploads>();
-        builder.Services.AddSingleton<Media.IMediaStore>(_ => Media.PostgresMediaStore.Create(settings.Database.ForGrains(settings.ConnectionString)));
+        if (settings.Media.Directory is { } mediaDirectory)
+        {
+            builder.Services.AddSingleton(_ => Media.FileMediaStore.Create(settings.Database.ForGrains(settings.ConnectionString), mediaDirectory));
+            builder.Services.AddSingleton<Media.IMediaStore>(sp => sp.GetRequiredService<Media.FileMediaStore>());
+            builder.Services.AddSingleton<Media.FileMediaSweeper>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Media.FileMediaSweeper>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<Media.IMediaStore>(_ => Media.PostgresMediaStore.Create(settings.Database.ForGrains(settings.ConnectionString)));
+        }
+
         // Malformed bodies and parameters surface as exceptions, which ApiErrorMiddleware answers as problems.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>

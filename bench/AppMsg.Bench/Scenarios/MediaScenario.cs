@@ -10,7 +10,9 @@ namespace AppMsg.Bench.Scenarios;
 /// <summary>
 /// Media throughput (docs/media.md): uploads (POST /v1/media) and downloads (GET /v1/media/{id}) of 1 MB and 50 MB
 /// objects, one at a time, against writing the same bytes to a local file (flushed to disk, as PostgreSQL's commit
-/// is) and reading them back, in the same run. Every upload's bytes differ (no dedupe shortcut). AppMsg only.
+/// is) and reading them back, in the same run. Every upload's bytes differ (no dedupe shortcut). Both stores in one
+/// run: the tool's edge keeps media in PostgreSQL, a second edge of the same cluster in files (APPMSG_MEDIA_DIR, in
+/// the temp directory, on the same disk as the local file). AppMsg only.
 /// </summary>
 public sealed class MediaScenario(BenchOptions options, string logDirectory) : Scenario(options with { Systems = ["appmsg"] }, logDirectory)
 {
@@ -42,55 +44,68 @@ public sealed class MediaScenario(BenchOptions options, string logDirectory) : S
     protected override async Task RunSystemAsync(IBenchSystem system, ScenarioReport report, CancellationToken cancellationToken)
     {
         var appMsg = (AppMsgSystem)system;
-        var api = appMsg.Api;
         var file = Path.Combine(Path.GetTempPath(), $"appmsg-bench-media-{Environment.ProcessId}.bin");
+        var directory = Path.Combine(Path.GetTempPath(), $"appmsg-bench-media-{Environment.ProcessId}-files");
         try
         {
-            foreach (var (bytes, rounds) in Sizes)
+            using var filesApi = await appMsg.StartAnotherEdgeAsync("bench-edge-files", new Dictionary<string, string?> { ["APPMSG_MEDIA_DIR"] = directory }, cancellationToken);
+            foreach (var (store, api) in new[] { ("postgres", appMsg.Api), ("files", filesApi) })
             {
-                var data = RandomNumberGenerator.GetBytes(bytes);
-                var row = Row(system, $"{bytes / 1_000_000} MB");
-                var cpu = Cpu(system);
-                TimeSpan upload = default, download = default, write = default, read = default;
-                cpu.Start();
-                for (var round = 0; round < rounds; round++)
-                {
-                    BitConverter.TryWriteBytes(data, Stopwatch.GetTimestamp());
-                    var started = Stopwatch.GetTimestamp();
-                    var id = await UploadAsync(api, appMsg.TenantId, data, cancellationToken);
-                    upload += Stopwatch.GetElapsedTime(started);
-
-                    started = Stopwatch.GetTimestamp();
-                    var received = await DownloadAsync(api, id, cancellationToken);
-                    download += Stopwatch.GetElapsedTime(started);
-                    if (received != bytes)
-                    {
-                        row.Status = $"DOWNLOADED {received} of {bytes} bytes";
-                    }
-
-                    started = Stopwatch.GetTimestamp();
-                    await WriteFileAsync(file, data, cancellationToken);
-                    write += Stopwatch.GetElapsedTime(started);
-
-                    started = Stopwatch.GetTimestamp();
-                    await ReadFileAsync(file, cancellationToken);
-                    read += Stopwatch.GetElapsedTime(started);
-                }
-
-                row.CpuPercent = cpu.Stop();
-                double total = (long)bytes * rounds;
-                row.Metrics["upload_mb_s"] = total / 1e6 / upload.TotalSeconds;
-                row.Metrics["local_write_mb_s"] = total / 1e6 / write.TotalSeconds;
-                row.Metrics["upload_ratio"] = write.TotalSeconds / upload.TotalSeconds;
-                row.Metrics["download_mb_s"] = total / 1e6 / download.TotalSeconds;
-                row.Metrics["local_read_mb_s"] = total / 1e6 / read.TotalSeconds;
-                row.Metrics["download_ratio"] = read.TotalSeconds / download.TotalSeconds;
-                MainTable.Rows.Add(row);
+                await RunStoreAsync(system, store, api, appMsg.TenantId, file, cancellationToken);
             }
         }
         finally
         {
             File.Delete(file);
+            if (System.IO.Directory.Exists(directory))
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private async Task RunStoreAsync(IBenchSystem system, string store, HttpClient api, string tenantId, string file, CancellationToken cancellationToken)
+    {
+        foreach (var (bytes, rounds) in Sizes)
+        {
+            var data = RandomNumberGenerator.GetBytes(bytes);
+            var row = Row(system, $"{store}, {bytes / 1_000_000} MB");
+            var cpu = Cpu(system);
+            TimeSpan upload = default, download = default, write = default, read = default;
+            cpu.Start();
+            for (var round = 0; round < rounds; round++)
+            {
+                BitConverter.TryWriteBytes(data, Stopwatch.GetTimestamp());
+                var started = Stopwatch.GetTimestamp();
+                var id = await UploadAsync(api, tenantId, data, cancellationToken);
+                upload += Stopwatch.GetElapsedTime(started);
+
+                started = Stopwatch.GetTimestamp();
+                var received = await DownloadAsync(api, id, cancellationToken);
+                download += Stopwatch.GetElapsedTime(started);
+                if (received != bytes)
+                {
+                    row.Status = $"DOWNLOADED {received} of {bytes} bytes";
+                }
+
+                started = Stopwatch.GetTimestamp();
+                await WriteFileAsync(file, data, cancellationToken);
+                write += Stopwatch.GetElapsedTime(started);
+
+                started = Stopwatch.GetTimestamp();
+                await ReadFileAsync(file, cancellationToken);
+                read += Stopwatch.GetElapsedTime(started);
+            }
+
+            row.CpuPercent = cpu.Stop();
+            double total = (long)bytes * rounds;
+            row.Metrics["upload_mb_s"] = total / 1e6 / upload.TotalSeconds;
+            row.Metrics["local_write_mb_s"] = total / 1e6 / write.TotalSeconds;
+            row.Metrics["upload_ratio"] = write.TotalSeconds / upload.TotalSeconds;
+            row.Metrics["download_mb_s"] = total / 1e6 / download.TotalSeconds;
+            row.Metrics["local_read_mb_s"] = total / 1e6 / read.TotalSeconds;
+            row.Metrics["download_ratio"] = read.TotalSeconds / download.TotalSeconds;
+            MainTable.Rows.Add(row);
         }
     }
 

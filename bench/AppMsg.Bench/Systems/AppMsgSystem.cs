@@ -18,6 +18,8 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     private PrivatePostgres? postgres;
     private ChildProcess? silo;
     private ChildProcess? edge;
+    private readonly List<ChildProcess> otherEdges = [];
+    private Dictionary<string, string?> common = [];
     private HttpClient? http;
     private string adminKey = "";
     private string tenantId = "";
@@ -59,6 +61,11 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             else if (options.EdgePid is { } pid)
             {
                 yield return ("edge", () => ProcStats.CpuSeconds(pid));
+            }
+
+            foreach (var other in otherEdges)
+            {
+                yield return (other.Name, () => ProcStats.CpuSeconds(other.Pid));
             }
 
             if (silo is { } s)
@@ -224,6 +231,11 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     public async ValueTask DisposeAsync()
     {
         http?.Dispose();
+        foreach (var other in otherEdges)
+        {
+            await other.DisposeAsync();
+        }
+
         if (edge is not null)
         {
             await edge.DisposeAsync();
@@ -255,7 +267,7 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
             certificate = BenchCertificate.Create(Path.Combine(logDirectory, "tls"));
         }
 
-        var common = new Dictionary<string, string?>
+        common = new Dictionary<string, string?>
         {
             ["ConnectionStrings__AppMsg"] = connectionString,
             ["APPMSG_CLUSTER_ID"] = clusterId,
@@ -287,6 +299,43 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
         var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         await WaitReadyAsync(baseAddress, cancellationToken);
         return baseAddress;
+    }
+
+    /// <summary>
+    /// Starts one more edge of the same cluster and database with <paramref name="settings"/> on top of the usual ones
+    /// (the media scenario: an edge with the file store beside one with the PostgreSQL store); the operator's API on it.
+    /// </summary>
+    public async Task<HttpClient> StartAnotherEdgeAsync(string name, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        if (silo is null)
+        {
+            throw new InvalidOperationException("another edge needs the silo this tool started (not --target)");
+        }
+
+        var edgeDll = RepoLayout.Program("src/Edge", "AppMsg.Edge", "AppMsg.Edge");
+        var httpPort = FreePorts.Next();
+        var environment = new Dictionary<string, string?>(common)
+        {
+            ["APPMSG_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_TCP_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APPMSG_ADMIN_KEY"] = adminKey,
+            ["APPMSG_EDGE_ID"] = name,
+            ["APPMSG_METRICS_EXPORT"] = options.NoMetrics ? "0" : null,
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var other = ChildProcess.Start(name, RepoLayout.DotnetHost, [edgeDll], environment, logDirectory);
+        otherEdges.Add(other);
+        var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        await Readiness.WaitAsync(baseAddress, TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(500),
+            () => other.HasExited ? $"the AppMsg edge {name} exited during start-up (code {other.ExitCode}): {other.Tail(5)}" : null,
+            () => $"AppMsg (edge {name} log: {other.Tail(5)})", cancellationToken);
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        return client;
     }
 
     private Task WaitReadyAsync(Uri baseAddress, CancellationToken cancellationToken) =>

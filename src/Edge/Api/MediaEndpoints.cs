@@ -36,13 +36,31 @@ public static class MediaEndpoints
             }
 
             using var slot = uploads.Enter();
-            var body = context.Request.BodyReader;
-            if (contentType.StartsWith("image/", StringComparison.Ordinal))
+            // The tenant's stored media quota: a declared length is reserved whole before a byte is stored.
+            var quota = MediaQuota.OfTenant(cluster, tenant);
+            if (context.Request.ContentLength is { } declared)
             {
-                await EnsureImageAsync(body, contentType, context.RequestAborted);
+                await quota.ReserveAsync(declared, declared);
             }
 
-            var stored = await store.PutAsync(tenant, caller.Address?.ToString() ?? OperatorAddress, contentType, body.AsStream(), settings.MaxBytes, context.RequestAborted);
+            StoredMedia stored;
+            try
+            {
+                var body = context.Request.BodyReader;
+                if (contentType.StartsWith("image/", StringComparison.Ordinal))
+                {
+                    await EnsureImageAsync(body, contentType, context.RequestAborted);
+                }
+
+                stored = await store.PutAsync(tenant, caller.Address?.ToString() ?? OperatorAddress, contentType, quota.Meter(body.AsStream()), settings.MaxBytes, context.RequestAborted);
+            }
+            catch
+            {
+                await quota.GiveBackAsync();
+                throw;
+            }
+
+            await quota.SettleAsync(stored.StoredNewBytes ? stored.Size : 0);
             var url = $"{context.Request.Scheme}://{context.Request.Host}{signer.PathFor(stored.MediaId)}";
             return Results.Created($"/v1/media/{stored.MediaId}", new UploadResult(stored.MediaId, url, stored.Size, stored.ContentType, stored.Sha256));
         });

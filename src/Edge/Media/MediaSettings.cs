@@ -23,11 +23,22 @@ public sealed record MediaSettings
     /// </summary>
     public byte[]? UrlKey { get; init; }
 
+    /// <summary>
+    /// Where the file store keeps media bytes (<c>APPMSG_MEDIA_DIR</c>); null keeps them in PostgreSQL. Every edge of a
+    /// deployment must see the same directory (a shared volume).
+    /// </summary>
+    public string? Directory { get; init; }
+
+    /// <summary>How often an edge with the file store deletes files no blob records (<c>APPMSG_PRUNE_INTERVAL_SECONDS</c>, as the silo's pruning).</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     public static MediaSettings FromConfiguration(IConfiguration configuration) => new()
     {
         MaxBytes = SettingReader.Int(configuration, "APPMSG_MEDIA_MAX_BYTES", "AppMsg:MediaMaxBytes", (int)DefaultMaxBytes, 1, int.MaxValue),
         UrlLifetime = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_MEDIA_URL_SECONDS", "AppMsg:MediaUrlSeconds", 7 * 24 * 3600, 60, 366 * 24 * 3600)),
         MaxConcurrentUploads = SettingReader.Int(configuration, "APPMSG_MEDIA_MAX_UPLOADS", "AppMsg:MediaMaxUploads", 16, 1, 10_000),
+        Directory = SettingReader.String(configuration, "APPMSG_MEDIA_DIR", "AppMsg:MediaDir") is { Length: > 0 } directory ? directory : null,
+        SweepInterval = TimeSpan.FromSeconds(SettingReader.Int(configuration, "APPMSG_PRUNE_INTERVAL_SECONDS", "AppMsg:PruneIntervalSeconds", 60, 1, 86_400)),
         UrlKey = MediaUrlSigner.KeyFrom(
             SettingReader.String(configuration, "APPMSG_MEDIA_URL_KEY", "AppMsg:MediaUrlKey"),
             SettingReader.String(configuration, "APPMSG_SECRETS_KEY", "AppMsg:SecretsKey")),

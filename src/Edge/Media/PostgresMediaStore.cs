@@ -40,6 +40,9 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
          WHERE o.media_id = $1 AND b.sha256 IS NOT NULL
         """;
 
+    /// <summary>The media pool: the file store keeps its metadata (blobs, objects) in the same tables.</summary>
+    internal NpgsqlDataSource Database => database;
+
     public ValueTask DisposeAsync() => database.DisposeAsync();
 
     public async Task<StoredMedia> PutAsync(string tenantId, string uploader, string contentType, Stream body, long maxBytes, CancellationToken cancellation)
@@ -85,6 +88,11 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
         if (length <= 0)
         {
             return;
+        }
+
+        if (media.ChunkSize == FileMediaStore.InFiles)
+        {
+            throw new AppMsgException(ErrorCodes.Unavailable, "the media is kept in the file store (APPMSG_MEDIA_DIR), which this edge does not use");
         }
 
         var first = (int)(offset / media.ChunkSize);
@@ -303,7 +311,7 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
                 }
 
                 await transaction.CommitAsync(cancellation);
-                return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, Convert.ToHexStringLower(sha256), ChunkSize);
+                return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, Convert.ToHexStringLower(sha256), ChunkSize, blobId == pendingBlob);
             }
             catch (PostgresException e) when (attempt < 2 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation)
             {
@@ -324,7 +332,7 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
     }
 
     /// <summary>Database failures become <c>unavailable</c>, never a 500.</summary>
-    private static async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    internal static async Task<T> RunAsync<T>(Func<Task<T>> operation)
     {
         try
         {
@@ -336,7 +344,7 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
         }
     }
 
-    private static async Task RunAsync(Func<Task> operation) => await RunAsync(async () =>
+    internal static async Task RunAsync(Func<Task> operation) => await RunAsync(async () =>
     {
         await operation();
         return true;

@@ -26,4 +26,16 @@ public interface IQuotaGrain : IGrainWithStringKey
 
     /// <summary>An edge gives back unused daily units and states the connection slots it holds; answered with the limits.</summary>
     Task<QuotaSettled> SettleAsync(string edgeId, QuotaSettlement settlement);
+
+    /// <summary>
+    /// Reserves stored media bytes for an upload under way: <paramref name="wanted"/> while they are left, else what is
+    /// left when that is at least <paramref name="needed"/>, else none (Granted 0). Unlimited grants what is wanted.
+    /// </summary>
+    Task<QuotaLease> ReserveMediaAsync(long needed, long wanted);
+
+    /// <summary>An upload ended: its reservation goes, and <paramref name="stored"/> new bytes count as stored media.</summary>
+    Task SettleMediaAsync(long reserved, long stored);
+
+    /// <summary>Stored media was deleted (pruned): <paramref name="bytes"/> no longer count.</summary>
+    Task ReleaseMediaAsync(long bytes);
 }

@@ -11,7 +11,7 @@ namespace AppMsg.Quotas;
 /// <param name="RecipientsPerMessage">Target addresses in one send.</param>
 /// <param name="MaxTtlSeconds">The longest TTL a message may ask for; also the TTL of one that names none.</param>
 /// <param name="Connections">Device sessions at once, cluster-wide.</param>
-/// <param name="MediaBytes">Stored media bytes (kept and shown; enforced once media is stored).</param>
+/// <param name="MediaBytes">Stored media bytes of a tenant (enforced for tenants at upload; an app's is kept and shown only).</param>
 [GenerateSerializer, Immutable]
 public sealed record QuotaLimits(
     [property: Id(0)] long ApiCallsPerDay = -1,

@@ -13,13 +13,14 @@ namespace AppMsg.Grains.Conversations;
 public sealed class ConversationStore(NpgsqlDataSource database)
 {
     // The user's conversations: 1:1 rows of the index, and the heads of the user's quns with the user's read marks.
+    // unread_after: unread counts from the read mark, or in a qun from the member's join when that is later (migration 17).
     private const string Conversations = """
         conversations AS (
-            SELECT c.address, c.last_seq, c.last_at, c.read_seq, c.peer_read_at, false AS is_qun
+            SELECT c.address, c.last_seq, c.last_at, c.read_seq, c.peer_read_at, false AS is_qun, c.read_seq AS unread_after
               FROM msg_conversations c
              WHERE c.owner = $1 AND c.last_at IS NOT NULL AND c.address NOT LIKE '%@qun'
             UNION ALL
-            SELECT h.address, h.last_seq, h.last_at, coalesce(r.read_seq, 0), NULL, true
+            SELECT h.address, h.last_seq, h.last_at, coalesce(r.read_seq, 0), NULL, true, greatest(coalesce(r.read_seq, 0), coalesce(r.joined_seq, 0))
               FROM msg_conversations h
               LEFT JOIN msg_conversations r ON r.owner = $1 AND r.address = h.address
              WHERE h.owner = '' AND h.address = ANY($2)
@@ -31,7 +32,7 @@ public sealed class ConversationStore(NpgsqlDataSource database)
     private static string UnreadOf(string self) => $"""
         (SELECT count(*) FROM msg_messages m
           WHERE m.timeline = CASE WHEN p.is_qun THEN p.address ELSE {self} END
-            AND m.seq > p.read_seq
+            AND m.seq > p.unread_after
             AND CASE WHEN p.is_qun THEN m.sender <> {self} ELSE m.sender = p.address END
             AND m.recalled_at IS NULL
             AND (m.expires_at IS NULL OR m.expires_at > now()))
@@ -44,11 +45,12 @@ public sealed class ConversationStore(NpgsqlDataSource database)
     private static readonly string UnreadTotals = $"""
         WITH users AS (SELECT DISTINCT unnest($1::text[]) AS user_id),
         conversations AS (
-            SELECT u.user_id, u.user_id || '@user' AS self, c.address, c.read_seq, false AS is_qun
+            SELECT u.user_id, u.user_id || '@user' AS self, c.address, c.read_seq, false AS is_qun, c.read_seq AS unread_after
               FROM users u JOIN msg_conversations c ON c.owner = u.user_id
              WHERE c.last_at IS NOT NULL AND c.address NOT LIKE '%@qun'
             UNION ALL
-            SELECT u.user_id, u.user_id || '@user', h.address, coalesce(r.read_seq, 0), true
+            SELECT u.user_id, u.user_id || '@user', h.address, coalesce(r.read_seq, 0), true,
+                   greatest(coalesce(r.read_seq, 0), coalesce(r.joined_seq, 0))
               FROM users u
               JOIN dir_qun_members q ON q.user_id = u.user_id COLLATE "C"
               JOIN msg_conversations h ON h.owner = '' AND h.address = (q.qun_id || '@qun') COLLATE "default"
@@ -140,11 +142,11 @@ public sealed class ConversationStore(NpgsqlDataSource database)
                 INSERT INTO msg_conversations AS c (owner, address, read_seq)
                 VALUES ($1, $2, least($3, (SELECT coalesce(max(seq), 0) FROM msg_messages WHERE timeline = $4)))
                 ON CONFLICT (owner, address) DO UPDATE SET read_seq = greatest(c.read_seq, excluded.read_seq)
-                RETURNING read_seq
+                RETURNING read_seq, joined_seq
             )
             SELECT mark.read_seq,
                    (SELECT count(*) FROM msg_messages m
-                     WHERE m.timeline = $4 AND m.seq > mark.read_seq
+                     WHERE m.timeline = $4 AND m.seq > greatest(mark.read_seq, mark.joined_seq)
                        AND CASE WHEN $5 THEN m.sender <> $6 ELSE m.sender = $2 END
                        AND m.recalled_at IS NULL
                        AND (m.expires_at IS NULL OR m.expires_at > now()))
@@ -162,8 +164,25 @@ public sealed class ConversationStore(NpgsqlDataSource database)
     }
 
     /// <summary>
+    /// Members added to a qun: each one's read-mark row records the qun's last seq now (<c>joined_seq</c>), so unread
+    /// counts start there; a member added again (after leaving) counts from the new join.
+    /// </summary>
+    public async Task RecordJoinAsync(string qun, IReadOnlyList<string> userIds)
+    {
+        await using var command = database.CreateCommand("""
+            INSERT INTO msg_conversations AS c (owner, address, joined_seq)
+            SELECT u, $1, (SELECT coalesce(max(seq), 0) FROM msg_messages WHERE timeline = $1) FROM unnest($2::text[]) u
+            ON CONFLICT (owner, address) DO UPDATE SET joined_seq = excluded.joined_seq
+            """);
+        command.Parameters.AddWithValue(qun);
+        command.Parameters.Add(new NpgsqlParameter { Value = userIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
     /// 1:1: the newest message from <paramref name="peer"/> the user has now read (in the user's inbox up to
-    /// <paramref name="readSeq"/>), recorded in the peer's index row as read by the user; null when there is none.
+    /// <paramref name="readSeq"/>), recorded in the peer's index row as read by the user; null when there is none, or
+    /// when it is not newer than what the peer was already told was read (so a repeated or older mark sends nothing).
     /// </summary>
     public async Task<(string MessageId, DateTimeOffset At)?> RecordPeerReadAsync(string userId, string peer, long readSeq)
     {
@@ -175,10 +194,11 @@ public sealed class ConversationStore(NpgsqlDataSource database)
             ), recorded AS (
                 INSERT INTO msg_conversations AS c (owner, address, peer_read_at)
                 SELECT $4, $1, created_at FROM newest
-                ON CONFLICT (owner, address) DO UPDATE
-                   SET peer_read_at = greatest(coalesce(c.peer_read_at, '-infinity'), excluded.peer_read_at)
+                ON CONFLICT (owner, address) DO UPDATE SET peer_read_at = excluded.peer_read_at
+                 WHERE c.peer_read_at IS NULL OR c.peer_read_at < excluded.peer_read_at
+                RETURNING 1
             )
-            SELECT message_id, created_at FROM newest
+            SELECT message_id, created_at FROM newest WHERE EXISTS (SELECT 1 FROM recorded)
             """);
         command.Parameters.AddWithValue($"{userId}@user");
         command.Parameters.AddWithValue(readSeq);

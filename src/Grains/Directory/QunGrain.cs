@@ -13,6 +13,7 @@ namespace AppMsg.Grains.Directory;
 public sealed class QunGrain(
     [PersistentState("qun", StorageNames.Default)] IPersistentState<QunState> state,
     QunIndex index,
+    Conversations.ConversationStore conversations,
     IOptions<QunOptions> options) : Grain, IQunGrain
 {
     public const int MaxNameLength = 100;
@@ -131,6 +132,8 @@ public sealed class QunGrain(
 
         await EnsureTenantUsersAsync(Qun.TenantId!, added, "members");
         await index.UpsertMembersAsync(Id, [.. added.Select(id => KeyValuePair.Create(id, QunRole.Member))]);
+        // New members' unread counts start at the qun's last message now, not at its oldest kept one.
+        await conversations.RecordJoinAsync(Address, added);
         await FanOutAsync(added, user => user.AddMembershipAsync(Address));
         foreach (var id in added)
         {

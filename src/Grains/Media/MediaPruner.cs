@@ -9,7 +9,7 @@ namespace AppMsg.Grains.Media;
 /// Deletes media no living message references once its grace has passed, then blobs no media object points at, then
 /// uploads that never finished; in batches, on one silo at a time (an advisory lock).
 /// </summary>
-public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<MediaPrunerOptions> options, ILogger<MediaPruner> logger) : BackgroundService
+public sealed partial class MediaPruner(NpgsqlDataSource database, IGrainFactory grains, IOptions<MediaPrunerOptions> options, ILogger<MediaPruner> logger) : BackgroundService
 {
     private const long LockKey = 0x61707061_6d656469; // "appamedi"
 
@@ -30,6 +30,7 @@ public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<Medi
                  WHERE x.sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media_objects o WHERE o.blob_id = x.blob_id)
                  LIMIT $1) doomed
          WHERE b.blob_id = doomed.blob_id
+        RETURNING b.tenant_id, b.size
         """;
 
     private const string DeleteAbandonedUploads = """
@@ -58,7 +59,7 @@ public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<Medi
 
                     try
                     {
-                        batch = await command.ExecuteNonQueryAsync(token);
+                        batch = sql == DeleteOrphanBlobs ? await DeleteBlobsAsync(command, token) : await command.ExecuteNonQueryAsync(token);
                     }
                     catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
                     {
@@ -75,11 +76,45 @@ public sealed partial class MediaPruner(NpgsqlDataSource database, IOptions<Medi
         }, cancellation);
     }
 
+    /// <summary>Deletes a batch of blobs and gives their bytes back to their tenants' <c>mediaBytes</c> quota; returns the blobs deleted.</summary>
+    private async Task<int> DeleteBlobsAsync(NpgsqlCommand command, CancellationToken cancellation)
+    {
+        var freed = new Dictionary<string, long>(StringComparer.Ordinal);
+        var deleted = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                deleted++;
+                var tenantId = reader.GetString(0);
+                freed[tenantId] = freed.GetValueOrDefault(tenantId) + reader.GetInt64(1);
+            }
+        }
+
+        foreach (var (tenantId, bytes) in freed)
+        {
+            try
+            {
+                await grains.GetGrain<AppMsg.Quotas.IQuotaGrain>(AppMsg.Quotas.QuotaOwners.Tenant(tenantId)).ReleaseMediaAsync(bytes);
+            }
+            catch (Exception e) when (e is Orleans.Runtime.OrleansException or TimeoutException)
+            {
+                // The blob is gone; its bytes stay counted (the tenant is refused early rather than late).
+                LogReleaseFailed(logger, tenantId, bytes, e.Message);
+            }
+        }
+
+        return deleted;
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         OneSiloAtATime.RepeatAsync(options.Value.Interval, PruneOnceAsync, deleted => LogPruned(logger, deleted), reason => LogPruneFailed(logger, reason), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} media objects and blobs")]
     private static partial void LogPruned(ILogger logger, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruned media of tenant {TenantId} ({Bytes} bytes) stays counted in its quota: {Reason}")]
+    private static partial void LogReleaseFailed(ILogger logger, string tenantId, long bytes, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning media failed: {Reason}")]
     private static partial void LogPruneFailed(ILogger logger, string reason);

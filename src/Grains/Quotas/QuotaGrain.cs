@@ -23,6 +23,9 @@ public sealed class QuotaGrain(
     private DateTimeOffset rateAt;
     private DateTimeOffset lastRefusal = DateTimeOffset.MinValue;
 
+    /// <summary>Media bytes reserved by uploads under way (in memory: a reactivated grain forgets them; docs/media.md, "Stored media quota").</summary>
+    private long mediaReserved;
+
     private QuotaState Quota => state.State;
 
     public Task<QuotaLimits> GetLimitsAsync() => Task.FromResult(Quota.Limits);
@@ -118,6 +121,42 @@ public sealed class QuotaGrain(
         }
 
         return new QuotaSettled(Quota.Limits, now - lastRefusal < ShortFor, HeldConnections());
+    }
+
+    public Task<QuotaLease> ReserveMediaAsync(long needed, long wanted)
+    {
+        needed = Math.Max(0, needed);
+        wanted = Math.Max(needed, wanted);
+        var limit = Quota.Limits.MediaBytes;
+        var left = limit < 0 ? long.MaxValue : limit - Quota.MediaBytes - mediaReserved;
+        var granted = left >= wanted ? wanted : left >= needed ? left : 0;
+        if (granted < needed)
+        {
+            // Not lastRefusal: edges hold no media blocks to give back.
+            return Task.FromResult(new QuotaLease(0, Quota.Day, 0, Quota.Limits));
+        }
+
+        mediaReserved += granted;
+        return Task.FromResult(new QuotaLease(granted, Quota.Day, 0, Quota.Limits));
+    }
+
+    public async Task SettleMediaAsync(long reserved, long stored)
+    {
+        mediaReserved = Math.Max(0, mediaReserved - Math.Max(0, reserved));
+        if (stored > 0)
+        {
+            Quota.MediaBytes += stored;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task ReleaseMediaAsync(long bytes)
+    {
+        if (bytes > 0 && Quota.MediaBytes > 0)
+        {
+            Quota.MediaBytes = Math.Max(0, Quota.MediaBytes - bytes);
+            await state.WriteStateAsync();
+        }
     }
 
     private long Grant(long needed, long left, long maxBlock) =>

@@ -16,5 +16,6 @@ public sealed class QuotaState
     /// <summary>Messages granted to edges today, less what they gave back.</summary>
     [Id(3)] public long Messages { get; set; }
 
+    /// <summary>Stored media bytes charged to the owner (new bytes of uploads, less what was pruned).</summary>
     [Id(4)] public long MediaBytes { get; set; }
 }

@@ -127,6 +127,17 @@ public sealed class ConversationTests(RunningSystem system) : IClassFixture<Runn
         Assert.Equal($"{alice}@user", seen.GetProperty("conversation").GetString());
         Assert.Equal(last.Id, seen.GetProperty("messageId").GetString());
 
+        // A mark that covers no message of Bob's not yet reported read tells him nothing; the next one read is reported once.
+        var aliceToken = await system.LoginAsync(tenantId, alice);
+        (await system.Api.PostAsync($"/v1/users/{alice}/conversations/{bob}@user/read", new { seq = 3 }, aliceToken)).Expect(HttpStatusCode.OK);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NextEventAsync(bobPhone, "peerRead", Quiet));
+        var fourth = await SendAsync($"{alice}@user", "four", bobToken);
+        lastTs = (await NextMessageAsync(bobPhone)).Envelope().GetProperty("ts").GetInt64();
+        (await system.Api.PostAsync($"/v1/users/{alice}/conversations/{bob}@user/read", new { seq = 4 }, aliceToken)).Expect(HttpStatusCode.OK);
+        Assert.Equal(fourth.Id, (await NextEventAsync(bobPhone, "peerRead")).GetProperty("messageId").GetString());
+        (await system.Api.PostAsync($"/v1/users/{alice}/conversations/{bob}@user/read", new { seq = 4 }, aliceToken)).Expect(HttpStatusCode.OK);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NextEventAsync(bobPhone, "peerRead", Quiet));
+
         var bobs = await Eventually.ReturnsAsync(
             () => system.Api.GetAsync($"/v1/users/{bob}/conversations", bobToken),
             r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("conversations").GetArrayLength() == 1
@@ -156,6 +167,40 @@ public sealed class ConversationTests(RunningSystem system) : IClassFixture<Runn
         Assert.Equal(1, reads.GetProperty("read").GetInt64());
         Assert.Equal(3, reads.GetProperty("members").GetInt64());
         Assert.Equal(HttpStatusCode.NotFound, (await system.Api.GetAsync($"/v1/messages/{sent.Id}/reads", bobToken)).Status);
+    }
+
+    [Fact]
+    public async Task A_member_added_to_a_qun_later_counts_unread_from_the_join_and_is_not_counted_as_a_reader_of_earlier_messages()
+    {
+        var (tenantId, alice) = await system.NewUserAsync();
+        var bob = await NewUserInAsync(tenantId);
+        var carol = await NewUserInAsync(tenantId);
+        var qun = await NewQunAsync(tenantId, alice, [bob]);
+        var bobToken = await system.LoginAsync(tenantId, bob);
+        var aliceToken = await system.LoginAsync(tenantId, alice);
+        var before = await SendAsync($"{qun}@qun", "before carol", bobToken);
+        await SendAsync($"{qun}@qun", "also before carol", bobToken);
+
+        (await system.Api.PutAsync($"/v1/quns/{qun}/members/{carol}", null, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        var carolToken = await system.LoginAsync(tenantId, carol);
+        var conversations = carolsConversations();
+        var joined = await Eventually.ReturnsAsync(conversations, r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("conversations").GetArrayLength() == 1,
+            IndexLag, "carol's qun in her list");
+        Assert.Equal(0, joined.Body.GetProperty("conversations")[0].GetProperty("unread").GetInt64());
+        Assert.Equal(0, await system.Cluster.GetGrain<AppMsg.Conversations.IUserConversationsGrain>(carol).GetUnreadTotalAsync());
+        Assert.Equal(0, (await ReadsAsync(before.Id, bobToken)).GetProperty("read").GetInt64());
+
+        var after = await SendAsync($"{qun}@qun", "after carol", aliceToken);
+        var unread = await Eventually.ReturnsAsync(conversations,
+            r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("conversations")[0].GetProperty("unread").GetInt64() == 1, IndexLag, "carol's one unread");
+        Assert.Equal("after carol", unread.Body.GetProperty("conversations")[0].GetProperty("lastMessage").GetProperty("content").GetProperty("text").GetString());
+        Assert.Equal(1, await system.Cluster.GetGrain<AppMsg.Conversations.IUserConversationsGrain>(carol).GetUnreadTotalAsync());
+
+        var mark = (await system.Api.PostAsync($"/v1/users/{carol}/conversations/{qun}@qun/read", new { seq = after.Seq }, carolToken)).Expect(HttpStatusCode.OK);
+        Assert.Equal(0, mark.Body.GetProperty("unread").GetInt64());
+        Assert.Equal(1, (await ReadsAsync(after.Id, aliceToken)).GetProperty("read").GetInt64());
+
+        Func<Task<AppMsg.Testing.ApiClient.Response>> carolsConversations() => () => system.Api.GetAsync($"/v1/users/{carol}/conversations", carolToken);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ using AppMsg.Grains.Media;
 namespace AppMsg.Edge.Tests.Media;
 
 /// <summary>Messages that reference media: the tenant rule, who may then read the media, and pruning.</summary>
-public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<MediaTestSystem>
+public abstract class MediaMessageTests<TSystem>(TSystem system) : IClassFixture<TSystem>
+    where TSystem : MediaTestSystem
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1];
 
@@ -100,12 +101,56 @@ public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<Me
         Assert.Equal(0, await system.CountAsync("SELECT count(*) FROM media_objects WHERE media_id = $1", unreferenced));
         Assert.Equal(1, await system.CountAsync("SELECT count(*) FROM media_objects WHERE media_id = $1", referenced));
         Assert.Equal(1, await system.CountAsync("SELECT count(*) FROM media_blobs WHERE tenant_id = $1", tenantId));
+        await system.SweepEdgeAsync();
+        Assert.Equal(1, await system.StoredCopiesAsync(tenantId));
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await pruner.PruneOnceAsync();
+        await system.SweepEdgeAsync();
         Assert.Equal(0, await system.MediaRowsAsync(tenantId));
         using var gone = await system.DownloadAsync(referenced, system.AdminKey);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stored_media_bytes_count_against_the_tenant_quota_once_per_content_and_are_released_when_pruned()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        var token = await system.LoginAsync(tenantId, userId);
+        (await system.Api.PutAsync($"/v1/tenants/{tenantId}/quotas", new { mediaBytes = 5_000_000 }, system.AdminKey)).Expect(HttpStatusCode.NoContent);
+        var twoMegabytes = new GeneratedBytes(2_000_000, seed: 20).Range(0, 2_000_000);
+
+        await system.UploadedAsync(twoMegabytes, "application/octet-stream", token);
+        Assert.Equal(2_000_000, await UsedAsync());
+        // The same bytes again are stored once, so charged once (an upload still needs room for its size while it streams).
+        await system.UploadedAsync(twoMegabytes, "application/octet-stream", token);
+        Assert.Equal(2_000_000, await UsedAsync());
+        var rows = await system.MediaRowsAsync(tenantId);
+
+        // Declared over what is left: refused before a byte is stored; undeclared: refused while it streams.
+        foreach (var body in new[] { new GeneratedBytes(3_500_000, seed: 21), new GeneratedBytes(3_500_000, seed: 22) { DeclareLength = false } })
+        {
+            using var refused = await system.UploadAsync(body, "application/octet-stream", token);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("over_quota", await MediaTestSystem.CodeOfAsync(refused));
+        }
+
+        await AppMsg.Testing.Eventually.ReturnsAsync(() => system.MediaRowsAsync(tenantId), n => n == rows, TimeSpan.FromSeconds(10), "nothing of the refused uploads kept");
+        Assert.Equal(2_000_000, await UsedAsync());
+        await system.UploadedAsync(new GeneratedBytes(3_000_000, seed: 23).Range(0, 3_000_000), "application/octet-stream", token);
+        Assert.Equal(5_000_000, await UsedAsync());
+
+        // Pruned (nothing references them once their grace has passed): the bytes count no more.
+        await system.CountAsync("UPDATE media_objects SET touched_at = now() - interval '25 hours' WHERE tenant_id = $1 RETURNING 0", tenantId);
+        await system.SiloServices<MediaPruner>().PruneOnceAsync();
+        await system.SweepEdgeAsync();
+        Assert.Equal(0, await system.MediaRowsAsync(tenantId));
+        Assert.Equal(0, await UsedAsync());
+        await system.UploadedAsync(twoMegabytes, "application/octet-stream", token);
+
+        async Task<long> UsedAsync() =>
+            (await system.Api.GetAsync($"/v1/tenants/{tenantId}/quotas", system.AdminKey)).Expect(HttpStatusCode.OK)
+                .Body.GetProperty("usage").GetProperty("mediaBytes").GetInt64();
     }
 
     private async Task<AppMsg.Testing.ApiClient.Response> SendAsync(string token, string receiver, string type, string fields, string mediaId)
@@ -119,3 +164,9 @@ public sealed class MediaMessageTests(MediaTestSystem system) : IClassFixture<Me
         (await system.Api.PostAsync("/v1/users", new { tenantId, username = "m" + Guid.NewGuid().ToString("N")[..10], password = "correct horse" }, system.AdminKey))
             .Expect(HttpStatusCode.Created)["id"];
 }
+
+/// <summary>The media message tests with media bytes in PostgreSQL.</summary>
+public sealed class PostgresMediaMessageTests(MediaTestSystem system) : MediaMessageTests<MediaTestSystem>(system);
+
+/// <summary>The media message tests with media bytes in the file store (<c>APPMSG_MEDIA_DIR</c>).</summary>
+public sealed class FileMediaMessageTests(FileMediaTestSystem system) : MediaMessageTests<FileMediaTestSystem>(system);

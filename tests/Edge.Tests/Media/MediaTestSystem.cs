@@ -6,8 +6,11 @@ using Npgsql;
 
 namespace AppMsg.Edge.Tests.Media;
 
-/// <summary>A running system for the media tests: a 60 MB upload limit, a fixed signing key, and raw HTTP to the edge.</summary>
-public sealed class MediaTestSystem : RunningSystem
+/// <summary>
+/// A running system for the media tests: a 60 MB upload limit, a fixed signing key, and raw HTTP to the edge; media
+/// bytes in PostgreSQL (the default store). <see cref="FileMediaTestSystem"/> runs the same tests on the file store.
+/// </summary>
+public class MediaTestSystem : RunningSystem
 {
     public const long MaxBytes = 60_000_000;
 
@@ -31,6 +34,13 @@ public sealed class MediaTestSystem : RunningSystem
     {
         Media = settings.Media with { MaxBytes = MaxBytes, UrlKey = UrlKey },
     };
+
+    /// <summary>Copies of content a tenant's store holds: blobs with chunk rows here, files in the file store.</summary>
+    public virtual Task<long> StoredCopiesAsync(string tenantId) =>
+        CountAsync("SELECT count(DISTINCT c.blob_id) FROM media_chunks c JOIN media_blobs b USING (blob_id) WHERE b.tenant_id = $1", tenantId);
+
+    /// <summary>Runs what deletes stored bytes no blob records any more on the edge (nothing to do here: chunks go with their blob).</summary>
+    public virtual Task SweepEdgeAsync() => Task.CompletedTask;
 
     /// <summary>POST /v1/media with <paramref name="content"/>; the response is not read.</summary>
     public async Task<HttpResponseMessage> UploadAsync(HttpContent content, string contentType, string credential, string? query = null)
@@ -87,8 +97,8 @@ public sealed class MediaTestSystem : RunningSystem
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Media rows of every kind a tenant has: objects, blobs (finished or not) and their chunks.</summary>
-    public Task<long> MediaRowsAsync(string tenantId) => CountAsync("""
+    /// <summary>Media rows of every kind a tenant has: objects, blobs (finished or not) and their chunks; in the file store its files too.</summary>
+    public virtual Task<long> MediaRowsAsync(string tenantId) => CountAsync("""
         SELECT (SELECT count(*) FROM media_objects WHERE tenant_id = $1)
              + (SELECT count(*) FROM media_blobs WHERE tenant_id = $1)
              + (SELECT count(*) FROM media_chunks c JOIN media_blobs b ON b.blob_id = c.blob_id WHERE b.tenant_id = $1)

@@ -1,0 +1,102 @@
+using AppMsg.Quotas;
+
+namespace AppMsg.Edge.Media;
+
+/// <summary>
+/// Charges stored media bytes to the tenant's <c>mediaBytes</c> quota (docs/quotas.md): reserves the declared length
+/// before a byte is stored, or, for a body without one, reserves while it streams (at least <see cref="Block"/> at a
+/// time); then settles: the upload's size is charged when it stored new bytes, nothing when the tenant had them
+/// already (dedupe) or the upload failed. A reservation refused is <c>429 over_quota</c>.
+/// </summary>
+public sealed class MediaQuota(IQuotaGrain owner)
+{
+    /// <summary>What one reservation of a streaming body without a length asks for (fewer when less is left).</summary>
+    public const long Block = 8 * 1024 * 1024;
+
+    private long reserved;
+
+    /// <summary>The quota of the tenant that stores the media.</summary>
+    public static MediaQuota OfTenant(IClusterClient cluster, string tenantId) => new(cluster.GetGrain<IQuotaGrain>(QuotaOwners.Tenant(tenantId)));
+
+    /// <summary>Reserves <paramref name="needed"/> bytes, or up to <paramref name="wanted"/> while they are left.</summary>
+    /// <exception cref="AppMsgException"><c>over_quota</c> when fewer than <paramref name="needed"/> are left.</exception>
+    public async Task ReserveAsync(long needed, long wanted)
+    {
+        var lease = await owner.ReserveMediaAsync(needed, wanted);
+        if (lease.Granted < needed)
+        {
+            throw AppMsgException.OverQuota($"the tenant's stored media would pass its quota of {lease.Limits.MediaBytes} bytes");
+        }
+
+        reserved += lease.Granted;
+    }
+
+    /// <summary>The body, counted as it is read: past what is reserved, it reserves more (or refuses).</summary>
+    public Stream Meter(Stream body) => new MeteredStream(body, this);
+
+    /// <summary>Gives the reservation back and charges <paramref name="stored"/> bytes (0 when nothing new was stored).</summary>
+    public async Task SettleAsync(long stored)
+    {
+        var held = reserved;
+        reserved = 0;
+        if (held > 0 || stored > 0)
+        {
+            await owner.SettleMediaAsync(held, stored);
+        }
+    }
+
+    /// <summary>After a failed upload: gives the reservation back; a cluster that does not answer only keeps it reserved (until the grain's next activation).</summary>
+    public async Task GiveBackAsync()
+    {
+        try
+        {
+            await SettleAsync(0);
+        }
+        catch (Exception e) when (e is Orleans.Runtime.OrleansException or TimeoutException or AppMsgException)
+        {
+        }
+    }
+
+    private sealed class MeteredStream(Stream inner, MediaQuota quota) : Stream
+    {
+        private long count;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => count; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            count += read;
+            if (count > quota.reserved)
+            {
+                var needed = count - quota.reserved;
+                await quota.ReserveAsync(needed, Math.Max(needed, Block));
+            }
+
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("media bodies are read asynchronously");
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
