@@ -59,6 +59,10 @@ public sealed partial class SessionRegistrarGrain(TenantInfoCache tenants, Timel
             var list = GrainFactory.GetGrain<IReadingListGrain>(0).GetAsync(ticket.UserId, tenantId);
             var cursors = GrainFactory.GetGrain<IUserCursorsGrain>(ticket.UserId).GetReaderAsync(ticket.TerminalType, ticket.DeviceId ?? string.Empty);
             await Task.WhenAll(tenant, list, cursors);
+            if ((await tenant)?.Disabled == true)
+            {
+                return new RegisterAnswer(RegisterOutcome.TenantDisabled);
+            }
 
             // Attached last: a session is never left attached to a terminal that was answered "unavailable".
             var session = new SessionInfo(ticket.SessionId, ticket.UserId, tenantId, ticket.TerminalType, ticket.EdgeId, ticket.Since,
