@@ -91,6 +91,9 @@ public sealed class ConsoleTests(RunningSystem system, ConsoleBrowser browser) :
         await tenantQuotas.Locator("input[name=messagesPerDay]").FillAsync("1000");
         await tenantQuotas.Locator("button:has-text('Set tenant quotas')").ClickAsync();
         await Assertions.Expect(tenantQuotas.Locator("tr:has(td:text-is('messagesPerDay')) td:text-is('1000')")).ToBeVisibleAsync(Soon);
+        // The eight limits of the route, nothing computed beside them; no panel shows a stray "null".
+        Assert.Equal(8, await tenantQuotas.Locator("tbody tr").CountAsync());
+        Assert.DoesNotContain("null", await page.Locator("section:has(h3:has-text('Apps'))").First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(1000, (await system.Api.GetAsync($"/v1/tenants/{tenantId}/quotas", system.AdminKey)).Expect(HttpStatusCode.OK)
             .Body.GetProperty("limits").GetProperty("messagesPerDay").GetInt64());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleBrowser.ScreenshotDirectory, "tenant.png"), FullPage = true });

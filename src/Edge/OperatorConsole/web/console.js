@@ -106,8 +106,9 @@
   function panel(title, load, render) {
     const body = el('div', {}, el('p', { class: 'note' }, 'Loading…'));
     const section = el('section', {}, el('h3', {}, title), body);
+    // replaceChildren would show a null as the text "null": renderers may return null for "nothing here".
     const refresh = () => load().then(
-      data => body.replaceChildren(...[].concat(render(data, refresh))),
+      data => body.replaceChildren(...[].concat(render(data, refresh)).filter(node => node !== null && node !== undefined && node !== false)),
       error => body.replaceChildren(errorBox(`Could not load ${title.toLowerCase()}`, error)));
     refresh();
     return section;
@@ -411,9 +412,10 @@
   }
 
   function statsPanel(query) {
+    let from, to;
     return panel('Statistics by day (last 30 days)', () => {
-      const to = new Date();
-      const from = new Date(to.getTime() - 30 * 86400000);
+      to = new Date();
+      from = new Date(to.getTime() - 30 * 86400000);
       return api('GET', `/v1/stats?${query}&granularity=day&from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
     }, data => {
       // Grouped counts (messages by target kind, notifications by outcome) are charted as their totals and listed in full.
@@ -433,7 +435,8 @@
       const holder = el('div', {});
       const colours = ['#2f6fdf', '#d9822b', '#2e9e5b', '#b83280', '#7a5cd6', '#8a8f98', '#c0392b', '#16a085'];
       new uPlot({
-        width: 860, height: 240, scales: { x: { time: true } },
+        // The whole period on the x axis (uPlot's own range for one or two days spans years).
+        width: 860, height: 240, scales: { x: { time: true, range: () => [from.getTime() / 1000, to.getTime() / 1000] } },
         series: [{}, ...keys.map((k, i) => ({ label: k, stroke: colours[i % colours.length], width: 2 }))],
       }, [rows.map(r => r.time), ...keys.map(k => rows.map(r => r[k]))], holder);
       return [holder, table([['day', r => r.at], ...keys.map(k => [k, r => r[k]]), ...details.map(k => [k, r => r[k]])], rows)];
