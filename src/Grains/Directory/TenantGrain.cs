@@ -61,12 +61,12 @@ public sealed class TenantGrain(
         EnsureExists();
         var name = update.Name is null ? state.State.Name! : Names.Validate("name", update.Name, MaxNameLength);
         var disabled = update.Disabled ?? state.State.Disabled;
-        var disabledChanged = disabled != state.State.Disabled;
         state.State.Name = name;
         state.State.Disabled = disabled;
         await state.WriteStateAsync();
-        await index.UpsertAsync(Id, name, disabled, state.State.CreatedAt);
-        if (disabledChanged)
+        // Told whenever a status is given, changed or not, and before the list row is written: an operator who retries
+        // after a failure here gets the sessions kicked all the same.
+        if (update.Disabled is not null)
         {
             tenantInfos.Forget(Id);
             await TellEdgesAsync();
@@ -76,6 +76,7 @@ public sealed class TenantGrain(
                 : null;
         }
 
+        await index.UpsertAsync(Id, name, disabled, state.State.CreatedAt);
         return ToInfo();
     }
 
