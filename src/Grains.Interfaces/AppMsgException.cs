@@ -54,6 +54,9 @@ public sealed class AppMsgException : Exception
     public static AppMsgException Invalid(string field, string message) =>
         new(ErrorCodes.ValidationFailed, message, new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>The tenant is disabled by the operator.</summary>
+    public static AppMsgException TenantDisabled() => new(ErrorCodes.TenantDisabled, "the tenant is disabled by the operator");
+
     /// <summary>Something that does not exist, or that the caller may not know exists.</summary>
     public static AppMsgException NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found");
 }

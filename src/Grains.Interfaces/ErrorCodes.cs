@@ -7,6 +7,8 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     /// <summary>The caller is known but lacks the right.</summary>
     public const string Forbidden = "forbidden";
+    /// <summary>The tenant is disabled by the operator: its users, apps and devices are refused, and messages to it.</summary>
+    public const string TenantDisabled = "tenant_disabled";
     /// <summary>The credential is missing or wrong.</summary>
     public const string Unauthorized = "unauthorized";
     /// <summary>The input is malformed; see the per-field errors.</summary>

@@ -31,6 +31,9 @@ public static class GrainServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserIndex>();
         services.AddSingleton<AppIndex>();
+        services.AddSingleton<TenantIndex>();
+        services.AddSingleton<TenantBackfill>();
+        services.AddHostedService(sp => sp.GetRequiredService<TenantBackfill>());
         services.AddOptions<TimelineWriterOptions>();
         services.AddOptions<Messaging.MessagingOptions>().Configure(o => messaging?.Invoke(o));
         services.AddOptions<TimelinePrunerOptions>().Configure(o => pruning?.Invoke(o));

@@ -106,6 +106,28 @@ public sealed class MetricsTests(DeviceTestSystem system, Xunit.Abstractions.ITe
         Assert.True(allocated < 1_000, $"30,000 records allocated {allocated} bytes");
     }
 
+    [Fact]
+    public async Task The_edge_sends_its_metrics_gzipped_to_a_scraper_that_asks_and_plain_to_one_that_does_not()
+    {
+        var plain = await ScrapeAsync(EdgeMetrics);
+        using var request = new HttpRequestMessage(HttpMethod.Get, EdgeMetrics);
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        var compressed = await response.Content.ReadAsByteArrayAsync();
+        await using var unzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
+        var text = await new StreamReader(unzip, Encoding.UTF8).ReadToEndAsync();
+        // A whole scrape (the series themselves come and go with traffic and other edges in this process).
+        var samples = text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').ToList();
+        _ = new PrometheusText(text); // throws on a line that does not parse
+        Assert.True(samples.Count > 50, $"{samples.Count} samples");
+        Assert.Contains(samples, l => l.StartsWith("appmsg_edge_", StringComparison.Ordinal));
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        output.WriteLine($"gzip: {compressed.Length} bytes for {Encoding.UTF8.GetByteCount(text)} bytes of text (plain scrape: {plain.Text.Length} characters)");
+        Assert.True(compressed.Length * 4 < Encoding.UTF8.GetByteCount(text), $"{compressed.Length} bytes gzipped of {text.Length}");
+    }
+
     public void Dispose() => http.Dispose();
 
     private static bool Grown(PrometheusText before, PrometheusText after, string name, string? label, double by) =>

@@ -8,7 +8,7 @@ namespace AppMsg.Edge.Api;
 /// Turns <c>Authorization: Bearer &lt;credential&gt;</c> into a <see cref="Caller"/>: the admin key, an
 /// <c>appId:secret</c> pair, or a user's login token.
 /// </summary>
-public sealed partial class CallerAuthenticator(IClusterClient cluster, EdgeSettings settings, ILogger<CallerAuthenticator> logger)
+public sealed partial class CallerAuthenticator(IClusterClient cluster, EdgeSettings settings, TenantInfoCache tenants, ILogger<CallerAuthenticator> logger)
 {
     private const string Scheme = "Bearer ";
 
@@ -35,6 +35,8 @@ public sealed partial class CallerAuthenticator(IClusterClient cluster, EdgeSett
             throw new AppMsgException(ErrorCodes.Unauthorized, "the credential is not valid");
         }
 
+        // The apps and users of a disabled tenant are refused (their credentials stay valid for when it is enabled).
+        await tenants.EnsureEnabledAsync(caller.TenantId!);
         return caller;
     }
 

@@ -32,7 +32,7 @@ public static class MessageEndpoints
 
     public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, AddressTenants tenants, Quotas.QuotaGate quotas, Statistics.StatsCollector stats) =>
+        api.MapPost("/v1/messages", async (SendRequest body, Caller caller, IClusterClient cluster, AddressTenants tenants, TenantInfoCache tenantInfos, Quotas.QuotaGate quotas, Statistics.StatsCollector stats) =>
         {
             var terminalTypes = body.TerminalTypes ?? 31;
             if (terminalTypes is < 1 or > 31)
@@ -62,7 +62,7 @@ public static class MessageEndpoints
             {
                 var results = await ClusterRetry.RunAsync(async () =>
                 {
-                    var targets = await ResolveTargetsAsync(body.To, caller, cluster, tenants, terminalTypes, sessions);
+                    var targets = await ResolveTargetsAsync(body.To, caller, cluster, tenants, tenantInfos, terminalTypes, sessions);
                     var receipts = await Task.WhenAll(targets.Select(t => cluster.GetGrain<ITimelineGrain>(t.Timeline).AppendAsync(
                         new NewMessage(from, t.To, type, content, ttl, t.TerminalTypes, ClientMsgId: clientMsgId, OnlySessions: t.OnlySessions,
                         Notify: body.Notify ?? true, Notification: notification))));
@@ -159,7 +159,7 @@ public static class MessageEndpoints
         }
     }
 
-    private static async Task<List<Target>> ResolveTargetsAsync(List<string>? to, Caller caller, IClusterClient cluster, AddressTenants tenants, int terminalTypes, IReadOnlyList<string>? sessions)
+    private static async Task<List<Target>> ResolveTargetsAsync(List<string>? to, Caller caller, IClusterClient cluster, AddressTenants tenants, TenantInfoCache tenantInfos, int terminalTypes, IReadOnlyList<string>? sessions)
     {
         if (to is not { Count: > 0 } || to.Count > MaxTargets)
         {
@@ -174,7 +174,7 @@ public static class MessageEndpoints
                 throw AppMsgException.Invalid("to", $"'{text}' is not an address id@kind");
             }
 
-            targets.Add(await ResolveAsync(address, caller, cluster, tenants, terminalTypes, sessions));
+            targets.Add(await ResolveAsync(address, caller, cluster, tenants, tenantInfos, terminalTypes, sessions));
         }
 
         return targets;
@@ -185,13 +185,19 @@ public static class MessageEndpoints
     /// quns they belong to and apps (upstream) of their tenant; apps and the operator to every kind of address
     /// of their tenant (all tenants for the operator); anything out of reach is 404.
     /// </summary>
-    private static async Task<Target> ResolveAsync(Address address, Caller caller, IClusterClient cluster, AddressTenants tenants, int terminalTypes, IReadOnlyList<string>? sessions)
+    private static async Task<Target> ResolveAsync(Address address, Caller caller, IClusterClient cluster, AddressTenants tenants, TenantInfoCache tenantInfos, int terminalTypes, IReadOnlyList<string>? sessions)
     {
         var to = address.ToString();
         var tenantId = await tenants.TenantOfAsync(address) ?? throw AppMsgException.NotFound(to);
         if (!caller.CanSee(tenantId))
         {
             throw AppMsgException.NotFound(to);
+        }
+
+        if (caller.IsOperator)
+        {
+            // Other callers are of the target's own tenant, refused already when it is disabled.
+            await tenantInfos.EnsureEnabledAsync(tenantId);
         }
 
         var target = await TargetOfAsync(address, caller, cluster, terminalTypes, sessions);

@@ -9,6 +9,7 @@ public static class Problems
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.TenantDisabled => StatusCodes.Status403Forbidden,
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,

@@ -150,6 +150,12 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             {
                 await RefuseBadCredentialsAsync(tid, request.Id);
             }
+            else if (answer.Outcome == RegisterOutcome.TenantDisabled)
+            {
+                // A valid token of a disabled tenant: refused like a bad one, but not counted against the address.
+                LogRefused(services.Logger, channel.Transport, request.Id);
+                await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
+            }
             else
             {
                 LogReplayFailed(services.Logger, sessionId, "the cluster did not answer the REGISTER");
@@ -219,7 +225,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         {
             tenantId = services.Edge.AnonymousTenantId;
             var tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.TenantInfos.GetAsync(tenantId).AsTask());
-            tenantId = tenant is { Settings.AllowAnonymousSessions: true } ? tenantId : null;
+            tenantId = tenant is { Settings.AllowAnonymousSessions: true, Disabled: false } ? tenantId : null;
         }
         catch (Exception e) when (ClusterRetry.IsUnavailable(e))
         {

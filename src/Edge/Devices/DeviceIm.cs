@@ -93,7 +93,7 @@ public static class DeviceIm
                 ErrorCodes.TooLarge => ImResultCode.TooLarge,
                 ErrorCodes.ValidationFailed => ImResultCode.BadRequest,
                 ErrorCodes.OverQuota => ImResultCode.OverQuota,
-                ErrorCodes.Forbidden or ErrorCodes.NotFound => ImResultCode.NotAllowed,
+                ErrorCodes.Forbidden or ErrorCodes.NotFound or ErrorCodes.TenantDisabled => ImResultCode.NotAllowed,
                 _ => ImResultCode.Failed,
             }, default);
         }

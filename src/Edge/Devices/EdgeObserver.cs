@@ -9,7 +9,7 @@ namespace AppMsg.Edge.Devices;
 /// (applied to the connections of the users concerned, so joining or leaving a group takes effect without a reconnect).
 /// A batch of deliveries is applied in order and only queued to the connections' writers, so the call returns at once.
 /// </summary>
-public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index) : IEdgeObserver
+public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex index, TenantInfoCache tenants) : IEdgeObserver
 {
     private long publishes;
 
@@ -146,6 +146,23 @@ public sealed class EdgeObserver(DeviceConnections connections, TimelineIndex in
         if (connections.TryGet(sessionId, out var connection))
         {
             await connection.KickAsync((KickReason)reason);
+        }
+    }
+
+    public async Task OnTenantChangedAsync(string tenantId, bool disabled)
+    {
+        tenants.Forget(tenantId);
+        if (!disabled)
+        {
+            return;
+        }
+
+        foreach (var connection in connections.All)
+        {
+            if (connection.Session?.TenantId == tenantId)
+            {
+                await connection.KickAsync(KickReason.LoggedOut);
+            }
         }
     }
 

@@ -49,6 +49,12 @@ public interface IDirectoryQueryGrain : IGrainWithIntegerKey
     /// <param name="limit">1 to 500.</param>
     Task<Page<OrgInfo>> ListRootOrgsAsync(string tenantId, string? after, int limit);
 
+    /// <summary>Every tenant whose name starts with <paramref name="namePrefix"/> (case-insensitive), by name then id.</summary>
+    /// <param name="namePrefix">A prefix, or null for all tenants.</param>
+    /// <param name="after">The <see cref="Page{T}.Next"/> of the previous page, or null.</param>
+    /// <param name="limit">1 to 500.</param>
+    Task<Page<TenantSummary>> ListTenantsAsync(string? namePrefix, string? after, int limit);
+
     /// <summary>A tenant's apps, by id.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="after">The <see cref="Page{T}.Next"/> of the previous page, or null.</param>

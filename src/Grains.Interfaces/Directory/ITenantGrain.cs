@@ -16,4 +16,13 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Replaces the tenant's settings (login policy).</summary>
     /// <exception cref="AppMsgException"><c>not_found</c> when the tenant does not exist.</exception>
     Task<TenantInfo> UpdateSettingsAsync(TenantSettings settings);
+
+    /// <summary>
+    /// Renames, disables or enables the tenant. Disabling deletes nothing: logins, REGISTERs, the API calls of its apps
+    /// and users and messages to it are refused, and its live sessions are kicked (reason 4) at once and again after
+    /// <see cref="TenantInfoCache.Freshness"/> (a REGISTER admitted meanwhile by a silo that had not seen it yet).
+    /// Enabling restores all of it.
+    /// </summary>
+    /// <exception cref="AppMsgException"><c>not_found</c> when the tenant does not exist; <c>validation_failed</c> for a bad name.</exception>
+    Task<TenantInfo> UpdateAsync(TenantUpdate update);
 }

@@ -3,11 +3,12 @@ using System.Collections.Concurrent;
 namespace AppMsg.Directory;
 
 /// <summary>
-/// Tenants' settings as REGISTER needs them (login policy, anonymous sessions), read from the tenant's grain at most
-/// once per <see cref="Freshness"/> per process (edges for anonymous sessions, silos' session registrars for users):
-/// a reconnect storm of a tenant's devices makes one call, not one per device, to that tenant's single activation.
-/// A settings change applies to REGISTERs within that time. Bounded: at most
-/// <see cref="MaxEntries"/> tenants, all forgotten when full.
+/// Tenants' settings as REGISTER needs them (login policy, anonymous sessions) and whether they are disabled, read from
+/// the tenant's grain at most once per <see cref="Freshness"/> per process (edges for anonymous sessions and API calls,
+/// silos' session registrars for users): a reconnect storm of a tenant's devices makes one call, not one per device,
+/// to that tenant's single activation. A settings change applies to REGISTERs within that time; disabling or enabling a
+/// tenant is pushed to every live edge at once (<see cref="AppMsg.Sessions.IEdgeObserver.OnTenantChangedAsync"/>).
+/// Bounded: at most <see cref="MaxEntries"/> tenants, all forgotten when full.
 /// </summary>
 public sealed class TenantInfoCache(IGrainFactory grains, TimeProvider time)
 {
@@ -22,6 +23,15 @@ public sealed class TenantInfoCache(IGrainFactory grains, TimeProvider time)
     /// <summary>The tenant, or null when it does not exist (never kept: a tenant created a moment later is seen at once).</summary>
     public ValueTask<TenantInfo?> GetAsync(string tenantId) =>
         known.TryGetValue(tenantId, out var entry) && entry.Until > time.GetUtcNow() ? ValueTask.FromResult<TenantInfo?>(entry.Tenant) : ReadAsync(tenantId);
+
+    /// <summary>Throws <c>tenant_disabled</c> when the tenant exists and is disabled; one dictionary lookup while it is fresh.</summary>
+    public async ValueTask EnsureEnabledAsync(string tenantId)
+    {
+        if ((await GetAsync(tenantId))?.Disabled == true)
+        {
+            throw AppMsgException.TenantDisabled();
+        }
+    }
 
     /// <summary>Drops what this process knows of the tenant (its settings changed through it): the next REGISTER reads them.</summary>
     public void Forget(string tenantId) => known.TryRemove(tenantId, out _);

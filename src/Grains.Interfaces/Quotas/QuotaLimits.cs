@@ -30,9 +30,11 @@ public sealed record QuotaLimits(
     public static readonly QuotaLimits None = new();
 
     /// <summary>True when nothing is limited (the edges then make no quota calls for the owner).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsUnlimited => this == None;
 
     /// <summary>The burst the rate allows: <see cref="MessagesBurst"/>, or one second's worth when it is unset.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long EffectiveBurst => MessagesBurst >= 0 ? Math.Max(MessagesBurst, MessagesPerSecond) : MessagesPerSecond;
 
     /// <summary>The daily limit of a counter, or the rate or connection limit.</summary>

@@ -31,6 +31,13 @@ public interface IEdgeObserver : AppMsg.Directory.IMembershipObserver
     /// </summary>
     Task DeliverAsync(IReadOnlyList<EdgeDelivery> batch);
 
+    /// <summary>
+    /// A tenant was disabled or enabled: the edge forgets what it knows of the tenant and, when it is disabled, sends
+    /// KICK 4 to each of the tenant's sessions it holds (anonymous ones included) and closes them.
+    /// </summary>
+    [OneWay]
+    Task OnTenantChangedAsync(string tenantId, bool disabled);
+
     /// <summary>Sends KICK with the reason and closes the session's connection.</summary>
     [OneWay]
     Task KickAsync(string sessionId, byte reason);

@@ -13,6 +13,9 @@ public enum RegisterOutcome
 
     /// <summary>Storage or the cluster did not answer; nothing stays attached (the terminal retries later).</summary>
     Unavailable,
+
+    /// <summary>The token is valid but its tenant is disabled by the operator; nothing was attached.</summary>
+    TenantDisabled,
 }
 
 /// <summary>The cluster's answer to one <see cref="RegisterTicket"/>.</summary>

@@ -33,6 +33,9 @@ public sealed class DirectoryQueryGrain(UserIndex users) : Grain, IDirectoryQuer
     public Task<Page<AppSummary>> ListAppsAsync(string tenantId, string? after, int limit) =>
         ServiceProvider.GetRequiredService<AppIndex>().ListAsync(tenantId, after, PageSize(limit));
 
+    public Task<Page<TenantSummary>> ListTenantsAsync(string? namePrefix, string? after, int limit) =>
+        ServiceProvider.GetRequiredService<TenantIndex>().ListAsync(namePrefix, after, PageSize(limit));
+
     private QunIndex Quns => ServiceProvider.GetRequiredService<QunIndex>();
 
     private OrgIndex Orgs => ServiceProvider.GetRequiredService<OrgIndex>();

@@ -141,6 +141,12 @@ public sealed class UserGrain(
             throw new AppMsgException(ErrorCodes.Forbidden, "the user is disabled");
         }
 
+        // Read from the grain, not a cache: a login right after the tenant was disabled is refused.
+        if ((await GrainFactory.GetGrain<ITenantGrain>(User.TenantId!).GetAsync())?.Disabled == true)
+        {
+            throw AppMsgException.TenantDisabled();
+        }
+
         var now = DateTimeOffset.UtcNow;
         var expired = User.Tokens.Where(t => t.Value <= now).Select(t => t.Key).ToList();
         // Expired tokens' rows are deleted here (and by any validation of one), so they do not pile up in storage.

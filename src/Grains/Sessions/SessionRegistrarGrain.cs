@@ -74,6 +74,11 @@ public sealed partial class SessionRegistrarGrain(
         {
             var tenantId = principal.TenantId;
             var tenant = await tenants.GetAsync(tenantId);
+            if (tenant?.Disabled == true)
+            {
+                return new RegisterAnswer(RegisterOutcome.TenantDisabled);
+            }
+
             var list = await readingLists.OfUserAsync(ticket.UserId, tenantId, user.Memberships, user.Muted);
 
             // Attached after everything that can fail before it: a terminal answered "unavailable" is left attached

@@ -4,7 +4,10 @@ using NpgsqlTypes;
 
 namespace AppMsg.Grains.Statistics;
 
-/// <summary>The table <c>stats_hourly</c> (migration 11): one upsert per batch of rows, sums by hour or day on read.</summary>
+/// <summary>
+/// The table <c>stats_hourly</c> (migration 11): one upsert per batch of rows (with their tenants' total rows, migration 18),
+/// sums by hour or day on read: a tenant's or an app's query reads at most one row per hour of its range.
+/// </summary>
 public sealed class StatsStore(NpgsqlDataSource database)
 {
     private static readonly string[] Columns =
@@ -25,22 +28,20 @@ public sealed class StatsStore(NpgsqlDataSource database)
 
     private static readonly string Sums = string.Join(", ", Columns.Select(c => c == "peak_connections" ? $"max({c})" : $"sum({c})::bigint"));
 
-    /// <summary>Adds the rows' counts; rows of one key are merged first (one statement cannot change a row twice).</summary>
+    /// <summary>
+    /// The app id of a tenant's total row of an hour (migration 18): the sum of all its other rows, written with them, so
+    /// a tenant's statistics read one row per hour however many apps it has. App ids are never <c>*</c>.
+    /// </summary>
+    public const string TenantTotal = "*";
+
+    /// <summary>Adds the rows' counts and their tenants' totals; rows of one key are merged first (one statement cannot change a row twice).</summary>
     public async Task AddAsync(IReadOnlyList<StatsRow> rows)
     {
         var merged = new Dictionary<(string, string, DateTimeOffset), long[]>();
         foreach (var row in rows)
         {
-            var key = (row.TenantId, row.AppId, row.At);
-            if (!merged.TryGetValue(key, out var counts))
-            {
-                merged[key] = counts = new long[StatsRow.CounterCount];
-            }
-
-            for (var i = 0; i < StatsRow.CounterCount; i++)
-            {
-                counts[i] = i == (int)StatsCounter.PeakConnections ? Math.Max(counts[i], row.Counts[i]) : counts[i] + row.Counts[i];
-            }
+            Merge(merged, (row.TenantId, row.AppId, row.At), row.Counts);
+            Merge(merged, (row.TenantId, TenantTotal, row.At), row.Counts);
         }
 
         if (merged.Count == 0)
@@ -61,12 +62,25 @@ public sealed class StatsStore(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync();
     }
 
+    private static void Merge(Dictionary<(string, string, DateTimeOffset), long[]> merged, (string, string, DateTimeOffset) key, long[] added)
+    {
+        if (!merged.TryGetValue(key, out var counts))
+        {
+            merged[key] = counts = new long[StatsRow.CounterCount];
+        }
+
+        for (var i = 0; i < StatsRow.CounterCount; i++)
+        {
+            counts[i] = i == (int)StatsCounter.PeakConnections ? Math.Max(counts[i], added[i]) : counts[i] + added[i];
+        }
+    }
+
     public async Task<IReadOnlyList<StatsRow>> QueryAsync(StatsQuery query)
     {
         var bucket = query.Granularity == StatsGranularity.Day ? "date_trunc('day', hour, 'UTC')" : "hour";
         var sql = $"""
             SELECT {bucket} AS at, {Sums} FROM stats_hourly
-            WHERE tenant_id = $1 AND ($2::text IS NULL OR app_id = $2) AND hour >= $3 AND hour < $4
+            WHERE tenant_id = $1 AND app_id = coalesce($2::text, '{TenantTotal}') AND hour >= $3 AND hour < $4
             GROUP BY 1 ORDER BY 1
             """;
         await using var command = database.CreateCommand(sql);

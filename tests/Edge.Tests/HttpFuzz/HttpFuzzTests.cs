@@ -216,13 +216,15 @@ public sealed class HttpFuzzTests(HttpFuzzSystem system, ITestOutputHelper outpu
     }
 
     /// <summary>
-    /// The fuzz rotates the app's secret, disables the user and changes its password; renew what it broke, so that
+    /// The fuzz rotates the app's secret, disables the tenant or the user and changes its password; renew what it broke, so that
     /// most requests keep getting past authentication.
     /// </summary>
     private async Task<FuzzWorld> RefreshCredentialsAsync(FuzzWorld world)
     {
         var api = system.Api;
         var admin = system.AdminKey;
+        // The fuzz may disable the tenant too (PATCH /v1/tenants/{tenantId}), which refuses its app and user.
+        (await api.PatchAsync($"/v1/tenants/{world.TenantId}", new { disabled = false }, admin)).Expect(HttpStatusCode.OK);
         if ((await api.GetAsync($"/v1/apps/{world.AppId}", world.AppCredential)).Status != HttpStatusCode.OK)
         {
             var rotated = (await api.PostAsync($"/v1/apps/{world.AppId}/secret", null, admin)).Expect(HttpStatusCode.OK);

@@ -106,8 +106,9 @@
   function panel(title, load, render) {
     const body = el('div', {}, el('p', { class: 'note' }, 'Loading…'));
     const section = el('section', {}, el('h3', {}, title), body);
+    // replaceChildren would show a null as the text "null": renderers may return null for "nothing here".
     const refresh = () => load().then(
-      data => body.replaceChildren(...[].concat(render(data, refresh))),
+      data => body.replaceChildren(...[].concat(render(data, refresh)).filter(node => node !== null && node !== undefined && node !== false)),
       error => body.replaceChildren(errorBox(`Could not load ${title.toLowerCase()}`, error)));
     refresh();
     return section;
@@ -330,17 +331,55 @@
 
   // ---------- directory ----------
 
+  // Disables or enables a tenant (operator): nothing is deleted; its users, apps and devices are refused meanwhile.
+  function tenantToggle(tenant, after) {
+    return el('button', {
+      type: 'button',
+      'data-tenant-toggle': tenant.id,
+      onclick: async event => {
+        event.target.disabled = true;
+        try { await api('PATCH', `/v1/tenants/${encodeURIComponent(tenant.id)}`, { disabled: !tenant.disabled }); after(); } catch { /* status bar */ } finally { event.target.disabled = false; }
+      },
+    }, tenant.disabled ? 'Enable' : 'Disable');
+  }
+
   function tenantsView() {
     const created = el('div', {});
+    const listBody = el('div', {}, el('p', { class: 'note' }, 'Loading…'));
+    let search = '';
+    let latest = 0;
+    // Keyset pages: "More" appends the next page to the rows already shown. Only the latest request's answer is shown.
+    const load = (after, shown) => {
+      const mine = ++latest;
+      return api('GET', `/v1/tenants?limit=50${search ? `&search=${encodeURIComponent(search)}` : ''}${after ? `&after=${encodeURIComponent(after)}` : ''}`).then(
+        page => {
+          if (mine !== latest) return;
+          const rows = shown.concat(page.tenants);
+          listBody.replaceChildren(
+            table([
+              ['tenant', t => link(`#/tenant/${t.id}`, t.name)],
+              ['id', t => el('span', { class: 'mono' }, t.id)],
+              ['status', t => el('span', { class: t.disabled ? 'disabled' : '', 'data-status': t.disabled ? 'disabled' : 'active' }, t.disabled ? 'disabled' : 'active')],
+              ['created', t => when(t.createdAt)],
+              ['', t => tenantToggle(t, () => load(null, []))],
+            ], rows, search ? 'No tenant name starts with that.' : 'No tenants yet.'),
+            ...(page.next ? [el('button', { type: 'button', onclick: () => load(page.next, rows) }, 'More')] : []));
+        },
+        error => { if (mine === latest) listBody.replaceChildren(errorBox('Could not load the tenants', error)); });
+    };
     const open = formOf([['id', 'tenant id']], 'Open', values => { location.hash = `#/tenant/${encodeURIComponent(values.id)}`; });
     const create = formOf([['name', 'new tenant name']], 'Create tenant', async (values, form) => {
       const tenant = await api('POST', '/v1/tenants', { name: values.name });
       form.reset();
       created.replaceChildren(el('p', {}, 'Created tenant ', link(`#/tenant/${tenant.id}`, `${tenant.name} (${tenant.id})`)));
+      load(null, []);
     });
     show(el('section', {}, el('h2', {}, 'Tenants'),
-      el('p', { class: 'note' }, 'The API lists no tenants across the cluster: open one by id, or create one.'),
+      formOf([['search', 'search by name prefix']], 'Search', values => { search = values.search; return load(null, []); }),
+      listBody,
+      el('h3', {}, 'Open or create'),
       open, create, created));
+    load(null, []);
   }
 
   function findView() {
@@ -373,21 +412,34 @@
   }
 
   function statsPanel(query) {
+    let from, to;
     return panel('Statistics by day (last 30 days)', () => {
-      const to = new Date();
-      const from = new Date(to.getTime() - 30 * 86400000);
+      to = new Date();
+      from = new Date(to.getTime() - 30 * 86400000);
       return api('GET', `/v1/stats?${query}&granularity=day&from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
     }, data => {
-      const rows = data.rows || [];
-      if (rows.length === 0) return el('p', { class: 'note' }, 'No statistics in this period.');
-      const keys = Object.keys(rows[0]).filter(k => k !== 'at' && typeof rows[0][k] === 'number');
+      // Grouped counts (messages by target kind, notifications by outcome) are charted as their totals and listed in full.
+      const raw = data.rows || [];
+      if (raw.length === 0) return el('p', { class: 'note' }, 'No statistics in this period.');
+      const grouped = Object.keys(raw[0]).filter(k => raw[0][k] && typeof raw[0][k] === 'object');
+      const rows = raw.map(r => {
+        const row = Object.assign({}, r, { at: r.at.slice(0, 10), time: Date.parse(r.at) / 1000 });
+        for (const k of grouped) {
+          row[k] = Object.values(r[k]).reduce((a, b) => a + b, 0);
+          row[`${k} by kind`] = Object.entries(r[k]).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', ');
+        }
+        return row;
+      });
+      const keys = Object.keys(rows[0]).filter(k => k !== 'time' && typeof rows[0][k] === 'number');
+      const details = grouped.map(k => `${k} by kind`);
       const holder = el('div', {});
       const colours = ['#2f6fdf', '#d9822b', '#2e9e5b', '#b83280', '#7a5cd6', '#8a8f98', '#c0392b', '#16a085'];
       new uPlot({
-        width: 860, height: 240, scales: { x: { time: true } },
+        // The whole period on the x axis (uPlot's own range for one or two days spans years).
+        width: 860, height: 240, scales: { x: { time: true, range: () => [from.getTime() / 1000, to.getTime() / 1000] } },
         series: [{}, ...keys.map((k, i) => ({ label: k, stroke: colours[i % colours.length], width: 2 }))],
-      }, [rows.map(r => Date.parse(r.at) / 1000), ...keys.map(k => rows.map(r => r[k]))], holder);
-      return [holder, table([['day', r => r.at], ...keys.map(k => [k, r => r[k]])], rows)];
+      }, [rows.map(r => r.time), ...keys.map(k => rows.map(r => r[k]))], holder);
+      return [holder, table([['day', r => r.at], ...keys.map(k => [k, r => r[k]]), ...details.map(k => [k, r => r[k]])], rows)];
     });
   }
 
@@ -401,9 +453,11 @@
     const createdApp = el('div', {});
     let refreshApps = () => {};
     show(
-      panel('Tenant', () => api('GET', `/v1/tenants/${encodeURIComponent(id)}`), t => el('div', {},
+      panel('Tenant', () => api('GET', `/v1/tenants/${encodeURIComponent(id)}`), (t, refresh) => el('div', {},
         el('h2', {}, `${t.name} `, el('span', { class: 'mono note' }, t.id)),
-        el('p', { class: 'note' }, `created ${when(t.createdAt)}`),
+        el('p', {}, el('span', { class: t.disabled ? 'disabled' : '', id: 'tenant-status' }, t.disabled ? 'disabled' : 'active'), ` · created ${when(t.createdAt)}`),
+        t.disabled ? el('p', { class: 'note' }, 'Disabled: its users cannot log in or connect, its apps\' calls and messages to it are refused. Nothing is deleted.') : null,
+        isOperator ? tenantToggle(t, refresh) : null,
         el('pre', { class: 'mono' }, JSON.stringify(t.settings, null, 2)))),
       el('section', {}, el('h3', {}, 'Users'),
         formOf([['prefix', 'search by user name prefix']], 'Search', values => { prefix = values.prefix; return loadUsers(); }),
