@@ -12,20 +12,15 @@ namespace AppMsg.Grains.Directory;
 /// </summary>
 public sealed class StoredMutes(NpgsqlDataSource database, IOptions<ClusterOptions> cluster)
 {
-    /// <summary>The grain type (state name) Orleans stores <see cref="UserGrain"/>'s state under.</summary>
-    public const string GrainType = "user";
-
     /// <summary>Users asked for in one statement.</summary>
     public const int UsersPerStatement = 5_000;
 
-    // String-keyed grains are stored with both numeric key parts 0 and the key in the extension column (the unique
-    // identity index serves the lookup). Only users that muted someone answer.
-    private const string Read = """
+    // Only users that muted someone answer.
+    private static readonly string Read = $"""
         SELECT s.grainidextensionstring, ARRAY(SELECT jsonb_array_elements_text(m.muted))
           FROM orleansstorage s
          CROSS JOIN LATERAL (SELECT convert_from(s.payloadbinary, 'UTF8')::jsonb -> 'Muted' AS muted) m
-         WHERE s.serviceid = $1 AND s.graintypestring = $2 AND s.grainidn0 = 0 AND s.grainidn1 = 0
-           AND s.grainidextensionstring = ANY($3) AND s.payloadbinary IS NOT NULL
+         WHERE {StoredGrainStates.RowsOf("$1", "$2", "$3")}
            AND jsonb_typeof(m.muted) = 'array' AND m.muted <> '[]'::jsonb
         """;
 
@@ -37,7 +32,7 @@ public sealed class StoredMutes(NpgsqlDataSource database, IOptions<ClusterOptio
         {
             await using var command = database.CreateCommand(Read);
             command.Parameters.AddWithValue(cluster.Value.ServiceId);
-            command.Parameters.AddWithValue(GrainType);
+            command.Parameters.AddWithValue(UserGrain.StateName);
             command.Parameters.AddWithValue(chunk);
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))

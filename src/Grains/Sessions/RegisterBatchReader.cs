@@ -19,16 +19,15 @@ namespace AppMsg.Grains.Sessions;
 public sealed class RegisterBatchReader(
     NpgsqlDataSource database, CursorStore cursors, IGrainStorageSerializer serializer, IOptions<ClusterOptions> cluster)
 {
-    // A string-keyed grain's row has grainidn0 = grainidn1 = 0 and the key in grainidextensionstring: the unique
-    // identity index answers each key directly.
-    private const string StatesSql = """
-        SELECT graintypestring, grainidextensionstring, payloadbinary FROM orleansstorage
-         WHERE serviceid = $1 AND graintypestring = $2 AND grainidn0 = 0 AND grainidn1 = 0
-           AND grainidextensionstring = ANY($3) AND payloadbinary IS NOT NULL
+    private static readonly string StatesSql = $"""
+        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM orleansstorage s
+         WHERE {StoredGrainStates.RowsOf("$1", "$2", "$3")}
         UNION ALL
-        SELECT graintypestring, grainidextensionstring, payloadbinary FROM orleansstorage
-         WHERE serviceid = $1 AND graintypestring = ANY($4) AND grainidn0 = 0 AND grainidn1 = 0
-           AND grainidextensionstring = ANY($5) AND payloadbinary IS NOT NULL
+        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM orleansstorage s
+         WHERE {StoredGrainStates.RowsOf("$1", "$4", "$5")}
+        UNION ALL
+        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM orleansstorage s
+         WHERE {StoredGrainStates.RowsOf("$1", "$6", "$5")}
         """;
 
     /// <summary>Reads the stored state of the tickets' tokens and users.</summary>
@@ -51,8 +50,9 @@ public sealed class RegisterBatchReader(
         command.Parameters.AddWithValue(cluster.Value.ServiceId);
         command.Parameters.AddWithValue(AuthTokenGrain.StateName);
         command.Parameters.AddWithValue(tokenHashes);
-        command.Parameters.AddWithValue(new[] { UserGrain.StateName, PendingCallbacksGrain.StateName });
+        command.Parameters.AddWithValue(UserGrain.StateName);
         command.Parameters.AddWithValue(userIds);
+        command.Parameters.AddWithValue(PendingCallbacksGrain.StateName);
         var tokens = new Dictionary<string, TokenPrincipal>(StringComparer.Ordinal);
         var users = new Dictionary<string, UserReading>(StringComparer.Ordinal);
         var withCallbacks = new HashSet<string>(StringComparer.Ordinal);
