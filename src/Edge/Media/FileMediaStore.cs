@@ -275,14 +275,7 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
                 await blob.ExecuteNonQueryAsync(cancellation);
             }
 
-            await using var insert = new NpgsqlCommand(
-                "INSERT INTO media_objects (media_id, tenant_id, blob_id, uploader, content_type) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
-            insert.Parameters.AddWithValue(mediaId);
-            insert.Parameters.AddWithValue(tenantId);
-            insert.Parameters.AddWithValue(blobId);
-            insert.Parameters.AddWithValue(uploader);
-            insert.Parameters.AddWithValue(contentType);
-            await insert.ExecuteNonQueryAsync(cancellation);
+            await MediaObjectRows.InsertAsync(connection, transaction, mediaId, tenantId, blobId, uploader, contentType, cancellation);
         }
         finally
         {

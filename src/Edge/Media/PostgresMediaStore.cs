@@ -299,16 +299,7 @@ public sealed class PostgresMediaStore(NpgsqlDataSource database) : IMediaStore,
                     await settle.ExecuteNonQueryAsync(cancellation);
                 }
 
-                await using (var insert = new NpgsqlCommand(
-                    "INSERT INTO media_objects (media_id, tenant_id, blob_id, uploader, content_type) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
-                {
-                    insert.Parameters.AddWithValue(mediaId);
-                    insert.Parameters.AddWithValue(tenantId);
-                    insert.Parameters.AddWithValue(blobId);
-                    insert.Parameters.AddWithValue(uploader);
-                    insert.Parameters.AddWithValue(contentType);
-                    await insert.ExecuteNonQueryAsync(cancellation);
-                }
+                await MediaObjectRows.InsertAsync(connection, transaction, mediaId, tenantId, blobId, uploader, contentType, cancellation);
 
                 await transaction.CommitAsync(cancellation);
                 return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, Convert.ToHexStringLower(sha256), ChunkSize, blobId == pendingBlob);
