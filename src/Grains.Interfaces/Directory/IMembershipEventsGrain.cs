@@ -19,7 +19,6 @@ public interface IMembershipEventsGrain : IGrainWithIntegerKey
     [OneWay]
     Task PublishAsync(MembershipChange change);
 
-    /// <summary>Publishes a mute change to every subscriber.</summary>
-    [OneWay]
+    /// <summary>Publishes a mute change to every subscriber; completes once they took it (or after a short bound).</summary>
     Task PublishMuteAsync(MuteChange change);
 }

@@ -1,16 +1,18 @@
 using AppMsg.Directory;
 using AppMsg.Grains.Security;
 using AppMsg.Sessions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace AppMsg.Grains.Directory;
 
-public sealed class UserGrain(
+public sealed partial class UserGrain(
     [PersistentState(UserGrain.StateName, StorageNames.Default)] IPersistentState<UserState> state,
     UserIndex index,
     PasswordHashing passwords,
-    IOptions<DirectoryOptions> options) : Grain, IUserGrain, IIncomingGrainCallFilter
+    IOptions<DirectoryOptions> options,
+    ILogger<UserGrain> logger) : Grain, IUserGrain, IIncomingGrainCallFilter
 {
     /// <summary>The name Orleans stores this grain's state under (<c>graintypestring</c> of its rows).</summary>
     public const string StateName = "user";
@@ -221,7 +223,15 @@ public sealed class UserGrain(
         if (muted ? User.Muted.Count < MaxMuted && User.Muted.Add(address.ToString()) : User.Muted.Remove(address.ToString()))
         {
             await state.WriteStateAsync();
-            GrainFactory.GetGrain<IMembershipEventsGrain>(0).PublishMuteAsync(new MuteChange(Id, address.ToString(), muted)).Ignore();
+            try
+            {
+                await GrainFactory.GetGrain<IMembershipEventsGrain>(0).PublishMuteAsync(new MuteChange(Id, address.ToString(), muted));
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // Stored: caches that missed the notice drop the old mutes when they expire.
+                LogMuteNotPublished(logger, Id, e.Message);
+            }
         }
         else if (muted && !User.Muted.Contains(address.ToString()))
         {
@@ -285,4 +295,7 @@ public sealed class UserGrain(
 
     private UserInfo ToInfo() =>
         new(Id, User.TenantId!, User.Username, User.DisplayName, User.AvatarUrl, User.Status, User.CreatedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}'s mute change is stored but was not published: {Reason}")]
+    private static partial void LogMuteNotPublished(ILogger logger, string userId, string reason);
 }
