@@ -49,7 +49,8 @@ public sealed class BurstTests(BurstSystem system) : IClassFixture<BurstSystem>
                 (await system.Api.PostAsync("/v1/messages", new { to = new[] { qun.Timeline }, type = "text", content = new { text = Text } }, system.AdminKey))
                     .Expect(HttpStatusCode.OK));
             var readers = Enumerable.Range(0, Members).Where(i => !stalled.Contains(i))
-                .Select(i => ReceiveSeqsAsync(devices[i], qun.Timeline, Messages, slow.Contains(i) ? TimeSpan.FromMilliseconds(10) : TimeSpan.Zero))
+                .Select(i => ReceiveSeqsAsync(devices[i], qun.Timeline, Messages, slow.Contains(i) ? TimeSpan.FromMilliseconds(10) : TimeSpan.Zero,
+                    $"member {i} on edge {(PortOf(i) == system.TcpPort ? "A" : "B")}{(slow.Contains(i) ? ", slow" : "")}"))
                 .ToArray();
             await publishing;
             var received = await Task.WhenAll(readers);
@@ -70,7 +71,7 @@ public sealed class BurstTests(BurstSystem system) : IClassFixture<BurstSystem>
                 devices[i].Abort();
                 await devices[i].DisposeAsync();
                 devices[i] = await qun.ConnectAsync(system, i, port: PortOf(i));
-                Assert.Equal(expected, await ReceiveSeqsAsync(devices[i], qun.Timeline, Messages, TimeSpan.Zero));
+                Assert.Equal(expected, await ReceiveSeqsAsync(devices[i], qun.Timeline, Messages, TimeSpan.Zero, $"stalled member {i} reconnected"));
             }
         }
         finally
@@ -83,12 +84,22 @@ public sealed class BurstTests(BurstSystem system) : IClassFixture<BurstSystem>
     }
 
     /// <summary>Receives and acknowledges PUSHes of <paramref name="timeline"/> until <paramref name="count"/> came, pausing after each; their seqs.</summary>
-    private static async Task<List<long>> ReceiveSeqsAsync(RawDevice device, string timeline, int count, TimeSpan pause)
+    private static async Task<List<long>> ReceiveSeqsAsync(RawDevice device, string timeline, int count, TimeSpan pause, string who)
     {
         var seqs = new List<long>(count);
         while (seqs.Count < count)
         {
-            var push = await device.ReceiveAsync(TimeSpan.FromSeconds(30));
+            ReceivedFrame push;
+            try
+            {
+                push = await device.ReceiveAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"{who}: nothing more within 30 s after {seqs.Count} of {count} (last seq {(seqs.Count > 0 ? seqs[^1] : 0)}): {e.GetType().Name}");
+            }
+
             if (push.Type != MessageType.Push)
             {
                 continue;
