@@ -18,10 +18,9 @@ public sealed class StoredMutes(NpgsqlDataSource database, IOptions<ClusterOptio
     // Only users that muted someone answer.
     private static readonly string Read = $"""
         SELECT s.grainidextensionstring, ARRAY(SELECT jsonb_array_elements_text(m.muted))
-          FROM orleansstorage s
+          FROM {StoredGrainStates.RowsOf("$1", "$2", "$3")}
          CROSS JOIN LATERAL (SELECT convert_from(s.payloadbinary, 'UTF8')::jsonb -> 'Muted' AS muted) m
-         WHERE {StoredGrainStates.RowsOf("$1", "$2", "$3")}
-           AND jsonb_typeof(m.muted) = 'array' AND m.muted <> '[]'::jsonb
+         WHERE jsonb_typeof(m.muted) = 'array' AND m.muted <> '[]'::jsonb
         """;
 
     /// <summary>The senders each of these users muted; a user that muted nobody (or does not exist) is left out.</summary>

@@ -20,14 +20,11 @@ public sealed class RegisterBatchReader(
     NpgsqlDataSource database, CursorStore cursors, IGrainStorageSerializer serializer, IOptions<ClusterOptions> cluster)
 {
     private static readonly string StatesSql = $"""
-        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM orleansstorage s
-         WHERE {StoredGrainStates.RowsOf("$1", "$2", "$3")}
+        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM {StoredGrainStates.RowsOf("$1", "$2", "$3")}
         UNION ALL
-        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM orleansstorage s
-         WHERE {StoredGrainStates.RowsOf("$1", "$4", "$5")}
+        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM {StoredGrainStates.RowsOf("$1", "$4", "$5")}
         UNION ALL
-        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM orleansstorage s
-         WHERE {StoredGrainStates.RowsOf("$1", "$6", "$5")}
+        SELECT s.graintypestring, s.grainidextensionstring, s.payloadbinary FROM {StoredGrainStates.RowsOf("$1", "$6", "$5")}
         """;
 
     /// <summary>Reads the stored state of the tickets' tokens and users.</summary>

@@ -45,7 +45,8 @@ public sealed partial class CursorStore : IAsyncDisposable
     public async Task<Dictionary<string, Dictionary<CursorKey, CursorPosition>>> LoadManyAsync(IReadOnlyCollection<string> userIds)
     {
         await using var command = database.CreateCommand("""
-            SELECT user_id, terminal_type, device_id, timeline, seq, acked_from, acked_at FROM msg_cursors WHERE user_id = ANY($1)
+            SELECT c.user_id, c.terminal_type, c.device_id, c.timeline, c.seq, c.acked_from, c.acked_at
+              FROM unnest($1::text[]) AS wanted(id) CROSS JOIN LATERAL (SELECT * FROM msg_cursors WHERE user_id = wanted.id OFFSET 0) c
             """);
         command.Parameters.AddWithValue(userIds as string[] ?? [.. userIds]);
         var byUser = new Dictionary<string, Dictionary<CursorKey, CursorPosition>>(StringComparer.Ordinal);
