@@ -43,6 +43,10 @@ public sealed class LiveEdgeSet
     /// </summary>
     public string ProcessOf(string edgeId) => processes.TryGetValue(edgeId, out var process) ? process : edgeId;
 
+    /// <summary>True when this copy has the edge's run <paramref name="incarnation"/> (any run when it is null).</summary>
+    public bool Knows(string edgeId, string? incarnation) =>
+        byId.TryGetValue(edgeId, out var edge) && (incarnation is null || edge.Incarnation == incarnation);
+
     /// <summary>True when the session's edge is live and still the run of the process that registered it.</summary>
     public bool Holds(SessionInfo session) =>
         byId.TryGetValue(session.EdgeId, out var edge)

@@ -19,8 +19,8 @@ namespace AppMsg.Grains.Sessions;
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed partial class SessionRegistrarGrain(
-    RegisterBatchReader storage, ReadingLists readingLists, TenantInfoCache tenants, TimelineReader timelines, TimeProvider clock,
-    ILogger<SessionRegistrarGrain> logger)
+    RegisterBatchReader storage, ReadingLists readingLists, TenantInfoCache tenants, TimelineReader timelines, LiveEdges liveEdges,
+    TimeProvider clock, ILogger<SessionRegistrarGrain> logger)
     : Grain, ISessionRegistrarGrain
 {
     public async Task<IReadOnlyList<RegisterAnswer>> RegisterAsync(IReadOnlyList<RegisterTicket> tickets)
@@ -34,6 +34,15 @@ public sealed partial class SessionRegistrarGrain(
         {
             LogUnreadable(logger, tickets.Count, e.Message);
             return [.. tickets.Select(_ => new RegisterAnswer(RegisterOutcome.Unavailable))];
+        }
+
+        // An edge registers devices only after its first heartbeat reached the registry; this silo's copy of the live
+        // edges may be up to a second older. Re-read it, so that once a device is answered this silo's group messages
+        // go to its edge.
+        var edges = await liveEdges.GetAsync();
+        if (tickets.Any(t => !edges.Knows(t.EdgeId, t.EdgeIncarnation)))
+        {
+            await liveEdges.GetAsync(fresh: true);
         }
 
         var answers = await FanOut.SelectAsync(tickets, ticket => OpenAsync(ticket, stored));
