@@ -33,7 +33,7 @@ public static class EdgeHostBuilder
         });
         Logs.Configure(builder.Logging);
         builder.Services.AddSingleton(settings);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = BackgroundCallLimits.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenAnyIP(settings.HttpPort);

@@ -1,3 +1,4 @@
+using AppMsg.Edge.Cluster;
 using AppMsg.Messaging;
 
 namespace AppMsg.Edge.Devices;
@@ -47,16 +48,16 @@ public sealed partial class DeviceMaintenanceService(
 
             if (advances is not null)
             {
-                await HandOverAsync(advances);
+                await HandOverAsync(advances, stoppingToken);
             }
         }
     }
 
-    private async Task HandOverAsync(List<CursorAdvance> advances)
+    private async Task HandOverAsync(List<CursorAdvance> advances, CancellationToken stopping)
     {
         try
         {
-            await cluster.GetGrain<ICursorBatchGrain>(0).AdvanceAsync(advances);
+            await cluster.GetGrain<ICursorBatchGrain>(0).AdvanceAsync(advances).InLoopOf(stopping);
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
         {

@@ -1,3 +1,4 @@
+using AppMsg.Edge.Cluster;
 using AppMsg.Protocol;
 using AppMsg.Sessions;
 
@@ -23,7 +24,7 @@ public sealed partial class EdgeHeartbeatService(
         {
             try
             {
-                await registry.HeartbeatAsync(Info, reference);
+                await registry.HeartbeatAsync(Info, reference).InLoopOf(stoppingToken);
                 incarnation.MarkKnown();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -39,9 +40,10 @@ public sealed partial class EdgeHeartbeatService(
         await base.StopAsync(cancellationToken);
         try
         {
-            await cluster.GetGrain<IEdgeRegistryGrain>(0).UnregisterAsync(edge.EdgeId).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            await cluster.GetGrain<IEdgeRegistryGrain>(0).UnregisterAsync(edge.EdgeId).WhileStoppingBy(cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
+            when (e is TimeoutException or OperationCanceledException or Orleans.Runtime.OrleansException or AppMsgException)
         {
             LogHeartbeatFailed(logger, e.Message);
         }

@@ -1,3 +1,4 @@
+using AppMsg.Edge.Cluster;
 using AppMsg.Messaging;
 
 namespace AppMsg.Edge.Devices;
@@ -85,18 +86,20 @@ public sealed partial class QunWatches(IClusterClient cluster, EdgeSettings edge
 
             foreach (var chunk in audiences.Chunk(100))
             {
-                await Task.WhenAll(chunk.Select(RegisterAsync));
+                await Task.WhenAll(chunk.Select(timeline => RegisterAsync(timeline, stoppingToken)));
             }
         }
     }
 
     private static bool IsQun(string audience) => audience.EndsWith("@qun", StringComparison.Ordinal);
 
-    private async Task RegisterAsync(string timeline)
+    /// <summary>Unbounded for a device's REGISTER (it must not pass on before the timeline knows this edge); bounded for the renewal loop.</summary>
+    private async Task RegisterAsync(string timeline, CancellationToken stopping = default)
     {
         try
         {
-            await cluster.GetGrain<ITimelineGrain>(timeline).AddEdgeAsync(edge.EdgeId, Interlocked.Increment(ref generation));
+            var call = cluster.GetGrain<ITimelineGrain>(timeline).AddEdgeAsync(edge.EdgeId, Interlocked.Increment(ref generation));
+            await (stopping.CanBeCanceled ? call.InLoopOf(stopping) : call);
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
         {

@@ -1,3 +1,4 @@
+using AppMsg.Edge.Cluster;
 using AppMsg.Quotas;
 
 namespace AppMsg.Edge.Quotas;
@@ -26,16 +27,16 @@ public sealed partial class QuotaSettlementService(
             var now = Environment.TickCount64;
             var due = gate.Owners.Where(o => o.Owner.Short || now - o.Owner.RefreshedAt >= (long)RefreshPeriod.TotalMilliseconds).ToList();
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
-                async (o, _) => await SettleAsync(o.Id, o.IsTenant, o.Owner, now));
+                async (o, ct) => await SettleAsync(o.Id, o.IsTenant, o.Owner, now, ct));
         }
     }
 
-    private async Task SettleAsync(string id, bool isTenant, OwnerQuota owner, long now)
+    private async Task SettleAsync(string id, bool isTenant, OwnerQuota owner, long now, CancellationToken stopping)
     {
         var forget = now - owner.UsedAt >= (long)ForgetAfter.TotalMilliseconds && owner.Connections == 0;
         var idle = (long)IdleAfter.TotalMilliseconds;
         var today = DateOnly.FromDateTime(DateTime.UtcNow).DayNumber;
-        await owner.Calls.WaitAsync();
+        await owner.Calls.WaitAsync(stopping);
         long apiCalls = 0;
         long messages = 0;
         try
@@ -43,7 +44,7 @@ public sealed partial class QuotaSettlementService(
             apiCalls = forget || owner.Short || now - owner.ApiCalls.LastTakenAt >= idle ? owner.ApiCalls.TakeUnused(today) : 0;
             messages = forget || owner.Short || now - owner.Messages.LastTakenAt >= idle ? owner.Messages.TakeUnused(today) : 0;
             var held = owner.SlotsToHold(keepSpare: now - owner.ConnectionTakenAt < idle);
-            var settled = await cluster.GetGrain<IQuotaGrain>(owner.GrainKey).SettleAsync(settings.EdgeId, new QuotaSettlement(today, apiCalls, messages, held));
+            var settled = await cluster.GetGrain<IQuotaGrain>(owner.GrainKey).SettleAsync(settings.EdgeId, new QuotaSettlement(today, apiCalls, messages, held)).WaitAsync(BackgroundCallLimits.InLoop, stopping);
             QuotaGate.Refreshed(owner, settled.Limits);
             owner.Short = settled.Short;
             if (isTenant)
@@ -57,7 +58,7 @@ public sealed partial class QuotaSettlementService(
                 gate.Forget(id, isTenant, owner);
             }
         }
-        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or OperationCanceledException)
         {
             // Kept for the next settlement: nothing given back is lost, and the old limits stay until then.
             owner.ApiCalls.GiveBack(apiCalls);

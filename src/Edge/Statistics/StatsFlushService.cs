@@ -1,3 +1,4 @@
+using AppMsg.Edge.Cluster;
 using AppMsg.Statistics;
 
 namespace AppMsg.Edge.Statistics;
@@ -13,7 +14,7 @@ public sealed partial class StatsFlushService(StatsCollector collector, ICluster
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync();
+        await FlushAsync(call => call.WhileStoppingBy(cancellationToken));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,11 +22,11 @@ public sealed partial class StatsFlushService(StatsCollector collector, ICluster
         using var timer = new PeriodicTimer(Period);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await FlushAsync();
+            await FlushAsync(call => call.InLoopOf(stoppingToken));
         }
     }
 
-    private async Task FlushAsync()
+    private async Task FlushAsync(Func<Task, Task> bounded)
     {
         var rows = collector.Take();
         if (rows.Count == 0)
@@ -35,7 +36,7 @@ public sealed partial class StatsFlushService(StatsCollector collector, ICluster
 
         try
         {
-            await cluster.GetGrain<IStatsGrain>(0).RecordAsync(rows).WaitAsync(TimeSpan.FromSeconds(10));
+            await bounded(cluster.GetGrain<IStatsGrain>(0).RecordAsync(rows));
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException or OperationCanceledException)
         {
