@@ -37,7 +37,6 @@ public static class EdgeHostBuilder
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenAnyIP(settings.HttpPort);
-            kestrel.ListenAnyIP(settings.TcpPort, listen => listen.UseConnectionHandler<TcpDeviceHandler>());
         });
         if (settings.Tls is not null)
         {
@@ -127,6 +126,8 @@ public static class EdgeHostBuilder
         builder.Services.AddHostedService<DeviceMaintenanceService>();
         builder.Services.AddHostedService<Quotas.QuotaSettlementService>();
         builder.Services.AddHostedService<Statistics.StatsFlushService>();
+        // Last, so that devices are accepted once everything they use runs, and stopped first.
+        builder.Services.AddHostedService<SocketDeviceListener>();
         return builder;
     }
 

@@ -1,11 +1,10 @@
 using System.IO.Pipelines;
 using System.Buffers;
-using AppMsg.Protocol;
 using Microsoft.AspNetCore.Connections;
 
 namespace AppMsg.Edge.Devices;
 
-/// <summary>The binary protocol on a raw TCP connection (a Kestrel connection handler over pipelines).</summary>
+/// <summary>The binary protocol on a Kestrel connection over pipelines: the TLS port's (plain TCP has <see cref="SocketDeviceListener"/>).</summary>
 public sealed partial class TcpDeviceHandler(DeviceServices services) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext context)
@@ -32,28 +31,14 @@ public sealed partial class TcpDeviceHandler(DeviceServices services) : Connecti
                 }
 
                 var buffer = result.Buffer;
+                var consumed = buffer.Start;
                 try
                 {
-                    while (!connection.IsClosing)
-                    {
-                        var status = FrameReader.TryReadFrame(ref buffer, services.Settings.MaxBodyLength, out var frame, out var error);
-                        if (status == FrameReadStatus.NeedMoreData)
-                        {
-                            break;
-                        }
-
-                        if (status == FrameReadStatus.Error)
-                        {
-                            connection.OnProtocolError(error);
-                            break;
-                        }
-
-                        await BinaryFrameDispatcher.DispatchAsync(connection, frame);
-                    }
+                    consumed = await BinaryFrameReading.DispatchFramesAsync(connection, buffer, services.Settings.MaxBodyLength);
                 }
                 finally
                 {
-                    input.AdvanceTo(buffer.Start, buffer.End);
+                    input.AdvanceTo(consumed, buffer.End);
                 }
 
                 if (result.IsCompleted || result.IsCanceled)
