@@ -9,7 +9,6 @@ public sealed class DeliveryTracker(TimeProvider time)
 {
     public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
 
-    private readonly Lock sync = new();
     private readonly Dictionary<uint, Outstanding> outstanding = [];
     private readonly Dictionary<string, TimelineCursor> cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> sentUpTo = new(StringComparer.Ordinal);
@@ -17,7 +16,7 @@ public sealed class DeliveryTracker(TimeProvider time)
     /// <summary>Starts a timeline's cursor where the stored cursor says (at REGISTER or SYNC).</summary>
     public void Start(string timeline, long committed)
     {
-        lock (sync)
+        lock (cursors)
         {
             cursors[timeline] = new TimelineCursor { Committed = committed };
         }
@@ -26,7 +25,7 @@ public sealed class DeliveryTracker(TimeProvider time)
     /// <summary>The current cursor of a timeline, or null when it is not tracked.</summary>
     public long? CursorOf(string timeline)
     {
-        lock (sync)
+        lock (cursors)
         {
             return cursors.TryGetValue(timeline, out var cursor) ? cursor.Committed : null;
         }
@@ -44,7 +43,7 @@ public sealed class DeliveryTracker(TimeProvider time)
             return true;
         }
 
-        lock (sync)
+        lock (cursors)
         {
             var known = sentUpTo.TryGetValue(timeline, out var upTo);
             if (onlyIfNew && known && delivery.Seq <= upTo)
@@ -71,7 +70,7 @@ public sealed class DeliveryTracker(TimeProvider time)
     /// <summary>A stored message this terminal is not meant to get (its type is outside the mask): the cursor passes it.</summary>
     public void Skipped(string timeline, long seq)
     {
-        lock (sync)
+        lock (cursors)
         {
             if (cursors.TryGetValue(timeline, out var cursor))
             {
@@ -83,7 +82,7 @@ public sealed class DeliveryTracker(TimeProvider time)
     /// <summary>Records a PUSHRESP; true when a cursor moved.</summary>
     public bool Acknowledged(uint tid)
     {
-        lock (sync)
+        lock (cursors)
         {
             if (!outstanding.Remove(tid, out var sent))
             {
@@ -107,7 +106,7 @@ public sealed class DeliveryTracker(TimeProvider time)
             return false;
         }
 
-        if (seq == cursor.Committed + 1 && cursor.Acked.Count == 0)
+        if (seq == cursor.Committed + 1 && cursor.Acked is null or { Count: 0 })
         {
             // In order, nothing above a gap: the usual case, with no set to touch.
             cursor.Committed = seq;
@@ -115,15 +114,16 @@ public sealed class DeliveryTracker(TimeProvider time)
             return true;
         }
 
-        cursor.Acked.Add(seq);
+        var acked = cursor.Acked ??= [];
+        acked.Add(seq);
         var moved = false;
-        while (cursor.Acked.Remove(cursor.Committed + 1))
+        while (acked.Remove(cursor.Committed + 1))
         {
             cursor.Committed++;
             moved = true;
         }
 
-        cursor.Acked.RemoveWhere(acked => acked <= cursor.Committed);
+        acked.RemoveWhere(a => a <= cursor.Committed);
         cursor.Dirty |= moved;
         return moved;
     }
@@ -133,7 +133,7 @@ public sealed class DeliveryTracker(TimeProvider time)
     {
         var now = time.GetTimestamp();
         List<PushDelivery>? resend = null;
-        lock (sync)
+        lock (cursors)
         {
             foreach (var (tid, sent) in outstanding)
             {
@@ -157,7 +157,7 @@ public sealed class DeliveryTracker(TimeProvider time)
     public Dictionary<string, long>? TakeDirtyCursors()
     {
         Dictionary<string, long>? dirty = null;
-        lock (sync)
+        lock (cursors)
         {
             foreach (var (timeline, cursor) in cursors)
             {
@@ -178,7 +178,8 @@ public sealed class DeliveryTracker(TimeProvider time)
     {
         public long Committed { get; set; }
 
-        public HashSet<long> Acked { get; } = [];
+        /// <summary>Acknowledged seqs above a gap; made only when a terminal acknowledges out of order.</summary>
+        public HashSet<long>? Acked { get; set; }
 
         public bool Dirty { get; set; }
     }
