@@ -67,7 +67,7 @@ public sealed partial class DeviceConnection
     {
         get
         {
-            lock (replayLock)
+            lock (heldBack)
             {
                 return replaying;
             }

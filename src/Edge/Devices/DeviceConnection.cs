@@ -13,12 +13,12 @@ namespace AppMsg.Edge.Devices;
 /// </summary>
 public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServices services, Action abort)
 {
-    private const byte ProtocolVersion = 1;
-    private const int ReplayPageSize = 100;
+    /// <summary>The protocol version a REGISTER must state.</summary>
+    public const byte ProtocolVersion = 1;
 
     private readonly TidCounter tids = new();
     private readonly DeliveryTracker tracker = new(services.Time);
-    private readonly Lock replayLock = new();
+    // Also the lock of the replay state (replaying, heldBack): one object less per connection than a lock of its own.
     private readonly List<PushDelivery> heldBack = [];
     private readonly HashSet<string> subscriptions = new(StringComparer.Ordinal);
     private static readonly IReadOnlySet<string> NoneMuted = new HashSet<string>();
@@ -66,220 +66,41 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
 
     public DeviceChannel Channel => channel;
 
+    /// <summary>What every connection of this edge shares.</summary>
+    internal DeviceServices Services => services;
+
+    /// <summary>The PUSHes awaiting acknowledgement and the cursors they move.</summary>
+    internal DeliveryTracker Tracker => tracker;
+
+    /// <summary>Replaces the senders the user muted with the list the cluster gave (at REGISTER and SYNC).</summary>
+    internal void SetMutedSenders(IReadOnlyCollection<string> senders) =>
+        muted = senders.Count == 0 ? NoneMuted : senders.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The device's address, for the REGISTER throttle.</summary>
+    internal System.Net.IPAddress? RemoteAddress => remoteAddress;
+
+    /// <summary>Holds live deliveries back from now until a replay has sent what came before them (<see cref="ReleaseHeldBack"/>).</summary>
+    internal void HoldLiveDeliveries()
+    {
+        lock (heldBack)
+        {
+            replaying = true;
+        }
+    }
+
+    /// <summary>The session REGISTER attached: the connection is registered from now on.</summary>
+    internal void Registered(SessionInfo info) => session = info;
+
+    /// <summary>Starts the replay that follows REGRESP (see <see cref="DeviceReplay"/>), off the transport's read loop.</summary>
+    internal void StartReplay(ReadingList? known, bool joined, IReadOnlyDictionary<string, long>? startCursors = null, long? inboxHead = null) =>
+        _ = Task.Run(() => DeviceReplay.ReplayAsync(this, requested: null, known, joined, startCursors, inboxHead));
+
     /// <summary>How long the transport waits for the next request before closing the connection.</summary>
     public TimeSpan ReadTimeout => IsRegistered ? services.Settings.IdleLimit : services.Settings.RegisterDeadline;
 
-    public async Task OnRegisterAsync(uint tid, RegisterRequest? request, BodyEncoding encoding, ProtocolError error)
-    {
-        channel.Encoding = encoding;
-        if (session is not null)
-        {
-            channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(session));
-            return;
-        }
-
-        if (request is null)
-        {
-            LogProtocolError(services.Logger, channel.Transport, error.Reason);
-            await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
-            return;
-        }
-
-        if (request.Version != ProtocolVersion)
-        {
-            await RefuseAsync(tid, RegisterResultCode.UnsupportedVersion);
-            return;
-        }
-
-        if (!TerminalTypes.IsSingle(request.TerminalType))
-        {
-            await RefuseAsync(tid, RegisterResultCode.BadTerminalType);
-            return;
-        }
-
-        if (services.Connections.SessionCount >= services.Settings.MaxConnections)
-        {
-            await RefuseAsync(tid, RegisterResultCode.OverQuota);
-            return;
-        }
-
-        // A restarted edge attaches nothing before the registry has its new run: a session list would take the session for
-        // one of the killed run and drop it.
-        if (!services.Incarnation.Known.IsCompleted
-            && !await services.Incarnation.Known.WaitAsync(services.Settings.RegisterDeadline).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
-        {
-            await RefuseAsync(tid, RegisterResultCode.Busy);
-            return;
-        }
-
-        if (request.IsAnonymous)
-        {
-            await RegisterAnonymousAsync(tid, request.TerminalType);
-            return;
-        }
-
-        // An address that sent too many bad tokens is refused before any grain is asked (RegisterThrottle).
-        if (services.RegisterThrottle.IsLockedOut(remoteAddress))
-        {
-            await RefuseAsync(tid, RegisterResultCode.Busy);
-            return;
-        }
-
-        if (request.Token.Length is 0 or > 128)
-        {
-            await RefuseBadCredentialsAsync(tid, request.Id);
-            return;
-        }
-
-        // Listed here first and held back: a delivery for the session that arrives while the cluster attaches it
-        // waits for the replay that follows REGRESP.
-        var sessionId = Ids.New();
-        lock (replayLock)
-        {
-            replaying = true;
-        }
-
-        services.Connections.Add(sessionId, request.Id, this);
-        var ticket = new RegisterTicket(sessionId, request.Id, Api.CallerAuthenticator.TokenHash(request.Token), (int)request.TerminalType,
-            request.DeviceId.Length == 0 ? null : request.DeviceId, services.Edge.EdgeId, services.Incarnation.Value, DateTimeOffset.UtcNow);
-        var answer = await services.Registrations.RegisterAsync(ticket);
-        if (answer is not { Outcome: RegisterOutcome.Registered, Session: { } info })
-        {
-            services.Connections.Remove(sessionId, request.Id, this);
-            if (answer.Outcome == RegisterOutcome.BadCredentials)
-            {
-                await RefuseBadCredentialsAsync(tid, request.Id);
-            }
-            else if (answer.Outcome == RegisterOutcome.TenantDisabled)
-            {
-                // A valid token of a disabled tenant: refused like a bad one, but not counted against the address.
-                LogRefused(services.Logger, channel.Transport, request.Id);
-                await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
-            }
-            else
-            {
-                LogReplayFailed(services.Logger, sessionId, "the cluster did not answer the REGISTER");
-                await RefuseAsync(tid, RegisterResultCode.Busy);
-            }
-
-            return;
-        }
-
-        var admitted = false;
-        try
-        {
-            admitted = !IsClosing && await services.Quotas.TakeConnectionAsync(info.TenantId);
-        }
-        catch (Exception e) when (ClusterRetry.IsUnavailable(e) || e is Orleans.Runtime.OrleansException)
-        {
-            LogReplayFailed(services.Logger, sessionId, e.Message);
-        }
-
-        if (!admitted)
-        {
-            services.Connections.Remove(sessionId, request.Id, this);
-            _ = DetachAsync(info);
-            if (!IsClosing)
-            {
-                await RefuseAsync(tid, RegisterResultCode.OverQuota);
-            }
-
-            return;
-        }
-
-        session = info;
-        LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
-        Metrics.EdgeMetrics.Registered();
-        channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
-        _ = Task.Run(() => ReplayAsync(requested: null, answer.ReadingList, joined: false, answer.Cursors, answer.InboxHead));
-    }
-
-    private async Task RefuseBadCredentialsAsync(uint tid, string userId)
-    {
-        services.RegisterThrottle.Failed(remoteAddress);
-        LogRefused(services.Logger, channel.Transport, userId);
-        await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
-    }
-
-    private async Task DetachAsync(SessionInfo info)
-    {
-        try
-        {
-            await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserSessionsGrain>(info.UserId!).DetachAsync(info.SessionId));
-        }
-        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or AppMsgException)
-        {
-            // The user's session list drops sessions this edge no longer lists when it next asks.
-            LogEndFailed(services.Logger, info.SessionId, e.Message);
-        }
-    }
-
-    /// <summary>
-    /// An anonymous session: it belongs to the edge's configured tenant, if that tenant allows them; it gets no replay,
-    /// so it joins its audiences before REGRESP and every broadcast sent after it reaches it.
-    /// </summary>
-    private async Task RegisterAnonymousAsync(uint tid, TerminalType terminalType)
-    {
-        string? tenantId;
-        try
-        {
-            tenantId = services.Edge.AnonymousTenantId;
-            var tenant = tenantId is null ? null : await ClusterRetry.RunAsync(() => services.TenantInfos.GetAsync(tenantId).AsTask());
-            tenantId = tenant is { Settings.AllowAnonymousSessions: true, Disabled: false } ? tenantId : null;
-        }
-        catch (Exception e) when (ClusterRetry.IsUnavailable(e))
-        {
-            await RefuseAsync(tid, RegisterResultCode.Busy);
-            return;
-        }
-
-        if (tenantId is null)
-        {
-            LogRefused(services.Logger, channel.Transport, string.Empty);
-            await RefuseAsync(tid, RegisterResultCode.AuthenticationFailed);
-            return;
-        }
-
-        try
-        {
-            if (!await services.Quotas.TakeConnectionAsync(tenantId))
-            {
-                await RefuseAsync(tid, RegisterResultCode.OverQuota);
-                return;
-            }
-        }
-        catch (Exception e) when (ClusterRetry.IsUnavailable(e) || e is Orleans.Runtime.OrleansException)
-        {
-            await RefuseAsync(tid, RegisterResultCode.Busy);
-            return;
-        }
-
-        var info = new SessionInfo(Ids.New(), null, tenantId, (int)terminalType, services.Edge.EdgeId, DateTimeOffset.UtcNow,
-            EdgeIncarnation: services.Incarnation.Value);
-        session = info;
-        lock (replayLock)
-        {
-            replaying = true;
-        }
-
-        services.Connections.Add(info.SessionId, null, this);
-        ReadingList? joined = null;
-        try
-        {
-            joined = await services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(null, tenantId);
-            await JoinAudiencesAsync(joined);
-        }
-        catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
-        {
-            LogReplayFailed(services.Logger, info.SessionId, e.Message);
-            joined = null;
-        }
-
-        LogRegistered(services.Logger, channel.Transport, info.UserId, info.TerminalType, info.SessionId);
-        Metrics.EdgeMetrics.Registered();
-        channel.SendRegisterResponse(tid, RegisterResultCode.Ok, RegisterJson(info));
-        _ = Task.Run(() => ReplayAsync(requested: null, joined, joined: joined is not null));
-    }
+    /// <summary>REGISTER (see <see cref="DeviceRegistration"/>).</summary>
+    public Task OnRegisterAsync(uint tid, RegisterRequest? request, BodyEncoding encoding, ProtocolError error) =>
+        DeviceRegistration.RegisterAsync(this, tid, request, encoding, error);
 
     public ValueTask OnPingAsync(uint tid)
     {
@@ -345,7 +166,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
                 return;
             }
 
-            var complete = await ReplayAsync(request.Cursors.Count == 0 ? null : request.Cursors);
+            var complete = await DeviceReplay.ReplayAsync(this, request.Cursors.Count == 0 ? null : request.Cursors);
             channel.SendSyncResponse(tid, complete ? SyncResultCode.Ok : SyncResultCode.Failed, complete);
         }
     }
@@ -414,7 +235,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             return;
         }
 
-        lock (replayLock)
+        lock (heldBack)
         {
             if (replaying)
             {
@@ -449,7 +270,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    private void Send(PushDelivery delivery, int attempt, bool onlyIfNew)
+    internal void Send(PushDelivery delivery, int attempt, bool onlyIfNew)
     {
         if (IsClosing)
         {
@@ -475,135 +296,38 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
     }
 
     /// <summary>
-    /// Sends what the terminal has not acknowledged: every message after its cursor in its inbox and
-    /// groups (or after the cursors it named in SYNC), oldest first, marked offline. False when the
-    /// cluster could not be read to the end.
+    /// Sends what came live while deliveries were held back, then lets live deliveries through again. They keep being
+    /// held until none is left: one let through while held ones were still being sent could pass them, and they would
+    /// then be taken for duplicates.
     /// </summary>
-    /// <param name="requested">The cursors a SYNC named, or null for every timeline after the stored cursors.</param>
-    /// <param name="known">The reading list REGISTER already read, or null to read it.</param>
-    /// <param name="joined">Whether REGISTER also joined <paramref name="known"/>'s audiences (anonymous sessions).</param>
-    /// <param name="startCursors">The stored cursors REGISTER already read, or null to read them.</param>
-    /// <param name="inboxHead">The last seq of the user's inbox, read after the session was attached, or null.</param>
-    private async Task<bool> ReplayAsync(IReadOnlyDictionary<string, long>? requested, ReadingList? known = null, bool joined = false,
-        IReadOnlyDictionary<string, long>? startCursors = null, long? inboxHead = null)
+    internal void ReleaseHeldBack()
     {
-        if (session is not { } live)
+        while (true)
         {
-            return false;
-        }
-
-        Metrics.EdgeMetrics.ReplayStarted();
-        lock (replayLock)
-        {
-            replaying = true;
-        }
-
-        var complete = true;
-        try
-        {
-            // SYNC may name only timelines the user can read; anything else is ignored.
-            var list = known ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IReadingListGrain>(0).GetAsync(live.UserId, live.TenantId));
-            muted = list.Muted.Count == 0 ? NoneMuted : list.Muted.ToHashSet(StringComparer.Ordinal);
-            IReadOnlyList<string> timelines = list.Timelines;
-            if (requested is null)
+            List<PushDelivery> held;
+            lock (heldBack)
             {
-                if (!joined)
+                if (heldBack.Count == 0)
                 {
-                    await JoinAudiencesAsync(list);
-                }
-            }
-            else
-            {
-                timelines = [.. list.Timelines.Where(requested.ContainsKey)];
-            }
-
-            if (live.UserId is not { } userId)
-            {
-                // Anonymous sessions have no cursors: they receive broadcasts live only.
-                return true;
-            }
-
-            var inbox = Common.Address.User(userId).ToString();
-            var stored = startCursors
-                ?? await ClusterRetry.RunAsync(() => services.Cluster.GetGrain<IUserCursorsGrain>(userId).GetReaderAsync(live.TerminalType, live.DeviceId ?? string.Empty));
-            foreach (var timeline in timelines)
-            {
-                var after = requested?[timeline] ?? tracker.CursorOf(timeline) ?? stored.GetValueOrDefault(timeline);
-                tracker.Start(timeline, after);
-                if (inboxHead is { } head && head <= after && timeline == inbox)
-                {
-                    continue;
+                    replaying = false;
+                    break;
                 }
 
-                var grain = services.Cluster.GetGrain<ITimelineGrain>(timeline);
-                while (!IsClosing)
-                {
-                    var from = after;
-                    var page = await ClusterRetry.RunAsync(() => grain.ReadAsync(from, ReplayPageSize));
-                    for (var i = 0; i < page.Envelopes.Count; i++)
-                    {
-                        if ((page.TerminalTypes[i] & live.TerminalType) == 0 || muted.Contains(page.Senders[i]))
-                        {
-                            tracker.Skipped(timeline, page.Seqs[i]);
-                            continue;
-                        }
-
-                        // A message that also reached this edge live while the replay ran goes out as the live one.
-                        Send(TakeHeldBack(timeline, page.Seqs[i]) ?? new PushDelivery(page.Envelopes[i], timeline, page.Seqs[i], offline: 1,
-                            asIm: page.Senders[i].EndsWith("@user", StringComparison.Ordinal), from: page.Senders[i],
-                            expiresAtMs: page.ExpiresAtMs?[i] ?? 0), attempt: 1, onlyIfNew: false);
-                    }
-
-                    // The next page waits until this one is written: a long replay never floods the send queue.
-                    await channel.WhenEmptyAsync();
-                    if (page.NextAfter is not { } next)
-                    {
-                        break;
-                    }
-
-                    after = next;
-                }
+                held = [.. heldBack];
+                heldBack.Clear();
             }
-        }
-        catch (Exception e) when (e is AppMsgException or TimeoutException or Orleans.Runtime.OrleansException)
-        {
-            LogReplayFailed(services.Logger, live.SessionId, e.Message);
-            complete = false;
-        }
-        finally
-        {
-            // Live deliveries keep being held until none is left: one let through while held ones were still
-            // being sent could pass them, and they would then be taken for duplicates.
-            while (true)
+
+            foreach (var delivery in held)
             {
-                List<PushDelivery> held;
-                lock (replayLock)
-                {
-                    if (heldBack.Count == 0)
-                    {
-                        replaying = false;
-                        break;
-                    }
-
-                    held = [.. heldBack];
-                    heldBack.Clear();
-                }
-
-                foreach (var delivery in held)
-                {
-                    Send(delivery, attempt: 1, onlyIfNew: true);
-                }
+                Send(delivery, attempt: 1, onlyIfNew: true);
             }
-
-            Metrics.EdgeMetrics.ReplayEnded();
         }
-
-        return complete;
     }
 
-    private PushDelivery? TakeHeldBack(string timeline, long seq)
+    /// <summary>The live delivery of a message that the replay reached too, taken out of those held back; null when none came live.</summary>
+    internal PushDelivery? TakeHeldBack(string timeline, long seq)
     {
-        lock (replayLock)
+        lock (heldBack)
         {
             for (var i = 0; i < heldBack.Count; i++)
             {
@@ -683,7 +407,7 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
         }
     }
 
-    private async Task JoinAudiencesAsync(ReadingList list)
+    internal async Task JoinAudiencesAsync(ReadingList list)
     {
         foreach (var audience in list.Audiences)
         {
@@ -755,23 +479,6 @@ public sealed partial class DeviceConnection(DeviceChannel channel, DeviceServic
             LogEndFailed(services.Logger, ended.SessionId, e.Message);
         }
     }
-
-    private Task RefuseAsync(uint tid, RegisterResultCode code)
-    {
-        Metrics.EdgeMetrics.RegisterRefused(code.ToString());
-        channel.SendRegisterResponse(tid, code, ReadOnlyMemory<byte>.Empty);
-        Close();
-        return Task.CompletedTask;
-    }
-
-    private ReadOnlyMemory<byte> RegisterJson(SessionInfo info) => Encoding.UTF8.GetBytes(
-        $"{{\"sessionId\":\"{info.SessionId}\",\"heartbeat\":{(int)services.Settings.Heartbeat.TotalSeconds},\"serverTime\":{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}}");
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Transport}: registered user {UserId} terminal {TerminalType} as session {SessionId}")]
-    private static partial void LogRegistered(ILogger logger, string transport, string? userId, int terminalType, string sessionId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Transport}: REGISTER refused for id '{Id}' (authentication failed)")]
-    private static partial void LogRefused(ILogger logger, string transport, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Transport}: protocol error, closing: {Reason}")]
     private static partial void LogProtocolError(ILogger logger, string transport, string reason);

@@ -17,6 +17,9 @@ public sealed partial class SocketDeviceListener(DeviceServices services, EdgeSe
     /// <summary>Connections the kernel may hold accepted but not yet taken by the accept loop (a reconnect storm's queue).</summary>
     public const int Backlog = 4096;
 
+    private const int LinuxSolSocket = 1;
+    private const int LinuxSoReuseAddr = 2;
+
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(100);
 
@@ -63,7 +66,13 @@ public sealed partial class SocketDeviceListener(DeviceServices services, EdgeSe
                 socket.DualMode = true;
             }
 
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (OperatingSystem.IsLinux())
+            {
+                // SO_REUSEADDR alone, as Kestrel sets it: a restarted edge binds while old connections linger in TIME_WAIT.
+                // (SocketOptionName.ReuseAddress may add SO_REUSEPORT, which would let a second edge share the port.)
+                socket.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddr, BitConverter.GetBytes(1));
+            }
+
             socket.Bind(new IPEndPoint(dualMode ? IPAddress.IPv6Any : IPAddress.Any, port));
             socket.Listen(Backlog);
             return socket;
