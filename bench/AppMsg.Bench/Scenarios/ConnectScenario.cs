@@ -109,8 +109,8 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
 
     /// <summary>
     /// The first connections over a transport cost more than the rest: the runtime compiles that transport's code, pools
-    /// fill, a TLS server builds its context. Measured as they were, 2,000 connections carried about 5 KiB each of such
-    /// one-time cost over TLS (a heap profile of the edge: native JIT memory). A few devices pay it first here.
+    /// fill, a TLS server builds its context. A few devices pay that first here, so it is not spread over the measured
+    /// ones (at 2,000 TLS connections it took 1.7 KiB off each: docs/BENCHMARKS.md, "TLS session 8").
     /// </summary>
     private async Task WarmUpAsync(IBenchSystem system, IReadOnlyList<BenchUser> users, CancellationToken cancellationToken)
     {
