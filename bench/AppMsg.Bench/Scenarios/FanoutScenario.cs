@@ -264,6 +264,12 @@ public sealed class FanoutScenario(BenchOptions options, string logDirectory) : 
             row.Notes.Add($"{errors} publish errors, first: {firstError}");
         }
 
+        // Behind a fixed rate, frames queue on each connection and leave in bigger batches: cheaper per delivery.
+        if (Options.FanoutRate > 0 && latency.P50 is { } p50 && p50 > 10_000.0 / Options.FanoutRate)
+        {
+            row.Notes.Add($"fell behind the rate (p50 {p50:0} ms, over 10 message intervals): its batches grew, so its edge CPU per delivery is not comparable with a row that kept up");
+        }
+
         static long LastDeliveryOrNow(DeliveryLedger ledger) => ledger.LastDelivery > 0 ? ledger.LastDelivery : Stopwatch.GetTimestamp();
     }
 }
