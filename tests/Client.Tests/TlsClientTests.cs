@@ -80,6 +80,33 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
     }
 
     [Fact]
+    public async Task A_client_reconnecting_by_host_name_resumes_its_session_and_a_resumed_connection_still_checks_the_pin()
+    {
+        var (userId, token) = await accounts.NewUserAsync();
+        var byName = TlsOptions(DeviceTransportKind.Tcp, userId, token) with
+        {
+            // The platform keeps sessions per host name (none for an address): only a named endpoint can resume.
+            Endpoint = $"tls://localhost:{system.TlsTcpPort}",
+            PinnedCertificateSha256 = TestCertificate.Sha256(system.Certificate),
+        };
+        await using (var first = new DeviceClient(byName))
+        {
+            Assert.Equal(Protocol.RegisterResultCode.Ok, (await first.ConnectAsync()).Code);
+        }
+
+        var before = await ResumedHandshakesAsync();
+        await using (var second = new DeviceClient(byName))
+        {
+            Assert.Equal(Protocol.RegisterResultCode.Ok, (await second.ConnectAsync()).Code);
+        }
+
+        await Eventually.ReturnsAsync(ResumedHandshakesAsync, resumed => resumed > before, TimeSpan.FromSeconds(15), "the second connection counted as resumed by the edge");
+        await using var wrongPin = new DeviceClient(byName with { PinnedCertificateSha256 = TestCertificate.Sha256(TestCertificate.Create("someone-else")) });
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => wrongPin.ConnectAsync());
+        Assert.True(IsCertificateRefusal(refused), refused.ToString());
+    }
+
+    [Fact]
     public void A_pin_that_is_not_a_SHA_256_is_refused_at_construction()
     {
         Assert.Throws<ArgumentException>(() => new DeviceClient(TlsOptions(DeviceTransportKind.Tcp, "u", "t") with { PinnedCertificateSha256 = "abcd" }));
@@ -91,6 +118,13 @@ public sealed class TlsClientTests(TlsRunningSystem system) : IClassFixture<TlsR
             Endpoint = transport == DeviceTransportKind.Tcp ? $"tls://127.0.0.1:{system.TlsTcpPort}" : $"wss://127.0.0.1:{system.HttpsPort}/ws",
             Reconnect = false,
         };
+
+    private async Task<double> ResumedHandshakesAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{system.EdgeSettings.HttpPort}/metrics"));
+        return new PrometheusText(text).Sum("appmsg_edge_tls_handshakes_total", "session=\"resumed\"");
+    }
 
     private static bool IsCertificateRefusal(Exception e) =>
         e is AuthenticationException || (e.InnerException is { } inner && IsCertificateRefusal(inner));

@@ -299,21 +299,4 @@ public sealed class EdgeTlsTests(TlsRunningSystem system)
         }
 #pragma warning restore SYSLIB0039
     }
-
-    /// <summary>Accepts any certificate (the test compares it) and remembers its SHA-256.</summary>
-    private sealed class CertificateSeen
-    {
-        public string? Sha256 { get; private set; }
-
-        public bool Accept(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-        {
-            if (certificate is not null)
-            {
-                using var x509 = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                Sha256 = TestCertificate.Sha256(x509);
-            }
-
-            return true;
-        }
-    }
 }

@@ -26,6 +26,9 @@ public sealed class RawDevice : IAsyncDisposable
 
     public BodyEncoding Encoding { get; set; }
 
+    /// <summary>The TLS stream of a device connected with <see cref="ConnectTlsAsync"/>; null over plain TCP.</summary>
+    public SslStream? Tls => stream as SslStream;
+
     /// <summary>Connects to the binary port; a small <paramref name="receiveBufferBytes"/> plays a device whose socket fills fast.</summary>
     public static async Task<RawDevice> ConnectAsync(int port, int receiveBufferBytes = 0)
     {
@@ -39,8 +42,11 @@ public sealed class RawDevice : IAsyncDisposable
         return new RawDevice(socket);
     }
 
-    /// <summary>Connects to the edge's binary-over-TLS listener; <paramref name="validate"/> judges its certificate.</summary>
-    public static async Task<RawDevice> ConnectTlsAsync(int port, RemoteCertificateValidationCallback validate, SslProtocols protocols = SslProtocols.None)
+    /// <summary>
+    /// Connects to the edge's binary-over-TLS listener; <paramref name="validate"/> judges its certificate. The platform
+    /// keeps one session per <paramref name="targetHost"/> (a name, not an address) to resume the next connection with.
+    /// </summary>
+    public static async Task<RawDevice> ConnectTlsAsync(int port, RemoteCertificateValidationCallback validate, SslProtocols protocols = SslProtocols.None, string targetHost = "localhost")
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync("127.0.0.1", port);
@@ -49,7 +55,7 @@ public sealed class RawDevice : IAsyncDisposable
         {
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
-                TargetHost = "localhost",
+                TargetHost = targetHost,
                 EnabledSslProtocols = protocols,
                 RemoteCertificateValidationCallback = validate,
             });

@@ -21,6 +21,9 @@ public sealed class CpuMeter
         startTimestamp = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>CPU seconds each process used between <see cref="Start"/> and the last <see cref="Stop"/>.</summary>
+    public Dictionary<string, double> Seconds { get; } = [];
+
     /// <summary>Percent of one core per process since <see cref="Start"/>.</summary>
     public Dictionary<string, double> Stop()
     {
@@ -29,6 +32,7 @@ public sealed class CpuMeter
         for (var i = 0; i < sources.Count; i++)
         {
             var used = sources[i].Seconds() - start[i];
+            Seconds[sources[i].Name] = used;
             result[sources[i].Name] = elapsed > 0 ? Math.Round(100 * used / elapsed) : 0;
         }
 

@@ -70,6 +70,8 @@ public static class TableRenderer
             AppendMarkdown(text, ["AppMsg / peer", .. ratioColumns.Select(c => c.Header)], ratioRows, labelColumns: 1);
         }
 
+        AppendTlsRatios(text, table, ratioColumns);
+
         if (table.Rows.Any(r => r.Notes.Count > 0))
         {
             text.AppendLine();
@@ -84,6 +86,39 @@ public static class TableRenderer
         }
 
         return text.ToString();
+    }
+
+    /// <summary>With --tls: each TLS row against its plain row of the same run (tls / tcp, wss / ws), the aim.</summary>
+    private static void AppendTlsRatios(StringBuilder text, ResultTable table, IReadOnlyList<MetricColumn> ratioColumns)
+    {
+        var ratioRows = new List<List<string>>();
+        foreach (var secure in table.Rows.Where(r => r.Metrics.Count > 0))
+        {
+            var parts = secure.Variant.Split(", ");
+            var plainTransport = parts[^1] switch { "tls" => "tcp", "wss" => "ws", _ => null };
+            if (plainTransport is null || ratioColumns.Count == 0)
+            {
+                continue;
+            }
+
+            var plainVariant = string.Join(", ", parts[..^1].Append(plainTransport));
+            if (table.Rows.FirstOrDefault(r => r.System == secure.System && r.Variant == plainVariant && r.Metrics.Count > 0) is not { } plain)
+            {
+                continue;
+            }
+
+            var cells = new List<string> { $"{secure.Label} / {plainVariant}" };
+            cells.AddRange(ratioColumns.Select(c => secure[c.Key] is { } x && plain[c.Key] is { } y && y != 0
+                ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) + "x"
+                : "-"));
+            ratioRows.Add(cells);
+        }
+
+        if (ratioRows.Count > 0)
+        {
+            text.AppendLine();
+            AppendMarkdown(text, ["TLS / plain (same run)", .. ratioColumns.Select(c => c.Header)], ratioRows, labelColumns: 1);
+        }
     }
 
     public static string Format(double? value, string format) =>

@@ -12,6 +12,9 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
 
+    /// <summary>Devices that connect, register and close before the measured ones: see <see cref="WarmUpAsync"/>.</summary>
+    private const int WarmUpDevices = 200;
+
     protected override string Name => "connect";
 
     protected override ResultTable CreateMainTable(ScenarioReport report)
@@ -21,6 +24,7 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
         report.Parameters["concurrency"] = Options.SetupConcurrency;
         report.Parameters["transport"] = Options.Transport;
         report.Notes.Add("Memory: VmRSS of the process holding the connections (AppMsg: the edge) after connecting and holding, minus before connecting, over the connections. GC heaps make this noisy; it includes per-session state, not only sockets.");
+        report.Notes.Add($"Before \"RSS before\", up to {WarmUpDevices} of the devices connect over the same transport, register and close: what a transport costs once per process (its code compiled on first use, pools, the TLS context) is then not spread over the connections measured.");
         report.Notes.Add("Connections per second: all devices connecting with --concurrency at a time; AppMsg's include REGISTER (token check, tenant, attach to the user's sessions grain).");
         return new ResultTable
         {
@@ -44,6 +48,7 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
     {
         var count = Options.Connections;
         var users = await system.CreateUsersAsync(count, cancellationToken);
+        await WarmUpAsync(system, users, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var pid = system.ConnectionProcessId;
         var before = pid is { } p ? ProcStats.RssBytes(p) : null;
@@ -100,5 +105,18 @@ public sealed class ConnectScenario(BenchOptions options, string logDirectory) :
         {
             await DisconnectAllAsync(connections);
         }
+    }
+
+    /// <summary>
+    /// The first connections over a transport cost more than the rest: the runtime compiles that transport's code, pools
+    /// fill, a TLS server builds its context. A few devices pay that first here, so it is not spread over the measured
+    /// ones (at 2,000 TLS connections it took 1.7 KiB off each: docs/BENCHMARKS.md, "TLS session 8").
+    /// </summary>
+    private async Task WarmUpAsync(IBenchSystem system, IReadOnlyList<BenchUser> users, CancellationToken cancellationToken)
+    {
+        var warm = users.Take(Math.Min(WarmUpDevices, users.Count)).ToList();
+        var (connections, failures, _, firstError) = await ConnectAllAsync(system, warm, group: null, persistent: false, (_, _) => { }, cancellationToken);
+        await DisconnectAllAsync(connections);
+        ProgressTicker.Say($"{system.Name}: warm-up: {warm.Count - failures} devices connected and closed{(failures > 0 ? $", {failures} failed ({firstError})" : "")}");
     }
 }

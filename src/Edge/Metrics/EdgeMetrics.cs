@@ -58,7 +58,12 @@ public static class EdgeMetrics
     private static readonly Counter<long> ProtocolErrors = Meter.CreateCounter<long>(
         "appmsg.edge.protocol_errors", "{error}", "Device connections closed on a protocol error");
 
+    private static readonly Counter<long> TlsHandshakes = Meter.CreateCounter<long>(
+        "appmsg.edge.tls.handshakes", "{handshake}", "TLS handshakes completed on the binary TLS and HTTPS ports, by session (resumed or full)");
+
     private static readonly KeyValuePair<string, object?> Live = new("path", "live");
+    private static readonly KeyValuePair<string, object?> SessionResumed = new("session", "resumed");
+    private static readonly KeyValuePair<string, object?> SessionFull = new("session", "full");
     private static readonly KeyValuePair<string, object?> Replay = new("path", "replay");
     private static readonly KeyValuePair<string, object?> RegisterOk = new("result", "ok");
 
@@ -97,6 +102,9 @@ public static class EdgeMetrics
     public static void Accepted(int messages) => MessagesAccepted.Add(messages);
 
     public static void ProtocolError() => ProtocolErrors.Add(1);
+
+    /// <summary>A TLS handshake completed, resuming an earlier session or not.</summary>
+    public static void TlsHandshake(bool resumed) => TlsHandshakes.Add(1, resumed ? SessionResumed : SessionFull);
 
     private static ref long TransportCount(string transport) =>
         ref transport == "websocket" ? ref webSocketConnections : ref tcpConnections;

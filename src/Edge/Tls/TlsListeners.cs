@@ -23,14 +23,14 @@ public static class TlsListeners
             kestrel.ListenAnyIP(tls.TcpPort, listen =>
             {
                 listen.UseHttps(HttpsOptions(certificates));
-                listen.Use(ReleaseIdleBuffers);
+                listen.Use(AfterHandshake);
                 listen.UseConnectionHandler<TcpDeviceHandler>();
             });
             kestrel.ListenAnyIP(tls.HttpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(HttpsOptions(certificates));
-                listen.Use(ReleaseIdleBuffers);
+                listen.Use(AfterHandshake);
             });
         });
     }
@@ -49,12 +49,19 @@ public static class TlsListeners
         },
     };
 
-    /// <summary>After the handshake (the connection's first middleware behind TLS): see <see cref="OpenSslIdleBuffers"/>.</summary>
-    private static ConnectionDelegate ReleaseIdleBuffers(ConnectionDelegate next) => context =>
+    /// <summary>
+    /// After the handshake (the connection's first middleware behind TLS): frees idle record buffers
+    /// (<see cref="OpenSslIdleBuffers"/>) and counts the handshake as resumed or full (<see cref="TlsResumption"/>).
+    /// </summary>
+    private static ConnectionDelegate AfterHandshake(ConnectionDelegate next) => context =>
     {
         if (context.Features.Get<ISslStreamFeature>()?.SslStream is { } tls)
         {
             OpenSslIdleBuffers.Release(tls);
+            if (TlsResumption.IsResumed(tls) is { } resumed)
+            {
+                Metrics.EdgeMetrics.TlsHandshake(resumed);
+            }
         }
 
         return next(context);
