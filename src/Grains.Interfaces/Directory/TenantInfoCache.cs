@@ -33,6 +33,18 @@ public sealed class TenantInfoCache(IGrainFactory grains, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Throws <c>tenant_disabled</c> when the tenant <paramref name="address"/> belongs to is disabled: one call to the
+    /// address's owner (callers that see the same address again keep its tenant and use the overload above).
+    /// </summary>
+    public async ValueTask EnsureEnabledAsync(AppMsg.Common.Address address)
+    {
+        if (await TenantOfAddress.ReadAsync(grains, address) is { } tenantId)
+        {
+            await EnsureEnabledAsync(tenantId);
+        }
+    }
+
     /// <summary>Drops what this process knows of the tenant (its settings changed through it): the next REGISTER reads them.</summary>
     public void Forget(string tenantId) => known.TryRemove(tenantId, out _);
 
