@@ -46,26 +46,39 @@ public sealed class TenantDisabledBackendTests(BackendSystem system)
         receiver.Behaviour = WebhookBehaviour.Fail;
         var (tenantId, userId) = await system.NewUserAsync();
         var (appId, credential) = await system.NewAppAsync(tenantId, receiver.Url);
+
+        // A dead letter from before (one attempt), then an item whose retry waits 3 s.
+        (await system.Api.PutAsync($"/v1/apps/{appId}/webhook", new { maxAttempts = 1 }, credential)).Expect(HttpStatusCode.OK);
+        await system.SendToAppAsync(appId, userId, "dead-lettered before");
+        var letters = await Eventually.ReturnsAsync(() => DeadLettersAsync(appId), l => l.Count == 1, TimeSpan.FromSeconds(10), "one dead letter");
         (await system.Api.PutAsync($"/v1/apps/{appId}/webhook", new { maxAttempts = 3, initialBackoffMs = 3_000 }, credential)).Expect(HttpStatusCode.OK);
         await system.SendToAppAsync(appId, userId, "accepted before");
-        await receiver.WaitForAsync(r => r.Count >= 1, "the first attempt");
+        await receiver.WaitForAsync(r => r.Count >= 2, "the second item's first attempt");
 
         await SetDisabledAsync(tenantId, true);
         receiver.Behaviour = WebhookBehaviour.Ok;
+        var letterId = letters[0].GetProperty("id").GetString()!;
+        Assert.Equal("tenant_disabled", (await system.Api.PostAsync($"/v1/apps/{appId}/dead-letters/{letterId}/replay", null, system.AdminKey))
+            .Expect(HttpStatusCode.Forbidden).Code);
 
-        // The second attempt was due 3 s after the first: it is not made, and nothing is dead-lettered.
+        // The retry was due 3 s after the first attempt: it is not made, nothing more is dead-lettered, the letter stays.
         await Task.Delay(TimeSpan.FromSeconds(6));
-        Assert.Single(receiver.Requests);
-        Assert.Equal(0, (await system.Api.GetAsync($"/v1/apps/{appId}/webhook", system.AdminKey)).Expect(HttpStatusCode.OK).Body.GetProperty("deadLetters").GetInt32());
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal([letterId], (await DeadLettersAsync(appId)).Select(l => l.GetProperty("id").GetString()));
 
         await SetDisabledAsync(tenantId, false);
         var requests = await receiver.WaitForAsync(r => r.Any(x => x.AnsweredWith == WebhookBehaviour.Ok), "the held item delivered once enabled", seconds: 20);
         var delivered = requests.Single(x => x.AnsweredWith == WebhookBehaviour.Ok);
-        Assert.Equal(1, delivered.Json.GetProperty("seq").GetInt64());
+        Assert.Equal(2, delivered.Json.GetProperty("seq").GetInt64());
         Assert.Equal("accepted before", delivered.Json.GetProperty("message").GetProperty("content").GetProperty("text").GetString());
+        (await system.Api.PostAsync($"/v1/apps/{appId}/dead-letters/{letterId}/replay", null, system.AdminKey)).Expect(HttpStatusCode.Accepted);
+        await receiver.WaitForAsync(r => r.Any(x => x.AnsweredWith == WebhookBehaviour.Ok && x.Json.GetProperty("seq").GetInt64() == 1), "the dead letter replayed");
         await Eventually.ReturnsAsync(async () => (await system.Api.GetAsync($"/v1/apps/{appId}/webhook", credential)).Body.GetProperty("delivered").GetInt64(),
-            d => d == 1, TimeSpan.FromSeconds(10), "the delivered cursor at 1");
+            d => d == 2, TimeSpan.FromSeconds(10), "the delivered cursor at 2");
     }
+
+    private async Task<List<System.Text.Json.JsonElement>> DeadLettersAsync(string appId) =>
+        [.. (await system.Api.GetAsync($"/v1/apps/{appId}/dead-letters", system.AdminKey)).Expect(HttpStatusCode.OK).Body.GetProperty("deadLetters").EnumerateArray()];
 
     private async Task SetDisabledAsync(string tenantId, bool disabled) =>
         (await system.Api.PatchAsync($"/v1/tenants/{tenantId}", new { disabled }, system.AdminKey)).Expect(HttpStatusCode.OK);

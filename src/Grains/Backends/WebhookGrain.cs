@@ -123,6 +123,12 @@ public sealed partial class WebhookGrain(
             return false;
         }
 
+        // Not taken off the list while the tenant is disabled: a replay held in memory could be lost to a deactivation.
+        if ((await GrainFactory.GetGrain<IAppGrain>(AppId).GetAsync()) is { } app)
+        {
+            await tenants.EnsureEnabledAsync(app.TenantId);
+        }
+
         var letter = Webhook.DeadLetters[index];
         Webhook.DeadLetters.RemoveAt(index);
         await SaveAsync();
