@@ -4,8 +4,8 @@ namespace AppMsg.Directory;
 
 /// <summary>
 /// Tenants' settings as REGISTER needs them (login policy, anonymous sessions) and whether they are disabled, read from
-/// the tenant's grain at most once per <see cref="Freshness"/> per process (edges for anonymous sessions and API calls,
-/// silos' session registrars for users): a reconnect storm of a tenant's devices makes one call, not one per device,
+/// the tenant's grain at most once per <see cref="Freshness"/> per process (edges for anonymous sessions, API calls and
+/// signed media URLs; silos for users' REGISTERs, appends, callbacks, webhooks and notifications): a reconnect storm of a tenant's devices makes one call, not one per device,
 /// to that tenant's single activation. A settings change applies to REGISTERs within that time; disabling or enabling a
 /// tenant is pushed to every live edge at once (<see cref="AppMsg.Sessions.IEdgeObserver.OnTenantChangedAsync"/>).
 /// Bounded: at most <see cref="MaxEntries"/> tenants, all forgotten when full.
