@@ -45,7 +45,7 @@ public sealed record BenchOptions
           --appmsg-publishers  http,orleans,im [all three; im: IM from a member device]; also http-app (POST /v1/messages
                                with an app's credential, no quotas) and http-quota (a new app's credential, quotas set far
                                above the load on it and its tenant: every check runs, none refuses)
-          --quota              direct: after the fixed-rate phase, set such quotas on the tenant and run it again
+          --quota              direct: the fixed-rate phase without quotas, with such quotas on the tenant, then without again
           --concurrency C      set-up and connect concurrency [64]
           --faults LIST        faults: silo,edge,postgres,idle in the order given, or none [silo,edge,postgres,idle]
           --quns Q             faults: quns the users are dealt into [4]

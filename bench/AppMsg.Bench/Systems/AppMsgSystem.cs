@@ -143,7 +143,19 @@ public sealed class AppMsgSystem(BenchOptions options, string logDirectory) : IB
     public async Task<IBenchConnection> ConnectAsync(BenchUser user, int receiver, ConnectOptions connect, MessageHandler onMessage, CancellationToken cancellationToken) =>
         await AppMsgConnection.ConnectAsync(user, receiver, connect.Transport, certificate?.Sha256, onMessage, cancellationToken);
 
-    public async Task<IBenchPublisher> CreatePublisherAsync(string kind, CancellationToken cancellationToken) => kind switch
+    public async Task<IBenchPublisher> CreatePublisherAsync(string kind, CancellationToken cancellationToken)
+    {
+        // Only http-quota runs with the tenant's quotas set (it sets them): a publisher after it in the same run, an im
+        // publisher's member device included, measures without them whatever the order of --appmsg-publishers.
+        if (kind != "http-quota")
+        {
+            await SetTenantQuotasAsync(false, cancellationToken);
+        }
+
+        return await CreatePublisherOfKindAsync(kind, cancellationToken);
+    }
+
+    private async Task<IBenchPublisher> CreatePublisherOfKindAsync(string kind, CancellationToken cancellationToken) => kind switch
     {
         "http" => new AppMsgHttpPublisher(http!),
         "http-app" => new AppMsgHttpPublisher(await AppClientAsync(quotas: false, cancellationToken), disposeClient: true),

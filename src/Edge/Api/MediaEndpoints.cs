@@ -65,7 +65,7 @@ public static class MediaEndpoints
             return Results.Created($"/v1/media/{stored.MediaId}", new UploadResult(stored.MediaId, url, stored.Size, stored.ContentType, stored.Sha256));
         });
 
-        api.MapGet("/v1/media/{mediaId}", async (HttpContext context, string mediaId, IMediaStore store, MediaUrlSigner signer, IClusterClient cluster, AddressTenants tenants) =>
+        api.MapGet("/v1/media/{mediaId}", async (HttpContext context, string mediaId, IMediaStore store, MediaUrlSigner signer, IClusterClient cluster, AddressTenants tenants, TenantInfoCache tenantInfos) =>
         {
             var query = context.Request.Query;
             var signed = query.ContainsKey("sig") || query.ContainsKey("exp");
@@ -84,6 +84,12 @@ public static class MediaEndpoints
             if (caller is not null)
             {
                 await MediaAccess.EnsureCanReadAsync(caller, media, store, cluster, tenants, context.RequestAborted);
+            }
+            else
+            {
+                // A signed URL names no caller, so the authenticator's tenant check never ran: a disabled tenant's media is
+                // not served to URL holders (the operator still reads it with the admin key).
+                await tenantInfos.EnsureEnabledAsync(media.TenantId);
             }
 
             await ServeAsync(context, media, store);

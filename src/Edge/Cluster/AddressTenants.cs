@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using AppMsg.Common;
 using AppMsg.Directory;
-using AppMsg.Sessions;
 
 namespace AppMsg.Edge.Cluster;
 
@@ -32,16 +31,7 @@ public sealed class AddressTenants(IClusterClient cluster, TimeProvider time)
 
     private async ValueTask<string?> AskAsync(Address address, bool cacheable)
     {
-        var tenantId = address.Kind switch
-        {
-            AddressKind.User => (await cluster.GetGrain<IUserGrain>(address.Id).GetAsync())?.TenantId,
-            AddressKind.Qun => (await cluster.GetGrain<IQunGrain>(address.Id).GetAsync())?.TenantId,
-            AddressKind.Org => (await cluster.GetGrain<IOrgGrain>(address.Id).GetAsync())?.TenantId,
-            AddressKind.Tenant => (await cluster.GetGrain<ITenantGrain>(address.Id).GetAsync())?.Id,
-            AddressKind.App => (await cluster.GetGrain<IAppGrain>(address.Id).GetAsync())?.TenantId,
-            AddressKind.Session => (await cluster.GetGrain<ISessionGrain>(address.Id).GetAsync())?.TenantId,
-            _ => null,
-        };
+        var tenantId = await TenantOfAddress.ReadAsync(cluster, address);
         if (cacheable && tenantId is not null)
         {
             if (known.Count >= MaxEntries)

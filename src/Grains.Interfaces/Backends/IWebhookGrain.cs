@@ -26,6 +26,7 @@ public interface IWebhookGrain : IGrainWithStringKey
     Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync();
 
     /// <summary>Takes a dead letter off the list and delivers it again (with fresh attempts); false when there is none with that id.</summary>
+    /// <exception cref="AppMsgException"><c>tenant_disabled</c> while the app's tenant is disabled (the letter stays listed).</exception>
     Task<bool> ReplayDeadLetterAsync(string id);
 
     /// <summary>Called by the app's upstream when a message was stored (not by backends).</summary>

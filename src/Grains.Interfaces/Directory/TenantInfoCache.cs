@@ -4,8 +4,8 @@ namespace AppMsg.Directory;
 
 /// <summary>
 /// Tenants' settings as REGISTER needs them (login policy, anonymous sessions) and whether they are disabled, read from
-/// the tenant's grain at most once per <see cref="Freshness"/> per process (edges for anonymous sessions and API calls,
-/// silos' session registrars for users): a reconnect storm of a tenant's devices makes one call, not one per device,
+/// the tenant's grain at most once per <see cref="Freshness"/> per process (edges for anonymous sessions, API calls and
+/// signed media URLs; silos for users' REGISTERs, appends, callbacks, webhooks and notifications): a reconnect storm of a tenant's devices makes one call, not one per device,
 /// to that tenant's single activation. A settings change applies to REGISTERs within that time; disabling or enabling a
 /// tenant is pushed to every live edge at once (<see cref="AppMsg.Sessions.IEdgeObserver.OnTenantChangedAsync"/>).
 /// Bounded: at most <see cref="MaxEntries"/> tenants, all forgotten when full.
@@ -30,6 +30,18 @@ public sealed class TenantInfoCache(IGrainFactory grains, TimeProvider time)
         if ((await GetAsync(tenantId))?.Disabled == true)
         {
             throw AppMsgException.TenantDisabled();
+        }
+    }
+
+    /// <summary>
+    /// Throws <c>tenant_disabled</c> when the tenant <paramref name="address"/> belongs to is disabled: one call to the
+    /// address's owner (callers that see the same address again keep its tenant and use the overload above).
+    /// </summary>
+    public async ValueTask EnsureEnabledAsync(AppMsg.Common.Address address)
+    {
+        if (await TenantOfAddress.ReadAsync(grains, address) is { } tenantId)
+        {
+            await EnsureEnabledAsync(tenantId);
         }
     }
 

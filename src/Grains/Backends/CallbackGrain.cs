@@ -16,7 +16,7 @@ namespace AppMsg.Grains.Backends;
 /// timeline instead. Answers that come after the end, or for a callback this activation does not know
 /// (a silo restarted in between), are logged and ignored; a stored one is then sent again at the next REGISTER.
 /// </summary>
-public sealed partial class CallbackGrain(TimeProvider clock, ILogger<CallbackGrain> logger) : Grain, ICallbackGrain
+public sealed partial class CallbackGrain(AppMsg.Directory.TenantInfoCache tenants, TimeProvider clock, ILogger<CallbackGrain> logger) : Grain, ICallbackGrain
 {
     public const int MaxPayloadBytes = 32 * 1024;
     public const int MaxTimeoutMs = 60_000;
@@ -38,6 +38,8 @@ public sealed partial class CallbackGrain(TimeProvider clock, ILogger<CallbackGr
         }
 
         var target = Validate(callback);
+        // Backends call this directly: a disabled tenant's terminals get no callback, stored ones included.
+        await tenants.EnsureEnabledAsync(target);
         var sessions = await TargetsAsync(target, callback.TerminalTypes);
         request = callback;
         replyTo = caller;

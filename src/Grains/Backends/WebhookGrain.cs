@@ -19,6 +19,7 @@ public sealed partial class WebhookGrain(
     [PersistentState("webhook", StorageNames.Default)] IPersistentState<WebhookState> state,
     WebhookSender sender,
     SecretProtector secrets,
+    TenantInfoCache tenants,
     TimeProvider clock,
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
@@ -120,6 +121,12 @@ public sealed partial class WebhookGrain(
         if (index < 0)
         {
             return false;
+        }
+
+        // Not taken off the list while the tenant is disabled: a replay held in memory could be lost to a deactivation.
+        if ((await GrainFactory.GetGrain<IAppGrain>(AppId).GetAsync()) is { } app)
+        {
+            await tenants.EnsureEnabledAsync(app.TenantId);
         }
 
         var letter = Webhook.DeadLetters[index];
@@ -235,15 +242,26 @@ public sealed partial class WebhookGrain(
             await SaveAsync();
         }
 
-        while (replays.TryDequeue(out var letter))
+        while (replays.TryPeek(out var letter))
         {
-            await DeliverAsync(uri, letter.Kind, letter.Seq, letter.Body, letter.Id);
+            if (!await DeliverAsync(uri, app.TenantId, letter.Kind, letter.Seq, letter.Body, letter.Id))
+            {
+                return;
+            }
+
+            replays.Dequeue();
         }
 
         var moreEvents = false;
         if (Webhook.Settings.SessionEvents)
         {
-            moreEvents = await DeliverSessionEventsAsync(uri, app.TenantId);
+            var events = await DeliverSessionEventsAsync(uri, app.TenantId);
+            if (events is null)
+            {
+                return;
+            }
+
+            moreEvents = events.Value;
         }
         else
         {
@@ -259,7 +277,13 @@ public sealed partial class WebhookGrain(
         for (var i = 0; i < page.Seqs.Count; i++)
         {
             var seq = page.Seqs[i];
-            await DeliverAsync(uri, "message", seq, WebhookBodies.Message(AppId, seq, page.Senders[i], page.Envelopes[i]), $"{AppId}:{seq}");
+            if (!await DeliverAsync(uri, app.TenantId, "message", seq, WebhookBodies.Message(AppId, seq, page.Senders[i], page.Envelopes[i]), $"{AppId}:{seq}"))
+            {
+                // Known to wait, so the tick keeps asking and the reminder stays (also after a reactivation).
+                knownLast = Math.Max(knownLast, seq);
+                return;
+            }
+
             Webhook.Delivered = seq;
             knownLast = Math.Max(knownLast, seq);
             dirty = true;
@@ -280,8 +304,11 @@ public sealed partial class WebhookGrain(
         }
     }
 
-    /// <summary>Delivers a page of the tenant's stored session events after the events cursor; true when there may be more.</summary>
-    private async Task<bool> DeliverSessionEventsAsync(Uri uri, string tenantId)
+    /// <summary>
+    /// Delivers a page of the tenant's stored session events after the events cursor; true when there may be more, null
+    /// when delivery is held (the tenant is disabled).
+    /// </summary>
+    private async Task<bool?> DeliverSessionEventsAsync(Uri uri, string tenantId)
     {
         var page = await GrainFactory.GetGrain<ISessionEventsGrain>(tenantId).ReadAsync(Webhook.EventsDelivered, PageSize);
         if (page.Count > 0)
@@ -292,7 +319,12 @@ public sealed partial class WebhookGrain(
         for (var i = 0; i < page.Count; i++)
         {
             var sessionEvent = page[i];
-            await DeliverAsync(uri, "session", sessionEvent.Seq, WebhookBodies.Session(AppId, sessionEvent), $"{AppId}:session:{sessionEvent.Id}");
+            if (!await DeliverAsync(uri, tenantId, "session", sessionEvent.Seq, WebhookBodies.Session(AppId, sessionEvent), $"{AppId}:session:{sessionEvent.Id}"))
+            {
+                knownEventsLast = Math.Max(knownEventsLast, sessionEvent.Seq);
+                return null;
+            }
+
             Webhook.EventsDelivered = sessionEvent.Seq;
             knownEventsLast = Math.Max(knownEventsLast, sessionEvent.Seq);
             dirty = true;
@@ -322,21 +354,31 @@ public sealed partial class WebhookGrain(
         }
     }
 
-    /// <summary>Posts until a 2xx answer or the last attempt; then the item becomes a dead letter.</summary>
-    private async Task DeliverAsync(Uri uri, string kind, long seq, byte[] body, string deliveryId)
+    /// <summary>
+    /// Posts until a 2xx answer or the last attempt; then the item becomes a dead letter (true either way). False when the
+    /// tenant is disabled: the item is held, not posted, and comes again once it is enabled (docs/directory-people.md).
+    /// </summary>
+    private async Task<bool> DeliverAsync(Uri uri, string tenantId, string kind, long seq, byte[] body, string deliveryId)
     {
         var settings = Webhook.Settings;
         var error = "";
         var attempt = 0;
         while (++attempt <= settings.MaxAttempts)
         {
+            // Asked before every attempt, so a retry waiting out its back-off is held too. The tick (every TickPeriod)
+            // starts the pump again while items wait, and it resumes once this silo's cache sees the tenant enabled.
+            if ((await tenants.GetAsync(tenantId))?.Disabled == true)
+            {
+                return false;
+            }
+
             signingSecret ??= secrets.Unprotect(Webhook.SigningSecret!, SecretPurpose);
             error = await sender.PostAsync(uri, signingSecret, body, deliveryId, attempt, TimeSpan.FromMilliseconds(settings.TimeoutMs));
             lastActivity = clock.GetUtcNow();
             Metrics.SiloMetrics.WebhookPosted(delivered: error is null);
             if (error is null)
             {
-                return;
+                return true;
             }
 
             LogAttemptFailed(logger, AppId, deliveryId, attempt, error);
@@ -350,6 +392,7 @@ public sealed partial class WebhookGrain(
         Metrics.SiloMetrics.WebhookDeadLetter();
         AddDeadLetter(new DeadLetter(Ids.New(), kind, seq, body, settings.MaxAttempts, error!, clock.GetUtcNow()));
         await SaveAsync();
+        return true;
     }
 
     private void AddDeadLetter(DeadLetter letter)

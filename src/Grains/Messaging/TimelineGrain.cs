@@ -30,6 +30,7 @@ public sealed class TimelineGrain(
     Media.MediaReferences media,
     Conversations.ConversationIndex conversations,
     Conversations.RecallStore recalls,
+    TenantInfoCache tenants,
     Microsoft.Extensions.Logging.ILogger<TimelineGrain> logger) : Grain, ITimelineGrain
 {
     private static readonly TimeSpan AudienceLifetime = TimeSpan.FromSeconds(10);
@@ -51,6 +52,7 @@ public sealed class TimelineGrain(
     private readonly Dictionary<string, (long Generation, DateTime RenewedAt)> watchingEdges = new(StringComparer.Ordinal);
     private string[]? audiences;
     private DateTime audiencesRead;
+    private string? tenantId;
 
     private string Timeline => this.GetPrimaryKeyString();
 
@@ -70,6 +72,7 @@ public sealed class TimelineGrain(
         }
 
         var address = Address.TryParse(Timeline, out var parsed) ? parsed : (Address?)null;
+        await EnsureTenantEnabledAsync(address);
         if (address is { Kind: AddressKind.User } inbox && !await GrainFactory.GetGrain<IUserGrain>(inbox.Id).AcceptsFromAsync(message.From))
         {
             throw new AppMsgException(ErrorCodes.Forbidden, "the recipient does not accept direct messages from this sender");
@@ -95,6 +98,26 @@ public sealed class TimelineGrain(
         }
 
         return await receipt;
+    }
+
+    /// <summary>
+    /// A disabled tenant's timelines take no message (docs/directory-people.md, "Disabling a tenant"): the edges refuse
+    /// their callers before, but backends on the Orleans client append here directly. The tenant is read once per
+    /// activation (a timeline never changes tenant); whether it is disabled comes from this silo's
+    /// <see cref="TenantInfoCache"/>, at most <see cref="TenantInfoCache.Freshness"/> old.
+    /// </summary>
+    private async ValueTask EnsureTenantEnabledAsync(Address? address)
+    {
+        if (tenantId is null)
+        {
+            var owner = address ?? (AppMsg.Backends.AppUpstream.TryGetAppId(Timeline, out var appId) ? new Address(appId, AddressKind.App) : null);
+            tenantId = owner is { } known ? await TenantOfAddress.ReadAsync(GrainFactory, known) : null;
+        }
+
+        if (tenantId is not null)
+        {
+            await tenants.EnsureEnabledAsync(tenantId);
+        }
     }
 
     private async Task<MessageReceipt> AppendWithSenderCopyAsync(Address? address, NewMessage message, TimeSpan ttl, string? mediaId)

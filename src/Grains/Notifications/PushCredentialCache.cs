@@ -68,8 +68,8 @@ public sealed class PushCredentialCache(PushStore store, SecretProtector secrets
             vapid = new VapidKey(ECDsa.Create(parameters), stored.PublicKey);
         }
 
-        var template = (await grains.GetGrain<AppMsg.Directory.IAppGrain>(appId).GetAsync())?.PushTemplate;
-        return (new AppPushCredentials(appId, apns, fcm, vapid, template), readAt);
+        var app = await grains.GetGrain<AppMsg.Directory.IAppGrain>(appId).GetAsync();
+        return (new AppPushCredentials(appId, apns, fcm, vapid, app?.PushTemplate, app?.TenantId), readAt);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed class PushCredentialCache(PushStore store, SecretProtector secrets
 }
 
 /// <summary>An app's decrypted push credentials, as a silo's senders use them, and its notifications' template.</summary>
-public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid, PushTemplate? Template = null);
+public sealed record AppPushCredentials(string AppId, ApnsKey? Apns, FcmAccount? Fcm, VapidKey? Vapid, PushTemplate? Template = null, string? TenantId = null);
 
 /// <summary>The APNs settings and the imported signing key.</summary>
 public sealed record ApnsKey(ApnsCredentials Settings, ECDsa Key);

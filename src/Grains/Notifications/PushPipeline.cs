@@ -33,6 +33,9 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     public const int MaxDelayed = 100_000;
     public const int MaxWaitingRetries = 20_000;
     public const int MaxAttempts = 5;
+
+    /// <summary>The outcome of a notification whose tenant was disabled before it went out.</summary>
+    public const string DroppedForDisabledTenant = "failed:tenant_disabled";
     public static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan SentRecordsKept = TimeSpan.FromDays(31);
 
@@ -53,6 +56,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
     private readonly RecipientChecks checks;
     private readonly PushBadges badges;
     private readonly NotificationStats stats;
+    private readonly AppMsg.Directory.TenantInfoCache tenants;
     private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider clock;
     private readonly ILogger<PushPipeline> logger;
@@ -75,7 +79,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
 
     public PushPipeline(
         PushStore store, PushCredentialCache credentials, ApnsSender apns, FcmSender fcm, WebPushSender webPush, PushMetrics metrics,
-        IGrainFactory grains, RecipientChecks checks, PushBadges badges, NotificationStats stats, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
+        IGrainFactory grains, RecipientChecks checks, PushBadges badges, NotificationStats stats, AppMsg.Directory.TenantInfoCache tenants, IHostApplicationLifetime lifetime, IOptions<PushOptions> options, TimeProvider clock, ILogger<PushPipeline> logger)
     {
         this.store = store;
         this.credentials = credentials;
@@ -87,6 +91,7 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
         this.checks = checks;
         this.badges = badges;
         this.stats = stats;
+        this.tenants = tenants;
         this.lifetime = lifetime;
         this.clock = clock;
         this.logger = logger;
@@ -500,6 +505,15 @@ public sealed partial class PushPipeline : IHostedService, IDisposable
             }
 
             var app = await credentials.GetAsync(device.AppId);
+
+            // Accepted before the tenant was disabled (or a retry of such a send): dropped, counted as failed with this
+            // reason, never held (a notification is news only now); docs/directory-people.md, "Disabling a tenant".
+            if (app.TenantId is { } tenantId && (await tenants.GetAsync(tenantId))?.Disabled == true)
+            {
+                Record(job, DroppedForDisabledTenant);
+                return;
+            }
+
             if (job.Attempt == 1)
             {
                 metrics.Latency(Stopwatch.GetElapsedTime(job.Request.AcceptedAt));

@@ -209,6 +209,34 @@ public abstract class MediaUploadTests<TSystem>(TSystem system, Xunit.Abstractio
     }
 
     [Fact]
+    public async Task A_signed_URL_of_a_disabled_tenant_is_403_tenant_disabled_until_it_is_enabled()
+    {
+        var (tenantId, userId) = await system.NewUserAsync();
+        var token = await system.LoginAsync(tenantId, userId);
+        var uploaded = await system.UploadedAsync(Png, "image/png", token);
+        var url = uploaded.GetProperty("url").GetString()!;
+        var id = uploaded.GetProperty("id").GetString()!;
+
+        (await system.Api.PatchAsync($"/v1/tenants/{tenantId}", new { disabled = true }, system.AdminKey)).Expect(HttpStatusCode.OK);
+        using (var refused = await system.DownloadAsync(url, credential: null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("tenant_disabled", await MediaTestSystem.CodeOfAsync(refused));
+        }
+
+        // The operator still reads it; enabled again, the same URL serves it.
+        using (var byOperator = await system.DownloadAsync(id, system.AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, byOperator.StatusCode);
+        }
+
+        (await system.Api.PatchAsync($"/v1/tenants/{tenantId}", new { disabled = false }, system.AdminKey)).Expect(HttpStatusCode.OK);
+        using var served = await system.DownloadAsync(url, credential: null);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(Png, await served.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Media_of_another_tenant_is_404_and_within_the_tenant_the_uploader_apps_and_the_operator_read_it()
     {
         var (tenantId, userId) = await system.NewUserAsync();
