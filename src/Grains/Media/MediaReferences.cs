@@ -34,14 +34,5 @@ public sealed class MediaReferences(NpgsqlDataSource database, IGrainFactory gra
         }
     }
 
-    private async Task<string?> TenantOfAsync(Address address) => address.Kind switch
-    {
-        AddressKind.User => (await grains.GetGrain<IUserGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Qun => (await grains.GetGrain<IQunGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Org => (await grains.GetGrain<IOrgGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Tenant => (await grains.GetGrain<ITenantGrain>(address.Id).GetAsync())?.Id,
-        AddressKind.App => (await grains.GetGrain<IAppGrain>(address.Id).GetAsync())?.TenantId,
-        AddressKind.Session => (await grains.GetGrain<ISessionGrain>(address.Id).GetAsync())?.TenantId,
-        _ => null,
-    };
+    private ValueTask<string?> TenantOfAsync(Address address) => TenantOfAddress.ReadAsync(grains, address);
 }
