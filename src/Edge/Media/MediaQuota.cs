@@ -15,6 +15,8 @@ public sealed class MediaQuota(IQuotaGrain owner)
 
     private long reserved;
 
+    private Task admitted = Task.CompletedTask;
+
     /// <summary>The quota of the tenant that stores the media.</summary>
     public static MediaQuota OfTenant(IClusterClient cluster, string tenantId) => new(cluster.GetGrain<IQuotaGrain>(QuotaOwners.Tenant(tenantId)));
 
@@ -30,6 +32,13 @@ public sealed class MediaQuota(IQuotaGrain owner)
 
         reserved += lease.Granted;
     }
+
+    /// <summary>
+    /// Lets <paramref name="admission"/> (the checks of an upload and the reservation of its declared length) run while
+    /// the body starts to arrive: the meter throws its refusal at the next read once it is known, and waits for it
+    /// before the end of the body or before passing what is reserved, so a store records nothing that was not admitted.
+    /// </summary>
+    public void AdmitWhileStreaming(Task admission) => admitted = admission;
 
     /// <summary>The body, counted as it is read: past what is reserved, it reserves more (or refuses).</summary>
     public Stream Meter(Stream body) => new MeteredStream(body, this);
@@ -48,6 +57,15 @@ public sealed class MediaQuota(IQuotaGrain owner)
     /// <summary>After a failed upload: gives the reservation back; a cluster that does not answer only keeps it reserved (until the grain's next activation).</summary>
     public async Task GiveBackAsync()
     {
+        try
+        {
+            // A reservation granted after the upload failed is given back too.
+            await admitted;
+        }
+        catch
+        {
+        }
+
         try
         {
             await SettleAsync(0);
@@ -73,8 +91,18 @@ public sealed class MediaQuota(IQuotaGrain owner)
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (quota.admitted.IsCompleted)
+            {
+                await quota.admitted;
+            }
+
             var read = await inner.ReadAsync(buffer, cancellationToken);
             count += read;
+            if (read == 0 || count > quota.reserved)
+            {
+                await quota.admitted;
+            }
+
             if (count > quota.reserved)
             {
                 var needed = count - quota.reserved;
