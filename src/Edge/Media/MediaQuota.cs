@@ -13,6 +13,9 @@ public sealed class MediaQuota(IQuotaGrain owner)
     /// <summary>What one reservation of a streaming body without a length asks for (fewer when less is left).</summary>
     public const long Block = 8 * 1024 * 1024;
 
+    /// <summary>Names this upload's reservation in the quota grain (which keeps it across activations).</summary>
+    private readonly string uploadId = Ids.New();
+
     private long reserved;
 
     private Task admitted = Task.CompletedTask;
@@ -24,7 +27,7 @@ public sealed class MediaQuota(IQuotaGrain owner)
     /// <exception cref="AppMsgException"><c>over_quota</c> when fewer than <paramref name="needed"/> are left.</exception>
     public async Task ReserveAsync(long needed, long wanted)
     {
-        var lease = await owner.ReserveMediaAsync(needed, wanted);
+        var lease = await owner.ReserveMediaAsync(uploadId, needed, wanted);
         if (lease.Granted < needed)
         {
             throw AppMsgException.OverQuota($"the tenant's stored media would pass its quota of {lease.Limits.MediaBytes} bytes");
@@ -50,11 +53,11 @@ public sealed class MediaQuota(IQuotaGrain owner)
         reserved = 0;
         if (held > 0 || stored > 0)
         {
-            await owner.SettleMediaAsync(held, stored);
+            await owner.SettleMediaAsync(uploadId, stored);
         }
     }
 
-    /// <summary>After a failed upload: gives the reservation back; a cluster that does not answer only keeps it reserved (until the grain's next activation).</summary>
+    /// <summary>After a failed upload: gives the reservation back; a cluster that does not answer leaves it reserved until it expires (an hour).</summary>
     public async Task GiveBackAsync()
     {
         try
