@@ -49,7 +49,7 @@ public static class MediaEndpoints
                     await EnsureImageAsync(body, contentType, context.RequestAborted);
                 }
 
-                stored = await store.PutAsync(tenant, caller.Address?.ToString() ?? OperatorAddress, contentType, quota.Meter(body.AsStream()), settings.MaxBytes, context.RequestAborted);
+                stored = await store.PutAsync(tenant, caller.Address?.ToString() ?? OperatorAddress, contentType, quota.Meter(body), settings.MaxBytes, context.RequestAborted);
             }
             catch
             {

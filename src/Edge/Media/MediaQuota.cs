@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using AppMsg.Quotas;
 
 namespace AppMsg.Edge.Media;
@@ -43,8 +45,15 @@ public sealed class MediaQuota(IQuotaGrain owner)
     /// </summary>
     public void AdmitWhileStreaming(Task admission) => admitted = admission;
 
-    /// <summary>The body, counted as it is read: past what is reserved, it reserves more (or refuses).</summary>
-    public Stream Meter(Stream body) => new MeteredStream(body, this);
+    /// <summary>
+    /// The request body as a stream, counted as it is read: past what is reserved, it reserves more (or refuses). A read
+    /// waits until <see cref="Gulp"/> bytes (or the rest of the body) have arrived, so a reader is woken once per
+    /// quarter megabyte rather than once per socket receive (a few kilobytes).
+    /// </summary>
+    public Stream Meter(PipeReader body) => new MeteredStream(body, this);
+
+    /// <summary>Bytes a read of the metered body waits for, unless the buffer is smaller or the body ends.</summary>
+    public const int Gulp = 256 * 1024;
 
     /// <summary>Gives the reservation back and charges <paramref name="stored"/> bytes (0 when nothing new was stored).</summary>
     public async Task SettleAsync(long stored)
@@ -78,7 +87,7 @@ public sealed class MediaQuota(IQuotaGrain owner)
         }
     }
 
-    private sealed class MeteredStream(Stream inner, MediaQuota quota) : Stream
+    private sealed class MeteredStream(PipeReader inner, MediaQuota quota) : Stream
     {
         private long count;
 
@@ -99,7 +108,7 @@ public sealed class MediaQuota(IQuotaGrain owner)
                 await quota.admitted;
             }
 
-            var read = await inner.ReadAsync(buffer, cancellationToken);
+            var read = await ReadBodyAsync(buffer, cancellationToken);
             count += read;
             if (read == 0 || count > quota.reserved)
             {
@@ -112,6 +121,27 @@ public sealed class MediaQuota(IQuotaGrain owner)
                 await quota.ReserveAsync(needed, Math.Max(needed, Block));
             }
 
+            return read;
+        }
+
+        private async ValueTask<int> ReadBodyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (buffer.IsEmpty)
+            {
+                return 0;
+            }
+
+            var result = await inner.ReadAtLeastAsync(Math.Min(buffer.Length, Gulp), cancellationToken);
+            var received = result.Buffer;
+            if (result.IsCanceled && received.IsEmpty)
+            {
+                // Not the end of the body: an upload must never be recorded short.
+                throw new OperationCanceledException("the read of the media body was canceled");
+            }
+
+            var read = (int)Math.Min(received.Length, buffer.Length);
+            received.Slice(0, read).CopyTo(buffer.Span);
+            inner.AdvanceTo(received.GetPosition(read));
             return read;
         }
 
