@@ -134,7 +134,7 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
 
     /// <summary>
     /// Writes the body to <paramref name="file"/> (not yet flushed to disk) and hashes it. The caller's thread only
-    /// receives: each megabyte is hashed and written on the thread pool while the next one arrives.
+    /// receives: each megabyte is hashed and written on the thread pool (the two side by side) while the next arrives.
     /// </summary>
     private static async Task<(long Size, byte[] Sha256)> WriteAsync(SafeFileHandle file, Stream body, long maxBytes, CancellationToken cancellation)
     {
@@ -187,12 +187,13 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
     }
 
-    /// <summary>Hashes and writes one buffer at <paramref name="offset"/>, on the thread pool (steps run one at a time, in order).</summary>
-    private static Task StoreAsync(IncrementalHash hash, SafeFileHandle file, byte[] buffer, int count, long offset) => Task.Run(() =>
-    {
-        hash.AppendData(buffer, 0, count);
-        RandomAccess.Write(file, buffer.AsSpan(0, count), offset);
-    }, CancellationToken.None);
+    /// <summary>
+    /// Hashes one buffer and writes it at <paramref name="offset"/>, both on the thread pool and at the same time (each
+    /// only reads the buffer); steps run one at a time, in order, so the hash sees the bytes in the file's order.
+    /// </summary>
+    private static Task StoreAsync(IncrementalHash hash, SafeFileHandle file, byte[] buffer, int count, long offset) => Task.WhenAll(
+        Task.Run(() => hash.AppendData(buffer, 0, count), CancellationToken.None),
+        Task.Run(() => RandomAccess.Write(file, buffer.AsSpan(0, count), offset), CancellationToken.None));
 
     private static async Task CopyAsync(SafeFileHandle file, long offset, long length, Stream destination, CancellationToken cancellation)
     {
