@@ -22,7 +22,7 @@ public static class MediaEndpoints
         api.MapPost("/v1/media", async (HttpContext context, Caller caller, string? tenantId, IMediaStore store, MediaSettings settings, MediaUrlSigner signer,
             MediaUploads uploads, IClusterClient cluster) =>
         {
-            var tenant = await TenantOfUploadAsync(caller, tenantId, cluster);
+            var tenant = TenantOfUpload(caller, tenantId);
             var contentType = ContentTypeOf(context.Request.ContentType);
             if (context.Request.ContentLength > settings.MaxBytes)
             {
@@ -36,13 +36,10 @@ public static class MediaEndpoints
             }
 
             using var slot = uploads.Enter();
-            // The tenant's stored media quota: a declared length is reserved whole before a byte is stored.
+            // The tenant's stored media quota: a declared length is reserved whole; the first bytes arrive meanwhile,
+            // and nothing is recorded before the reservation (and the tenant the operator names) is confirmed.
             var quota = MediaQuota.OfTenant(cluster, tenant);
-            if (context.Request.ContentLength is { } declared)
-            {
-                await quota.ReserveAsync(declared, declared);
-            }
-
+            quota.AdmitWhileStreaming(AdmitAsync(caller, tenant, context.Request.ContentLength, quota, cluster));
             StoredMedia stored;
             try
             {
@@ -52,7 +49,7 @@ public static class MediaEndpoints
                     await EnsureImageAsync(body, contentType, context.RequestAborted);
                 }
 
-                stored = await store.PutAsync(tenant, caller.Address?.ToString() ?? OperatorAddress, contentType, quota.Meter(body.AsStream()), settings.MaxBytes, context.RequestAborted);
+                stored = await store.PutAsync(tenant, caller.Address?.ToString() ?? OperatorAddress, contentType, quota.Meter(body), settings.MaxBytes, context.RequestAborted);
             }
             catch
             {
@@ -97,7 +94,8 @@ public static class MediaEndpoints
         return api;
     }
 
-    private static async Task<string> TenantOfUploadAsync(Caller caller, string? tenantId, IClusterClient cluster)
+    /// <summary>The tenant the media is stored for: the caller's own, or the one the operator names.</summary>
+    private static string TenantOfUpload(Caller caller, string? tenantId)
     {
         if (!caller.IsOperator)
         {
@@ -106,9 +104,21 @@ public static class MediaEndpoints
         }
 
         // The operator belongs to no tenant: it names the one the media is stored for.
-        var id = Validate.Id(Validate.Required(tenantId, "tenantId"), "tenant");
-        _ = await cluster.GetGrain<ITenantGrain>(id).GetAsync() ?? throw AppMsgException.NotFound("tenant");
-        return id;
+        return Validate.Id(Validate.Required(tenantId, "tenantId"), "tenant");
+    }
+
+    /// <summary>What an upload needs before it is recorded: the tenant the operator names exists, and a declared length fits the quota.</summary>
+    private static async Task AdmitAsync(Caller caller, string tenant, long? declared, MediaQuota quota, IClusterClient cluster)
+    {
+        if (caller.IsOperator)
+        {
+            _ = await cluster.GetGrain<ITenantGrain>(tenant).GetAsync() ?? throw AppMsgException.NotFound("tenant");
+        }
+
+        if (declared is { } length)
+        {
+            await quota.ReserveAsync(length, length);
+        }
     }
 
     private static string ContentTypeOf(string? header)

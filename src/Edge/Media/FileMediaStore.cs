@@ -52,12 +52,14 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
     public async Task<StoredMedia> PutAsync(string tenantId, string uploader, string contentType, Stream body, long maxBytes, CancellationToken cancellation)
     {
         var temporary = Path.Combine(TemporaryDirectory, Ids.New() + ".part");
-        FileStream? file = null;
+        SafeFileHandle? file = null;
         try
         {
-            file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            file = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             var (size, sha256) = await WriteAsync(file, body, maxBytes, cancellation);
-            return await PostgresMediaStore.RunAsync(() => RecordAsync(tenantId, uploader, contentType, file, temporary, size, sha256, cancellation));
+            // The bytes go to disk while the rows are written; the commit waits for both.
+            var flushed = Task.Run(() => RandomAccess.FlushToDisk(file), CancellationToken.None);
+            return await PostgresMediaStore.RunAsync(() => RecordAsync(tenantId, uploader, contentType, flushed, temporary, size, sha256, cancellation));
         }
         catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && !cancellation.IsCancellationRequested)
         {
@@ -65,11 +67,7 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
         finally
         {
-            if (file is not null)
-            {
-                await file.DisposeAsync();
-            }
-
+            file?.Dispose();
             // Interrupted, too large, failed, or the tenant had these bytes already (after a rename there is nothing here).
             File.Delete(temporary);
         }
@@ -134,38 +132,39 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         return true;
     }
 
-    /// <summary>Writes the body to <paramref name="file"/> (not yet flushed to disk) and hashes it.</summary>
-    private static async Task<(long Size, byte[] Sha256)> WriteAsync(FileStream file, Stream body, long maxBytes, CancellationToken cancellation)
+    /// <summary>
+    /// Writes the body to <paramref name="file"/> (not yet flushed to disk) and hashes it. The caller's thread only
+    /// receives: each megabyte is hashed and written on the thread pool (the two side by side) while the next arrives.
+    /// </summary>
+    private static async Task<(long Size, byte[] Sha256)> WriteAsync(SafeFileHandle file, Stream body, long maxBytes, CancellationToken cancellation)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var current = ArrayPool<byte>.Shared.Rent(BufferSize);
         var next = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var writing = Task.CompletedTask;
+        var storing = Task.CompletedTask;
         long size = 0;
         try
         {
             while (true)
             {
-                // The next megabyte arrives from the caller while the previous one is written.
                 var count = await body.ReadAtLeastAsync(current.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellation);
-                size += count;
-                if (size > maxBytes)
+                if (size + count > maxBytes)
                 {
                     throw new AppMsgException(ErrorCodes.TooLarge, $"media must be at most {maxBytes} bytes");
                 }
 
-                await writing;
+                await storing;
                 if (count == 0)
                 {
                     break;
                 }
 
-                hash.AppendData(current, 0, count);
-                writing = file.WriteAsync(current.AsMemory(0, count), cancellation).AsTask();
+                storing = StoreAsync(hash, file, current, count, size);
+                size += count;
                 (current, next) = (next, current);
                 if (count < BufferSize)
                 {
-                    await writing;
+                    await storing;
                     break;
                 }
             }
@@ -174,10 +173,10 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
         finally
         {
-            // No write may still use a buffer once it is returned.
+            // No step may still use a buffer once it is returned.
             try
             {
-                await writing;
+                await storing;
             }
             catch
             {
@@ -187,6 +186,14 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
             ArrayPool<byte>.Shared.Return(next);
         }
     }
+
+    /// <summary>
+    /// Hashes one buffer and writes it at <paramref name="offset"/>, both on the thread pool and at the same time (each
+    /// only reads the buffer); steps run one at a time, in order, so the hash sees the bytes in the file's order.
+    /// </summary>
+    private static Task StoreAsync(IncrementalHash hash, SafeFileHandle file, byte[] buffer, int count, long offset) => Task.WhenAll(
+        Task.Run(() => hash.AppendData(buffer, 0, count), CancellationToken.None),
+        Task.Run(() => RandomAccess.Write(file, buffer.AsSpan(0, count), offset), CancellationToken.None));
 
     private static async Task CopyAsync(SafeFileHandle file, long offset, long length, Stream destination, CancellationToken cancellation)
     {
@@ -230,70 +237,82 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
     }
 
     /// <summary>
-    /// Records an upload whose bytes are in <paramref name="temporary"/>: when the tenant has these bytes already, the new
-    /// object points at that blob (the caller deletes the file, never flushed); otherwise the file is renamed into place,
-    /// flushed, and a blob records it. The commit waits for its WAL flush: once POST answers, file and rows are durable.
+    /// Records an upload whose bytes are in <paramref name="temporary"/>, being flushed to disk (<paramref name="flushed"/>),
+    /// in one round trip: under the content's lock, a blob row for these bytes unless the tenant has them already, and
+    /// the object pointing at the tenant's blob. When the blob is new, the flushed file is renamed into place and its
+    /// directory flushed before the commit; otherwise the caller deletes the file. The commit waits for its WAL flush:
+    /// once POST answers, file and rows are durable.
     /// </summary>
-    private async Task<StoredMedia> RecordAsync(string tenantId, string uploader, string contentType, FileStream file, string temporary, long size, byte[] sha256,
+    private async Task<StoredMedia> RecordAsync(string tenantId, string uploader, string contentType, Task flushed, string temporary, long size, byte[] sha256,
         CancellationToken cancellation)
     {
-        var mediaId = Ids.New();
-        var hex = Convert.ToHexStringLower(sha256);
-        await using var connection = await Database.OpenConnectionAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await using (var durable = new NpgsqlCommand("SET LOCAL synchronous_commit = on", connection, transaction))
-        {
-            await durable.ExecuteNonQueryAsync(cancellation);
-        }
-
-        await LockAsync(connection, transaction, tenantId, sha256, cancellation);
-        string? blobId;
-        int chunkSize;
-        await using (var existing = new NpgsqlCommand("SELECT blob_id, chunk_size FROM media_blobs WHERE tenant_id = $1 AND sha256 = $2 FOR SHARE", connection, transaction))
-        {
-            existing.Parameters.AddWithValue(tenantId);
-            existing.Parameters.AddWithValue(sha256);
-            await using var reader = await existing.ExecuteReaderAsync(cancellation);
-            (blobId, chunkSize) = await reader.ReadAsync(cancellation) ? (reader.GetString(0), reader.GetInt32(1)) : (null, InFiles);
-        }
-
-        var storedNewBytes = blobId is null;
-        blobId ??= Ids.New();
-        // The flushes run while the rows are written; the commit waits for them.
-        var placed = storedNewBytes ? PlaceAsync(file, temporary, PathOf(tenantId, hex)) : Task.CompletedTask;
         try
         {
-            if (storedNewBytes)
+            var mediaId = Ids.New();
+            var newBlobId = Ids.New();
+            var hex = Convert.ToHexStringLower(sha256);
+            await using var connection = await Database.OpenConnectionAsync(cancellation);
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+            batch.BatchCommands.Add(LockCommand(tenantId, sha256));
+            var blob = new NpgsqlBatchCommand(
+                "INSERT INTO media_blobs (blob_id, tenant_id, sha256, size, chunk_size) VALUES ($1, $2, $3, $4, $5) " +
+                "ON CONFLICT (tenant_id, sha256) WHERE sha256 IS NOT NULL DO NOTHING");
+            blob.Parameters.AddWithValue(newBlobId);
+            blob.Parameters.AddWithValue(tenantId);
+            blob.Parameters.AddWithValue(sha256);
+            blob.Parameters.AddWithValue(size);
+            blob.Parameters.AddWithValue(InFiles);
+            batch.BatchCommands.Add(blob);
+            batch.BatchCommands.Add(MediaObjectRows.InsertForContent(mediaId, tenantId, sha256, uploader, contentType));
+            string? blobId = null;
+            var chunkSize = InFiles;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellation))
             {
-                await using var blob = new NpgsqlCommand(
-                    "INSERT INTO media_blobs (blob_id, tenant_id, sha256, size, chunk_size) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
-                blob.Parameters.AddWithValue(blobId);
-                blob.Parameters.AddWithValue(tenantId);
-                blob.Parameters.AddWithValue(sha256);
-                blob.Parameters.AddWithValue(size);
-                blob.Parameters.AddWithValue(InFiles);
-                await blob.ExecuteNonQueryAsync(cancellation);
+                do
+                {
+                    if (reader.FieldCount == 2 && await reader.ReadAsync(cancellation))
+                    {
+                        (blobId, chunkSize) = (reader.GetString(0), reader.GetInt32(1));
+                    }
+                }
+                while (await reader.NextResultAsync(cancellation));
             }
 
-            await MediaObjectRows.InsertAsync(connection, transaction, mediaId, tenantId, blobId, uploader, contentType, cancellation);
+            if (blobId is null)
+            {
+                throw new AppMsgException(ErrorCodes.Unavailable, "the media blob vanished while it was recorded; retry");
+            }
+
+            var storedNewBytes = blobId == newBlobId;
+            await flushed;
+            if (storedNewBytes)
+            {
+                await PlaceAsync(temporary, PathOf(tenantId, hex));
+            }
+
+            await transaction.CommitAsync(cancellation);
+            return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, hex, chunkSize, storedNewBytes);
         }
         finally
         {
             // Whatever happened, the file is not used once this returns (the caller closes it).
-            await placed;
+            try
+            {
+                await flushed;
+            }
+            catch
+            {
+            }
         }
-
-        await transaction.CommitAsync(cancellation);
-        return new StoredMedia(mediaId, tenantId, blobId, uploader, contentType, size, hex, chunkSize, storedNewBytes);
     }
 
     /// <summary>
-    /// Renames the complete file into place (same bytes as any file already there: a blob pruned a moment ago whose file
-    /// the sweep has not reached), then flushes the file and its directory on the thread pool, so bytes and name survive
-    /// a crash. Renaming before the flush lets one disk sync carry both on journaling filesystems (ext4 commits the
-    /// rename with the file's sync; the directory's sync then finds nothing left to write).
+    /// Renames the complete, flushed file into place (same bytes as any file already there: a blob pruned a moment ago
+    /// whose file the sweep has not reached) and flushes its directory, so that the name survives a crash too.
     /// </summary>
-    private Task PlaceAsync(FileStream file, string temporary, string path)
+    private Task PlaceAsync(string temporary, string path)
     {
         var folder = Path.GetDirectoryName(path)!;
         if (!System.IO.Directory.Exists(folder))
@@ -303,21 +322,22 @@ public sealed class FileMediaStore(PostgresMediaStore metadata, string root) : I
         }
 
         File.Move(temporary, path, overwrite: true);
-        return Task.Run(() =>
-        {
-            file.Flush(flushToDisk: true);
-            DirectorySync.Flush(folder);
-        });
+        return Task.Run(() => DirectorySync.Flush(folder), CancellationToken.None);
     }
 
     /// <summary>The content's transaction lock: an upload recording it and the sweep deleting its file wait for each other.</summary>
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, byte[] sha256, CancellationToken cancellation)
     {
-        var key = BinaryPrimitives.ReadInt32BigEndian(sha256) ^ TenantKey(tenantId);
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection, transaction);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockCommand(tenantId, sha256) } };
+        await batch.ExecuteNonQueryAsync(cancellation);
+    }
+
+    private static NpgsqlBatchCommand LockCommand(string tenantId, byte[] sha256)
+    {
+        var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
         command.Parameters.AddWithValue(ContentLock);
-        command.Parameters.AddWithValue(key);
-        await command.ExecuteNonQueryAsync(cancellation);
+        command.Parameters.AddWithValue(BinaryPrimitives.ReadInt32BigEndian(sha256) ^ TenantKey(tenantId));
+        return command;
     }
 
     /// <summary>A stable number of a tenant id (string hash codes differ between processes).</summary>

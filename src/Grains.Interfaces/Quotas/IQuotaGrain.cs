@@ -30,11 +30,16 @@ public interface IQuotaGrain : IGrainWithStringKey
     /// <summary>
     /// Reserves stored media bytes for an upload under way: <paramref name="wanted"/> while they are left, else what is
     /// left when that is at least <paramref name="needed"/>, else none (Granted 0). Unlimited grants what is wanted.
+    /// Reservations are stored with the quota, by <paramref name="uploadId"/> (each call adds to the upload's), so a
+    /// grain activated again still counts them; one not settled within an hour of its last call no longer counts.
     /// </summary>
-    Task<QuotaLease> ReserveMediaAsync(long needed, long wanted);
+    Task<QuotaLease> ReserveMediaAsync(string uploadId, long needed, long wanted);
 
-    /// <summary>An upload ended: its reservation goes, and <paramref name="stored"/> new bytes count as stored media.</summary>
-    Task SettleMediaAsync(long reserved, long stored);
+    /// <summary>
+    /// An upload ended: its reservation (all that <paramref name="uploadId"/> reserved) goes, and <paramref name="stored"/>
+    /// new bytes count as stored media. Call it once per upload: the charge is not idempotent.
+    /// </summary>
+    Task SettleMediaAsync(string uploadId, long stored);
 
     /// <summary>Stored media was deleted (pruned): <paramref name="bytes"/> no longer count.</summary>
     Task ReleaseMediaAsync(long bytes);

@@ -23,8 +23,11 @@ public sealed class QuotaGrain(
     private DateTimeOffset rateAt;
     private DateTimeOffset lastRefusal = DateTimeOffset.MinValue;
 
-    /// <summary>Media bytes reserved by uploads under way (in memory: a reactivated grain forgets them; docs/media.md, "Stored media quota").</summary>
-    private long mediaReserved;
+    /// <summary>
+    /// How long a media reservation counts after its upload last reserved (uploads must end within the hour): one whose
+    /// edge died before settling frees its room then.
+    /// </summary>
+    public static readonly TimeSpan MediaReservationLife = TimeSpan.FromHours(1);
 
     private QuotaState Quota => state.State;
 
@@ -123,29 +126,51 @@ public sealed class QuotaGrain(
         return new QuotaSettled(Quota.Limits, now - lastRefusal < ShortFor, HeldConnections());
     }
 
-    public Task<QuotaLease> ReserveMediaAsync(long needed, long wanted)
+    public async Task<QuotaLease> ReserveMediaAsync(string uploadId, long needed, long wanted)
     {
+        ArgumentException.ThrowIfNullOrEmpty(uploadId);
         needed = Math.Max(0, needed);
         wanted = Math.Max(needed, wanted);
         var limit = Quota.Limits.MediaBytes;
-        var left = limit < 0 ? long.MaxValue : limit - Quota.MediaBytes - mediaReserved;
+        if (limit < 0)
+        {
+            // Unlimited: nothing to count against, so nothing is kept (the upload is charged when it settles).
+            return new QuotaLease(wanted, Quota.Day, 0, Quota.Limits);
+        }
+
+        var now = time.GetUtcNow();
+        var changed = DropExpiredMediaReservations(now);
+        var left = limit - Quota.MediaBytes - Quota.MediaReservations.Values.Sum(r => r.Bytes);
         var granted = left >= wanted ? wanted : left >= needed ? left : 0;
         if (granted < needed)
         {
+            if (changed)
+            {
+                await state.WriteStateAsync();
+            }
+
             // Not lastRefusal: edges hold no media blocks to give back.
-            return Task.FromResult(new QuotaLease(0, Quota.Day, 0, Quota.Limits));
+            return new QuotaLease(0, Quota.Day, 0, Quota.Limits);
         }
 
-        mediaReserved += granted;
-        return Task.FromResult(new QuotaLease(granted, Quota.Day, 0, Quota.Limits));
+        var held = Quota.MediaReservations.GetValueOrDefault(uploadId)?.Bytes ?? 0;
+        Quota.MediaReservations[uploadId] = new MediaReservation(held + granted, now + MediaReservationLife);
+        await state.WriteStateAsync();
+        return new QuotaLease(granted, Quota.Day, 0, Quota.Limits);
     }
 
-    public async Task SettleMediaAsync(long reserved, long stored)
+    public async Task SettleMediaAsync(string uploadId, long stored)
     {
-        mediaReserved = Math.Max(0, mediaReserved - Math.Max(0, reserved));
+        ArgumentException.ThrowIfNullOrEmpty(uploadId);
+        var changed = Quota.MediaReservations.Remove(uploadId) | DropExpiredMediaReservations(time.GetUtcNow());
         if (stored > 0)
         {
             Quota.MediaBytes += stored;
+            changed = true;
+        }
+
+        if (changed)
+        {
             await state.WriteStateAsync();
         }
     }
@@ -157,6 +182,21 @@ public sealed class QuotaGrain(
             Quota.MediaBytes = Math.Max(0, Quota.MediaBytes - bytes);
             await state.WriteStateAsync();
         }
+    }
+
+    /// <summary>Forgets the reservations of uploads that never settled; true when there were any.</summary>
+    private bool DropExpiredMediaReservations(DateTimeOffset now)
+    {
+        var dropped = false;
+        foreach (var (uploadId, reservation) in Quota.MediaReservations)
+        {
+            if (reservation.Expires <= now)
+            {
+                dropped |= Quota.MediaReservations.Remove(uploadId);
+            }
+        }
+
+        return dropped;
     }
 
     private long Grant(long needed, long left, long maxBlock) =>

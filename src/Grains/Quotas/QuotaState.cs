@@ -18,4 +18,7 @@ public sealed class QuotaState
 
     /// <summary>Stored media bytes charged to the owner (new bytes of uploads, less what was pruned).</summary>
     [Id(4)] public long MediaBytes { get; set; }
+
+    /// <summary>Media bytes reserved by uploads under way, by upload id (only while a <c>mediaBytes</c> limit is set).</summary>
+    [Id(5)] public Dictionary<string, MediaReservation> MediaReservations { get; set; } = new(StringComparer.Ordinal);
 }
