@@ -37,6 +37,10 @@ public static class EdgeHostBuilder
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenAnyIP(settings.HttpPort);
+            if (settings.TcpListener == TcpListenerKind.Kestrel)
+            {
+                kestrel.ListenAnyIP(settings.TcpPort, listen => listen.UseConnectionHandler<TcpDeviceHandler>());
+            }
         });
         if (settings.Tls is not null)
         {
@@ -127,7 +131,10 @@ public static class EdgeHostBuilder
         builder.Services.AddHostedService<Quotas.QuotaSettlementService>();
         builder.Services.AddHostedService<Statistics.StatsFlushService>();
         // Last, so that devices are accepted once everything they use runs, and stopped first.
-        builder.Services.AddHostedService<SocketDeviceListener>();
+        if (settings.TcpListener == TcpListenerKind.Socket)
+        {
+            builder.Services.AddHostedService<SocketDeviceListener>();
+        }
         return builder;
     }
 

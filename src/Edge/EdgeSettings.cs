@@ -16,6 +16,12 @@ public sealed record EdgeSettings
     /// <summary>Binary protocol port.</summary>
     public int TcpPort { get; init; } = 7100;
 
+    /// <summary>
+    /// What serves <see cref="TcpPort"/> (<c>APPMSG_TCP_LISTENER</c>): the edge's own socket loop (<c>socket</c>, the default:
+    /// less memory per idle device) or Kestrel's connection machinery (<c>kestrel</c>); docs/edge.md compares them.
+    /// </summary>
+    public TcpListenerKind TcpListener { get; init; } = TcpListenerKind.Socket;
+
     /// <summary>The operator credential; null disables operator access.</summary>
     public string? AdminKey { get; init; }
 
@@ -75,6 +81,7 @@ public sealed record EdgeSettings
             ServiceId = SettingReader.String(configuration, "APPMSG_SERVICE_ID", "AppMsg:ServiceId") ?? "appmsg",
             HttpPort = httpPort,
             TcpPort = SettingReader.Port(configuration, "APPMSG_TCP_PORT", "AppMsg:TcpPort", 7100),
+            TcpListener = SettingReader.Choice(configuration, "APPMSG_TCP_LISTENER", "AppMsg:TcpListener", TcpListenerKind.Socket),
             AdminKey = SettingReader.String(configuration, "APPMSG_ADMIN_KEY", "AppMsg:AdminKey"),
             EdgeId = SettingReader.String(configuration, "APPMSG_EDGE_ID", "AppMsg:EdgeId") ?? $"{Environment.MachineName}-{httpPort}",
             Devices = new Devices.DeviceSettings
@@ -100,4 +107,14 @@ public sealed record EdgeSettings
             CorsOrigins = Security.CorsOrigins.FromConfiguration(configuration),
         };
     }
+}
+
+/// <summary>What serves the plain binary port.</summary>
+public enum TcpListenerKind
+{
+    /// <summary><see cref="Devices.SocketDeviceListener"/>.</summary>
+    Socket,
+
+    /// <summary>Kestrel with <see cref="Devices.TcpDeviceHandler"/>.</summary>
+    Kestrel,
 }

@@ -48,6 +48,26 @@ public static class SettingReader
         throw new StartupException($"{environmentName} must be a whole number from {min} to {max}, not '{text}'", ExitCodes.Configuration);
     }
 
+    /// <summary>One of an enum's names (any case); <paramref name="fallback"/> when unset.</summary>
+    /// <exception cref="StartupException">The value names none of them.</exception>
+    public static T Choice<T>(IConfiguration configuration, string environmentName, string key, T fallback)
+        where T : struct, Enum
+    {
+        var text = String(configuration, environmentName, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsDigit(text[0]))
+        {
+            return value;
+        }
+
+        throw new StartupException(
+            $"{environmentName} must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, not '{text}'", ExitCodes.Configuration);
+    }
+
     /// <exception cref="StartupException">No connection string is configured.</exception>
     public static string ConnectionString(IConfiguration configuration)
     {
