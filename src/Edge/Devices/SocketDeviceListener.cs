@@ -26,9 +26,6 @@ public sealed partial class SocketDeviceListener(DeviceServices services, EdgeSe
     private readonly ConcurrentDictionary<SocketDeviceReceiver, byte> open = new();
     private Socket? listener;
 
-    /// <summary>Connections open on this port now.</summary>
-    public int OpenCount => open.Count;
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Bound before the host reports started, as Kestrel's ports are.
